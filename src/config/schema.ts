@@ -1,0 +1,101 @@
+/**
+ * The declarative configuration file (`keygate.yaml`): one schema holding every key, its
+ * default and its meaning. The keys under `org`, `users` and `apps` are a public contract;
+ * docs/configuration.md lists them and a test keeps the two in step.
+ */
+import { z } from 'zod';
+import { isValidCidr } from '../platform/cidr.js';
+
+const cidr = z.string().refine(isValidCidr, { message: 'must be a CIDR range such as 10.0.0.0/8' });
+const name = z.string().trim().min(1, 'must not be empty').max(255);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const OrgSchema = z.strictObject({
+  /** Display name of the org. */
+  name: name.default('Keygate'),
+  /** Issuer, `instance_url` and default accepted audience. */
+  baseUrl: httpUrl,
+  /** Further accepted `aud` values, e.g. https://login.salesforce.com. */
+  extraAudiences: z.array(httpUrl).default([]),
+  /** Tolerance for clock differences when checking exp, nbf and iat (policy: 30 s). */
+  clockSkewSeconds: z.int().min(0).max(300).default(30),
+  /** Longest an assertion may live, measured from now (policy: 300 s). */
+  maxAssertionLifetimeSeconds: z.int().min(30).max(3600).default(300),
+  /** Default access-token lifetime (an app's session timeout overrides it). */
+  accessTokenLifetimeSeconds: z.int().min(60).max(86_400).default(3600),
+  /** Org-wide rule: machine-to-machine apps must use a certificate (high-security guidance). */
+  requireAsymmetricM2M: z.boolean().default(false),
+});
+
+export const UserSchema = z.strictObject({
+  username: name,
+  email: z.email().optional(),
+  profile: name.default('Standard User'),
+  permissionSets: z.array(name).default([]),
+  permissions: z.array(name).default([]),
+  active: z.boolean().default(true),
+  locked: z.boolean().default(false),
+  /** The profile's login IP ranges; empty means unrestricted. */
+  loginIpRanges: z.array(cidr).default([]),
+  /** Apps this user approved; consulted only under the selfAuthorized policy. */
+  approvedApps: z.array(name).default([]),
+  /** Environment variable holding the password (legacy username-password flow and console sign-in). */
+  passwordEnv: envName.optional(),
+});
+
+const CertificateRefSchema = z.union([
+  z.strictObject({ file: z.string().min(1) }),
+  z.strictObject({ pem: z.string().min(1) }),
+]);
+
+export const PoliciesSchema = z.strictObject({
+  permittedUsers: z.enum(['adminApproved', 'selfAuthorized']).default('adminApproved'),
+  profiles: z.array(name).default([]),
+  permissionSets: z.array(name).default([]),
+  ipRelaxation: z.enum(['enforce', 'relax']).default('enforce'),
+  trustedIpRanges: z.array(cidr).default([]),
+  /** Access-token lifetime for the app, in minutes. */
+  sessionTimeoutMinutes: z.int().min(1).max(1440).default(60),
+});
+
+export const AppSchema = z.strictObject({
+  name,
+  /** Generated when absent. */
+  consumerKey: z.string().regex(/^[A-Za-z0-9._~-]{3,128}$/, 'must be 3-128 URL-safe characters').optional(),
+  contactEmail: z.email().optional(),
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an RFC 6749 scope token')).default(['api']),
+  certificates: z.array(CertificateRefSchema).default([]),
+  flows: z
+    .strictObject({
+      jwtBearer: z.boolean().default(false),
+      clientCredentials: z.boolean().default(false),
+      usernamePassword: z.boolean().default(false),
+    })
+    .prefault({}),
+  clientCredentialsRunAs: z.string().optional(),
+  /** Environment variable holding the consumer secret; stored only as a hash. */
+  consumerSecretEnv: envName.optional(),
+  requireJti: z.boolean().default(true),
+  accessTokenFormat: z.enum(['jwt', 'opaque']).default('jwt'),
+  assertionProfile: z.enum(['strict', 'salesforce-compat']).default('strict'),
+  keyCustody: z.enum(['file', 'kms', 'hsm']).default('file'),
+  policies: PoliciesSchema.prefault({}),
+});
+
+export const StorageSchema = z.strictObject({
+  /** `sqlite:` (default, in the data directory) or a postgres:// URL. */
+  url: z.string().optional(),
+});
+
+export const ConfigFileSchema = z.strictObject({
+  org: OrgSchema,
+  users: z.array(UserSchema).default([]),
+  apps: z.array(AppSchema).default([]),
+  storage: StorageSchema.optional(),
+});
+
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+export type OrgConfig = z.infer<typeof OrgSchema>;
+export type UserConfig = z.infer<typeof UserSchema>;
+export type AppConfig = z.infer<typeof AppSchema>;

@@ -1,0 +1,38 @@
+/** A public key type accepted for signing assertions. */
+export type KeyType = 'RSA' | 'EC' | 'Ed25519';
+
+/** An X.509 certificate uploaded to an app, parsed and validated when it was added. */
+export interface Certificate {
+  readonly id: string;
+  readonly pem: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Lower-case hex SHA-256 of the DER encoding, colon-free. */
+  readonly fingerprintSha256: string;
+  readonly keyType: KeyType;
+  /** RSA modulus bits, or the EC curve size (256, 384); 256 for Ed25519. */
+  readonly keySize: number;
+  /** `P-256`, `P-384` for EC; null otherwise. */
+  readonly curve: string | null;
+  readonly addedAt: Date;
+}
+
+/** Whether the certificate's validity window contains `now`. */
+export function isCurrentlyValid(cert: Pick<Certificate, 'notBefore' | 'notAfter'>, now: Date): boolean {
+  return cert.notBefore.getTime() <= now.getTime() && now.getTime() < cert.notAfter.getTime();
+}
+
+/** JWS algorithms a certificate's key may verify (RFC 7518 §3.1 names). */
+export function allowedAlgorithms(cert: Pick<Certificate, 'keyType' | 'curve'>): readonly string[] {
+  switch (cert.keyType) {
+    case 'RSA':
+      return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+    case 'EC':
+      return cert.curve === 'P-384' ? ['ES384'] : ['ES256'];
+    case 'Ed25519':
+      return ['EdDSA'];
+  }
+}
