@@ -1,0 +1,86 @@
+/**
+ * One renewal: POST the form to the token endpoint (RFC 6749 §4.1.3-style form post, RFC 7523
+ * §2.1 parameters), retrying network errors and 5xx with backoff, never a 4xx.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+ */
+import type { ClientClock } from './client-clock.js';
+import { TokenEndpointUnavailableError, UnexpectedResponseError, type OAuthError } from './errors.js';
+import { type ResolvedRetryOptions, backoffDelay, parseRetryAfter } from './retry-policy.js';
+import { type TokenResponse, parseOAuthError, parseTokenResponse } from './token-response.js';
+
+/** The `fetch` the client calls; the global one unless injected. */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface TokenRequest {
+  readonly tokenUrl: string;
+  /**
+   * Builds the form for one attempt. Called again for every retry: each attempt carries a
+   * freshly signed assertion, because a server that consumed the first `jti` before failing
+   * would refuse it as a replay.
+   */
+  readonly buildForm: () => Promise<URLSearchParams>;
+  readonly fetch: FetchFunction;
+  readonly retry: ResolvedRetryOptions;
+  readonly requestTimeoutMs: number;
+  readonly clock: ClientClock;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
+type Outcome =
+  | { readonly kind: 'token'; readonly token: TokenResponse }
+  | { readonly kind: 'retryable'; readonly status?: number; readonly retryAfterMs?: number; readonly cause?: unknown };
+
+/** Runs the attempts; resolves to the token or throws one of the client's typed errors. */
+export async function requestToken(request: TokenRequest): Promise<TokenResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const form = await request.buildForm();
+    const outcome = await attemptOnce(request, form);
+    if (outcome.kind === 'token') return outcome.token;
+
+    const unavailable = (): TokenEndpointUnavailableError =>
+      new TokenEndpointUnavailableError({
+        attempts: attempt,
+        ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+        ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+        cause: outcome.cause,
+      });
+    if (attempt >= request.retry.maxAttempts) throw unavailable();
+    if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > request.retry.maxRetryAfterMs) throw unavailable();
+    await request.sleep(Math.max(backoffDelay(attempt, request.retry, request.random), outcome.retryAfterMs ?? 0));
+  }
+}
+
+async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promise<Outcome> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await request.fetch(request.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+      // A redirected POST would turn into a GET or resend the assertion elsewhere: refuse it.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.requestTimeoutMs),
+    });
+    text = await response.text();
+  } catch (cause) {
+    return { kind: 'retryable', cause };
+  }
+
+  const { status } = response;
+  if (status >= 200 && status < 300) return { kind: 'token', token: parseTokenResponse(status, text) };
+  if (status >= 500 && status < 600) {
+    const cause: OAuthError | undefined = parseOAuthError(status, text);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), request.clock.now().getTime());
+    return { kind: 'retryable', status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause };
+  }
+  if (status >= 400 && status < 500) {
+    throw parseOAuthError(status, text) ?? new UnexpectedResponseError(status, 'error response without an OAuth error body');
+  }
+  throw new UnexpectedResponseError(
+    status,
+    status >= 300 && status < 400 ? 'the token endpoint redirected; use the final URL as tokenUrl' : 'unexpected status',
+  );
+}
