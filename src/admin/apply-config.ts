@@ -1,0 +1,114 @@
+/**
+ * Applies a declarative configuration file through the same services as every other write:
+ * creates and updates what the file declares, leaves the rest alone unless `prune` is set.
+ * Applying the same file twice changes nothing the second time.
+ */
+import type { DeclaredApp, DeclaredConfig, DeclaredUser } from '../config/load.js';
+import { ConfigError } from '../config/load.js';
+import type { ExternalClientApp } from '../domain/app.js';
+import { verifySecret } from '../platform/secrets.js';
+import { AdminError } from './admin-errors.js';
+import type { AppService } from './app-service.js';
+import type { OrgService } from './org-service.js';
+import type { UserService } from './user-service.js';
+
+export interface ApplyResult {
+  readonly created: string[];
+  readonly updated: string[];
+  readonly removed: string[];
+}
+
+export interface ApplyDeps {
+  readonly orgs: OrgService;
+  readonly users: UserService;
+  readonly apps: AppService;
+}
+
+/** Runs `work`, re-throwing an admin refusal as a configuration error at `path`. */
+async function at<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AdminError) throw new ConfigError(err.field ? `${path}.${err.field}` : path, err.detail);
+    throw err;
+  }
+}
+
+async function applyUser(deps: ApplyDeps, declared: DeclaredUser, path: string, result: ApplyResult): Promise<void> {
+  const { passwordEnv: _env, password, ...fields } = declared;
+  const values = { ...fields, email: fields.email ?? fields.username };
+  const existing = (await deps.users.list()).find((u) => u.username === declared.username);
+  if (!existing) {
+    await at(path, () => deps.users.create({ ...values, password }));
+    result.created.push(`user ${declared.username}`);
+    return;
+  }
+  const passwordChanged = password !== undefined && (existing.passwordHash === null || !(await verifySecret(password, existing.passwordHash)));
+  const { username: _u, ...update } = values;
+  await at(path, () => deps.users.update({ username: declared.username }, { ...update, ...(passwordChanged && { password }) }));
+  result.updated.push(`user ${declared.username}`);
+}
+
+async function applyApp(deps: ApplyDeps, declared: DeclaredApp, path: string, existing: ExternalClientApp | undefined, result: ApplyResult): Promise<void> {
+  const { certificates, consumerSecret, consumerSecretEnv: _env, flows, ...fields } = declared;
+  const settings = {
+    ...(fields.contactEmail !== undefined && { contactEmail: fields.contactEmail }),
+    scopes: fields.scopes,
+    requireJti: fields.requireJti,
+    accessTokenFormat: fields.accessTokenFormat,
+    assertionProfile: fields.assertionProfile,
+    keyCustody: fields.keyCustody,
+    policies: fields.policies,
+  };
+  if (!existing) {
+    await at(path, () =>
+      deps.apps.create({
+        ...settings,
+        name: declared.name,
+        consumerKey: fields.consumerKey,
+        clientCredentialsRunAs: fields.clientCredentialsRunAs,
+        flows,
+        certificates: certificates.map((c) => c.parsed.pem),
+      }),
+    );
+    result.created.push(`app ${declared.name}`);
+  } else {
+    const known = new Set(existing.certificates.map((c) => c.fingerprintSha256));
+    for (const [i, cert] of certificates.entries()) {
+      if (!known.has(cert.parsed.fingerprintSha256)) await at(`${path}.certificates.${i}`, () => deps.apps.addCertificate({ id: existing.id }, cert.parsed.pem));
+    }
+    await at(path, () =>
+      deps.apps.update({ id: existing.id }, { ...settings, clientCredentialsRunAs: fields.clientCredentialsRunAs ?? null, flows }),
+    );
+    result.updated.push(`app ${declared.name}`);
+  }
+  if (consumerSecret !== undefined) {
+    const app = await deps.apps.get({ name: declared.name });
+    const same = app.consumerSecretHash !== null && (await verifySecret(consumerSecret, app.consumerSecretHash));
+    if (!same) await deps.apps.setSecret({ id: app.id }, consumerSecret);
+  }
+}
+
+export async function applyConfig(deps: ApplyDeps, config: DeclaredConfig, options: { prune: boolean }): Promise<ApplyResult> {
+  const result: ApplyResult = { created: [], updated: [], removed: [] };
+  await at('org', () => deps.orgs.upsert(config.org));
+  for (const [i, user] of config.users.entries()) await applyUser(deps, user, `users.${i}`, result);
+  const apps = await deps.apps.list();
+  for (const [i, app] of config.apps.entries()) {
+    const existing = apps.find((a) => a.name === app.name);
+    await applyApp(deps, app, `apps.${i}`, existing, result);
+  }
+  if (options.prune) {
+    const appNames = new Set(config.apps.map((a) => a.name));
+    for (const app of apps.filter((a) => !appNames.has(a.name))) {
+      await deps.apps.delete({ id: app.id });
+      result.removed.push(`app ${app.name}`);
+    }
+    const usernames = new Set(config.users.map((u) => u.username));
+    for (const user of (await deps.users.list()).filter((u) => !usernames.has(u.username))) {
+      await deps.users.delete({ id: user.id });
+      result.removed.push(`user ${user.username}`);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,68 @@
+/**
+ * Input shapes for the admin services, shared by the admin API, the console and the CLI so
+ * that all three accept exactly the same values. Built from the configuration schema.
+ */
+import { z } from 'zod';
+import { AppSchema, OrgSchema, PoliciesSchema, UserSchema } from '../config/schema.js';
+import { AdminError } from './admin-errors.js';
+
+export const CreateUserInput = UserSchema.omit({ passwordEnv: true }).extend({
+  email: z.email().optional(),
+  /** Console sign-in (users holding ManageUsers) and the legacy password flow. */
+  password: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+});
+export type CreateUserInput = z.input<typeof CreateUserInput>;
+
+export const UpdateUserInput = z
+  .strictObject({
+    email: z.email(),
+    profile: UserSchema.shape.profile,
+    permissionSets: UserSchema.shape.permissionSets,
+    permissions: UserSchema.shape.permissions,
+    active: z.boolean(),
+    locked: z.boolean(),
+    loginIpRanges: UserSchema.shape.loginIpRanges,
+    approvedApps: UserSchema.shape.approvedApps,
+    password: CreateUserInput.shape.password,
+  })
+  .partial();
+export type UpdateUserInput = z.input<typeof UpdateUserInput>;
+
+const FlowsInput = z.strictObject({ jwtBearer: z.boolean(), clientCredentials: z.boolean(), usernamePassword: z.boolean() }).partial();
+
+export const CreateAppInput = AppSchema.omit({ certificates: true, consumerSecretEnv: true, flows: true }).extend({
+  contactEmail: z.email().optional(),
+  flows: FlowsInput.optional(),
+  /** Generate a consumer secret now; it is returned once. */
+  generateSecret: z.boolean().default(false),
+  /** PEM certificates to add before the flows are switched on. */
+  certificates: z.array(z.string().min(1)).default([]),
+});
+export type CreateAppInput = z.input<typeof CreateAppInput>;
+
+export const UpdateAppInput = z
+  .strictObject({
+    contactEmail: z.email(),
+    scopes: AppSchema.shape.scopes,
+    flows: FlowsInput,
+    clientCredentialsRunAs: z.string().nullable(),
+    requireJti: z.boolean(),
+    accessTokenFormat: AppSchema.shape.accessTokenFormat,
+    assertionProfile: AppSchema.shape.assertionProfile,
+    keyCustody: AppSchema.shape.keyCustody,
+    policies: PoliciesSchema.partial(),
+  })
+  .partial();
+export type UpdateAppInput = z.input<typeof UpdateAppInput>;
+
+export const UpdateOrgInput = OrgSchema.partial();
+export type UpdateOrgInput = z.input<typeof UpdateOrgInput>;
+
+/** Parses service input, turning the first problem into a `validation_failed` error with its path. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  throw new AdminError('validation_failed', field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+}

@@ -1,0 +1,89 @@
+/** Org users: integration users, run-as users and administrators. */
+import type { User } from '../domain/user.js';
+import type { Clock } from '../platform/clock.js';
+import { newId } from '../platform/ids.js';
+import { hashSecret } from '../platform/secrets.js';
+import { AdminError } from './admin-errors.js';
+import { CreateUserInput, UpdateUserInput, parseInput } from './inputs.js';
+import type { AdminStore, ChangeNotifier } from './ports.js';
+
+export type UserRef = { id: string } | { username: string };
+
+export interface UserServiceDeps {
+  readonly store: AdminStore;
+  readonly clock: Clock;
+  readonly notifier: ChangeNotifier;
+}
+
+function describeRef(ref: UserRef): string {
+  return 'id' in ref ? `id ${ref.id}` : `username "${ref.username}"`;
+}
+
+export class UserService {
+  constructor(private readonly deps: UserServiceDeps) {}
+
+  list(): Promise<User[]> {
+    return this.deps.store.listUsers();
+  }
+
+  async get(ref: UserRef): Promise<User> {
+    const user = await this.deps.store.findUser(ref);
+    if (!user) throw new AdminError('not_found', `no user with ${describeRef(ref)}`);
+    return user;
+  }
+
+  async create(input: CreateUserInput): Promise<User> {
+    const data = parseInput(CreateUserInput, input);
+    const user: User = {
+      id: newId('005'),
+      username: data.username,
+      email: data.email ?? data.username,
+      profile: data.profile,
+      permissionSets: data.permissionSets,
+      permissions: data.permissions,
+      active: data.active,
+      locked: data.locked,
+      loginIpRanges: data.loginIpRanges,
+      approvedApps: data.approvedApps,
+      passwordHash: data.password ? await hashSecret(data.password) : null,
+      totpSecret: null,
+    };
+    await this.deps.store.transaction(async (store) => {
+      if (await store.findUser({ username: user.username })) {
+        throw new AdminError('conflict', `a user named "${user.username}" already exists`, 'username');
+      }
+      await store.insertUser(user);
+    });
+    await this.deps.notifier.changed();
+    return user;
+  }
+
+  async update(ref: UserRef, input: UpdateUserInput): Promise<User> {
+    const { password, ...data } = parseInput(UpdateUserInput, input);
+    const passwordHash = password ? await hashSecret(password) : undefined;
+    return this.#write(ref, (user) => ({ ...user, ...data, ...(passwordHash && { passwordHash }) }));
+  }
+
+  /** Sets or clears the TOTP secret that console sign-in then asks for. */
+  setTotpSecret(ref: UserRef, secret: string | null): Promise<User> {
+    return this.#write(ref, (user) => ({ ...user, totpSecret: secret }));
+  }
+
+  async delete(ref: UserRef): Promise<void> {
+    const user = await this.get(ref);
+    await this.deps.store.deleteUser(user.id);
+    await this.deps.notifier.changed();
+  }
+
+  async #write(ref: UserRef, change: (user: User) => User): Promise<User> {
+    const next = await this.deps.store.transaction(async (store) => {
+      const user = await store.findUser(ref);
+      if (!user) throw new AdminError('not_found', `no user with ${describeRef(ref)}`);
+      const updated = change(user);
+      await store.updateUser(updated);
+      return updated;
+    });
+    await this.deps.notifier.changed();
+    return next;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * `keygate init`: the first administrator and the "Admin CLI" app. The CLI then reaches the
+ * admin API with the JWT Bearer flow, signing with a key written 0600 in the data directory:
+ * no admin password or client secret exists.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { readEnvironment } from '../config/environment.js';
+import { openKeygate } from '../main.js';
+import { generateKeyPairWithCertificate } from '../platform/keygen.js';
+import { ADMIN_KEY_FILE, writeCliProfile } from './cli-profile.js';
+import { printLine } from './output.js';
+
+export const ADMIN_APP_NAME = 'Admin CLI';
+export const ADMIN_PROFILE = 'System Administrator';
+
+export interface InitOptions {
+  readonly dataDir: string;
+  readonly baseUrl: string;
+  readonly admin: string;
+  readonly orgName: string;
+}
+
+export interface InitResult {
+  readonly created: boolean;
+  readonly consumerKey: string;
+  readonly username: string;
+}
+
+/** Creates the org (if absent), the admin user and the Admin CLI app; safe to run twice. */
+export async function initialise(options: InitOptions): Promise<InitResult> {
+  const core = await openKeygate({ dataDir: options.dataDir });
+  try {
+    const { orgs, users, apps } = core.services;
+    const existing = (await apps.list()).find((a) => a.name === ADMIN_APP_NAME);
+    if (existing && existsSync(join(options.dataDir, ADMIN_KEY_FILE))) {
+      const admin = (await users.list()).find((u) => u.permissions.includes('ManageUsers'));
+      return { created: false, consumerKey: existing.consumerKey, username: admin?.username ?? options.admin };
+    }
+    if (!(await core.services.orgs.get().catch(() => null))) await orgs.upsert({ name: options.orgName, baseUrl: options.baseUrl });
+    if (!(await users.list()).some((u) => u.username === options.admin)) {
+      await users.create({
+        username: options.admin,
+        email: options.admin.includes('@') ? options.admin : undefined,
+        profile: ADMIN_PROFILE,
+        permissions: ['ApiEnabled', 'ManageUsers', 'CustomizeApplication'],
+      });
+    }
+    const keys = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'keygate-admin-cli', days: 365 });
+    writeFileSync(join(options.dataDir, ADMIN_KEY_FILE), keys.privateKeyPem, { mode: 0o600 });
+    const app = existing
+      ? await apps.addCertificate({ id: existing.id }, keys.certificatePem).then(() => existing)
+      : (
+          await apps.create({
+            name: ADMIN_APP_NAME,
+            contactEmail: options.admin.includes('@') ? options.admin : undefined,
+            scopes: ['admin', 'api'],
+            flows: { jwtBearer: true },
+            certificates: [keys.certificatePem],
+            keyCustody: 'file',
+            policies: {
+              permittedUsers: 'adminApproved',
+              profiles: [ADMIN_PROFILE],
+              ipRelaxation: 'enforce',
+              trustedIpRanges: ['127.0.0.0/8', '::1/128'],
+              sessionTimeoutMinutes: 15,
+            },
+          })
+        ).app;
+    writeCliProfile(options.dataDir, { consumerKey: app.consumerKey, username: options.admin });
+    return { created: true, consumerKey: app.consumerKey, username: options.admin };
+  } finally {
+    await core.close();
+  }
+}
+
+export function registerInitCommand(program: Command): void {
+  program
+    .command('init')
+    .description('create the first administrator and the Admin CLI app (JWT Bearer, key in the data directory)')
+    .option('--data <dir>', 'data directory')
+    .option('--base-url <url>', 'the org base URL (issuer)', 'http://127.0.0.1:8080')
+    .option('--admin <username>', 'username of the first administrator', 'admin@keygate.local')
+    .option('--org-name <name>', 'display name of the org', 'Keygate')
+    .action(async (opts: { data?: string; baseUrl: string; admin: string; orgName: string }) => {
+      const dataDir = opts.data ?? readEnvironment().dataDir ?? '.keygate';
+      const result = await initialise({ dataDir, baseUrl: opts.baseUrl, admin: opts.admin, orgName: opts.orgName });
+      printLine(
+        result.created
+          ? `initialised: administrator ${result.username}, app "${ADMIN_APP_NAME}" (consumer key ${result.consumerKey}); key written to ${join(dataDir, ADMIN_KEY_FILE)}`
+          : `already initialised: app "${ADMIN_APP_NAME}" (consumer key ${result.consumerKey})`,
+      );
+    });
+}

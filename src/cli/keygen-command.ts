@@ -1,0 +1,39 @@
+/** `keygate keygen`: a private key (PKCS#8, 0600) and a self-signed certificate to upload to an app. */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { generateKeyPairWithCertificate, type KeygenAlgorithm } from '../platform/keygen.js';
+import { formatFingerprint, inspectCertificatePem } from '../platform/x509.js';
+import { CliError } from './cli-error.js';
+import { printLine } from './output.js';
+import { parsePositiveInt } from './parse.js';
+
+const ALGORITHMS: readonly KeygenAlgorithm[] = ['RS256', 'RS3072', 'ES256'];
+
+export function registerKeygenCommand(program: Command): void {
+  program
+    .command('keygen')
+    .description('generate a signing key and a self-signed certificate for an integration')
+    .requiredOption('--out <prefix>', 'writes PREFIX.key.pem and PREFIX.crt.pem')
+    .option('--alg <alg>', `key type: ${ALGORITHMS.join(', ')}`, 'RS256')
+    .option('--days <n>', 'certificate validity in days', '365')
+    .option('--subject <cn>', 'certificate subject common name', 'keygate-integration')
+    .action(async (opts: { out: string; alg: string; days: string; subject: string }) => {
+      if (!ALGORITHMS.includes(opts.alg as KeygenAlgorithm)) throw new CliError(`--alg must be one of ${ALGORITHMS.join(', ')}`, 2);
+      const days = parsePositiveInt(opts.days, '--days');
+      const keys = await generateKeyPairWithCertificate({ alg: opts.alg as KeygenAlgorithm, subject: opts.subject, days });
+      const keyFile = `${opts.out}.key.pem`;
+      const certFile = `${opts.out}.crt.pem`;
+      try {
+        writeFileSync(keyFile, keys.privateKeyPem, { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new CliError(code === 'EEXIST' ? `${keyFile} already exists; refusing to overwrite a private key` : `cannot write ${keyFile}: ${code}`);
+      }
+      writeFileSync(certFile, keys.certificatePem);
+      const cert = inspectCertificatePem(keys.certificatePem);
+      printLine(`private key: ${keyFile} (keep it secret; mode 0600)`);
+      printLine(`certificate: ${certFile} (upload this to the app)`);
+      printLine(`valid until: ${cert.notAfter.toISOString()}`);
+      printLine(`SHA-256 fingerprint: ${formatFingerprint(cert.fingerprintSha256)}`);
+    });
+}

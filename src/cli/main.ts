@@ -1,0 +1,54 @@
+/**
+ * The `keygate` command line. Every command lives in its own file; failures print one line
+ * on stderr and exit non-zero (2 for usage and configuration errors), never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.js';
+import { CliError } from './cli-error.js';
+import { registerInitCommand } from './init-command.js';
+import { registerKeygenCommand } from './keygen-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerTokenCommand } from './token-command.js';
+
+/** Every command, in the order `--help` lists them; docs/cli.md documents each (checked by a test). */
+export const COMMANDS = [registerServeCommand, registerInitCommand, registerKeygenCommand, registerTokenCommand];
+
+export function buildProgram(): Command {
+  const program = new Command('keygate')
+    .description('Keygate: an OAuth 2.0 authorization server for certificate-based machine-to-machine integrations')
+    .version('0.1.0')
+    .showSuggestionAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  program.commands.forEach(function exitOverrideAll(cmd: Command) {
+    cmd.exitOverride();
+    cmd.commands.forEach(exitOverrideAll);
+  });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = report(err);
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message (or the help/version text).
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`keygate: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`keygate: invalid configuration: ${err.message}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`keygate: ${message.split('\n')[0]}\n`);
+  return 1;
+}

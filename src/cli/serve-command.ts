@@ -1,0 +1,65 @@
+/** `keygate serve`: apply the configuration file (if any) and serve HTTP(S). */
+import type { Command } from 'commander';
+import { loadConfigFile } from '../config/load.js';
+import { readEnvironment } from '../config/environment.js';
+import { createLogger } from '../platform/logger.js';
+import { buildKeygate, readTls } from '../main.js';
+import { writeCliProfile } from './cli-profile.js';
+import { printLine } from './output.js';
+import { parsePort } from './parse.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('apply the configuration file, then serve the OAuth endpoints, admin API and console')
+    .option('--config <file>', 'declarative configuration (YAML), applied idempotently at start-up')
+    .option('--data <dir>', 'data directory (SQLite database, keys)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--prune', 'delete apps and users the configuration file does not declare', false)
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM)')
+    .option('--tls-key <file>', 'private key for --tls-cert (PEM)')
+    .option('--trusted-proxy <cidr...>', 'reverse proxies whose X-Forwarded-For is believed')
+    .option('--insecure-http', 'allow plain HTTP on a non-loopback address', false)
+    .action(async (opts: ServeOptions) => {
+      const env = readEnvironment();
+      const dataDir = opts.data ?? env.dataDir ?? '.keygate';
+      const config = opts.config ? loadConfigFile(opts.config, env.all) : undefined;
+      const log = createLogger({ level: env.logLevel ?? 'info' });
+      const server = await buildKeygate({
+        dataDir,
+        host: opts.host,
+        port: parsePort(opts.port),
+        log,
+        config,
+        prune: opts.prune,
+        tls: readTls(opts.tlsCert, opts.tlsKey),
+        trustedProxies: opts.trustedProxy ?? [],
+        insecureHttp: opts.insecureHttp,
+      });
+      writeCliProfile(dataDir, { url: server.url });
+      if (server.applied) {
+        const { created, updated, removed } = server.applied;
+        printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
+      }
+      printLine(`keygate listening on ${server.url}`);
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
+interface ServeOptions {
+  config?: string;
+  data?: string;
+  host: string;
+  port: string;
+  prune: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  trustedProxy?: string[];
+  insecureHttp: boolean;
+}

@@ -1,0 +1,85 @@
+/** `keygate token`: sign an assertion and exchange it for an access token (Keygate or Salesforce). */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createJwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
+import { CliError } from './cli-error.js';
+import { printJson } from './output.js';
+
+export interface TokenOptions {
+  url: string;
+  clientId: string;
+  username: string;
+  key: string;
+  audience?: string;
+  scope?: string;
+  cache?: string;
+}
+
+interface CachedToken {
+  readonly key: string;
+  readonly expiresAtMs: number;
+  readonly token: TokenResponse;
+}
+
+export function readKeyFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read the key file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, 2);
+  }
+}
+
+/** A cached token is reused only for the same server, app and user, and while it has a minute left. */
+function readCache(file: string, key: string): TokenResponse | null {
+  if (!existsSync(file)) return null;
+  try {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as CachedToken;
+    return cached.key === key && cached.expiresAtMs - 60_000 > Date.now() ? cached.token : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
+  const cacheKey = `${opts.url}|${opts.clientId}|${opts.username}|${opts.scope ?? ''}`;
+  if (opts.cache) {
+    const cached = readCache(opts.cache, cacheKey);
+    if (cached) return cached;
+  }
+  const client = createJwtBearerClient({
+    loginUrl: opts.url.replace(/\/$/, ''),
+    clientId: opts.clientId,
+    username: opts.username,
+    key: readKeyFile(opts.key),
+    ...(opts.audience !== undefined && { audience: opts.audience }),
+    ...(opts.scope !== undefined && { scope: opts.scope }),
+  });
+  let token: TokenResponse;
+  try {
+    token = await client.getToken();
+  } catch (err) {
+    if (err instanceof OAuthError) throw new CliError(`the server refused the token request: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`);
+    throw new CliError(`could not get a token from ${opts.url}: ${(err as Error).message}`);
+  }
+  if (opts.cache) {
+    const expiresAtMs = Date.now() + (token.expires_in ?? 900) * 1000;
+    writeFileSync(opts.cache, JSON.stringify({ key: cacheKey, expiresAtMs, token } satisfies CachedToken), { mode: 0o600 });
+  }
+  return token;
+}
+
+export function registerTokenCommand(program: Command): void {
+  program
+    .command('token')
+    .description('sign an assertion with your key and exchange it for an access token (JWT Bearer flow)')
+    .requiredOption('--url <base>', 'server base URL, e.g. http://127.0.0.1:8080 or https://login.salesforce.com')
+    .requiredOption('--client-id <key>', "the app's consumer key (the assertion's iss)")
+    .requiredOption('--username <user>', "the user the token acts as (the assertion's sub)")
+    .requiredOption('--key <file>', 'private key (PKCS#8 PEM) matching a certificate on the app')
+    .option('--audience <aud>', 'assertion audience (default: the base URL)')
+    .option('--scope <scopes>', 'narrow the granted scopes (space-separated)')
+    .option('--cache <file>', 'reuse a cached token from this file (written 0600) while it is fresh')
+    .action(async (opts: TokenOptions) => {
+      printJson(await fetchToken(opts));
+    });
+}

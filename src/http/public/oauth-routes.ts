@@ -1,0 +1,44 @@
+/**
+ * The public OAuth surface: token, introspection, revocation, discovery, JWKS and the
+ * resources Keygate serves. Registered apart from the admin API so that an admin route can
+ * never land here by mistake.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { EndpointRequest, EndpointResponse } from '../../oauth/endpoints/endpoint-response.js';
+import { PATHS } from '../../oauth/endpoints/metadata.js';
+import { sendEndpointResponse, toEndpointRequest } from '../endpoint-adapter.js';
+
+export interface OAuthRouteHandlers {
+  readonly token: (req: EndpointRequest) => Promise<EndpointResponse>;
+  readonly introspect: (req: EndpointRequest) => Promise<EndpointResponse>;
+  readonly revoke: (req: EndpointRequest) => Promise<EndpointResponse>;
+  readonly userinfo: (req: EndpointRequest) => Promise<EndpointResponse>;
+  readonly identity: (req: EndpointRequest, orgId: string, userId: string) => Promise<EndpointResponse>;
+  readonly apiVersions: (req: EndpointRequest) => Promise<EndpointResponse>;
+  readonly metadata: () => Record<string, unknown>;
+  readonly jwks: () => unknown;
+}
+
+/** Bodies above this are refused before parsing (the assertion itself is capped lower). */
+export const OAUTH_BODY_LIMIT = 16 * 1024;
+
+export async function registerOAuthRoutes(app: FastifyInstance, handlers: OAuthRouteHandlers): Promise<void> {
+  const oauthRoute = { bodyLimit: OAUTH_BODY_LIMIT, config: { errorFormat: 'oauth' as const } };
+  const form = (handler: (req: EndpointRequest) => Promise<EndpointResponse>) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
+    sendEndpointResponse(reply, await handler(toEndpointRequest(req)));
+
+  for (const path of [PATHS.token, PATHS.tokenAlias]) {
+    app.route({ method: ['POST', 'GET', 'PUT', 'DELETE', 'PATCH'], url: path, ...oauthRoute, handler: form(handlers.token) });
+  }
+  app.post(PATHS.introspection, oauthRoute, form(handlers.introspect));
+  app.post(PATHS.revocation, oauthRoute, form(handlers.revoke));
+  app.route({ method: ['GET', 'POST'], url: PATHS.userinfo, ...oauthRoute, handler: form(handlers.userinfo) });
+  app.get<{ Params: { orgId: string; userId: string } }>('/id/:orgId/:userId', oauthRoute, async (req, reply) =>
+    sendEndpointResponse(reply, await handlers.identity(toEndpointRequest(req), req.params.orgId, req.params.userId)),
+  );
+  app.get('/services/data', oauthRoute, form(handlers.apiVersions));
+  app.get(PATHS.jwks, async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(handlers.jwks()));
+  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+    app.get(path, async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(handlers.metadata()));
+  }
+}

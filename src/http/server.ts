@@ -1,0 +1,80 @@
+/**
+ * The HTTP server: Fastify with one error boundary, security headers on every response, raw
+ * form bodies for the OAuth endpoints, and trusted-proxy handling of client addresses.
+ */
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { InvalidRequestError, OAuthError } from '../oauth/errors/oauth-error.js';
+import { renderOAuthError } from '../oauth/errors/render.js';
+import { AdminError } from '../admin/admin-errors.js';
+import { renderProblem } from './problem.js';
+
+export interface HttpOptions {
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How this route renders errors: OAuth (RFC 6749 §5.2), problem+json, or an HTML page. */
+    errorFormat?: 'oauth' | 'problem' | 'html';
+  }
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+export function createHttpServer(log: Logger, options: HttpOptions): FastifyInstance {
+  const serverOptions: FastifyServerOptions = {
+    loggerInstance: log,
+    // Requests are audited in the login history; the log keeps faults only.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  };
+  const app = (
+    options.tls ? Fastify({ ...serverOptions, https: { cert: options.tls.cert, key: options.tls.key } } as FastifyServerOptions) : Fastify(serverOptions)
+  ) as FastifyInstance;
+
+  // OAuth endpoints read the raw form and judge its content type themselves.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, req, reply) => {
+    const format = req.routeOptions.config?.errorFormat ?? 'problem';
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 500) req.log.error({ err: error, url: req.routeOptions.url }, 'request failed');
+    if (format === 'oauth') {
+      const oauthError =
+        error instanceof OAuthError
+          ? error
+          : status < 500
+            ? new InvalidRequestError(status === 413 ? 'the request body is too large' : 'the request is malformed', `http_${status}`)
+            : error;
+      const rendered = renderOAuthError(oauthError);
+      return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+    }
+    const problem = renderProblem(error instanceof AdminError ? error : error, status);
+    return reply.code(problem.status).type('application/problem+json').send(problem);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const problem = renderProblem(new AdminError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`), 404);
+    return reply.code(404).type('application/problem+json').send(problem);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  return app;
+}

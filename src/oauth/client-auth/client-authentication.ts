@@ -1,0 +1,60 @@
+/**
+ * Client authentication at the token, introspection and revocation endpoints (RFC 6749
+ * §2.3): exactly one method per request, chosen from what the request carries.
+ */
+import type { CredentialKind } from '../../domain/login-event.js';
+import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
+import type { ClientRecord } from '../client-directory.js';
+import { authenticateWithPrivateKeyJwt, CLIENT_ASSERTION_TYPE, type PrivateKeyJwtDeps } from './private-key-jwt.js';
+import { authenticateWithClientSecret, readBasicCredentials } from './client-secret.js';
+
+/** Form parameters any client-authentication method may read. */
+export const CLIENT_AUTH_PARAMETERS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type'] as const;
+
+export interface AuthenticatedClient {
+  readonly client: ClientRecord;
+  readonly credential: CredentialKind;
+}
+
+export interface ClientAuthRequest {
+  readonly params: ReadonlyMap<string, string>;
+  readonly authorization: string | undefined;
+  readonly now: number;
+  /** Audiences a client assertion may name: the issuer and this endpoint. */
+  readonly audiences: ReadonlySet<string>;
+}
+
+/** Whether the request carries any client credential at all. */
+export function hasClientCredentials(request: ClientAuthRequest): boolean {
+  return (
+    request.authorization?.toLowerCase().startsWith('basic ') === true ||
+    request.params.has('client_secret') ||
+    request.params.has('client_assertion')
+  );
+}
+
+/**
+ * Authenticates the client, or throws `invalid_client` (401) with one body for every failure.
+ * Two methods at once is `invalid_request` (RFC 6749 §2.3).
+ */
+export async function authenticateClient(request: ClientAuthRequest, deps: PrivateKeyJwtDeps): Promise<AuthenticatedClient> {
+  const basic = request.authorization?.toLowerCase().startsWith('basic ') === true;
+  const methods = [basic, request.params.has('client_secret'), request.params.has('client_assertion')].filter(Boolean).length;
+  if (methods > 1) throw new InvalidRequestError('use exactly one client authentication method', 'client_auth_multiple_methods');
+  if (request.params.has('client_assertion')) {
+    if (request.params.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
+      throw new InvalidRequestError('client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'client_assertion_type_invalid');
+    }
+    return { client: await authenticateWithPrivateKeyJwt(request, deps), credential: 'client-assertion' };
+  }
+  if (basic) {
+    const credentials = readBasicCredentials(request.authorization!);
+    return { client: await authenticateWithClientSecret(credentials, deps.directory, true), credential: 'client-secret' };
+  }
+  const clientId = request.params.get('client_id');
+  const secret = request.params.get('client_secret');
+  if (clientId !== undefined && secret !== undefined) {
+    return { client: await authenticateWithClientSecret({ clientId, secret }, deps.directory, false), credential: 'client-secret' };
+  }
+  throw new InvalidClientError('client_auth_missing');
+}

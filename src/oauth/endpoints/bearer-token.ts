@@ -1,0 +1,78 @@
+/**
+ * Resource-server side of bearer tokens (RFC 6750): reading the token from the request and
+ * resolving it to a live app and user, with the app's network policy applied again.
+ */
+import { InvalidTokenError, OAuthError } from '../errors/oauth-error.js';
+import { renderOAuthError } from '../errors/render.js';
+import { checkNetworkPolicy } from '../access-policy.js';
+import type { ClientDirectory, ClientRecord, UserRecord } from '../client-directory.js';
+import type { AccessTokenClaims, AccessTokens } from '../tokens/access-token.js';
+import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+
+export interface BearerContext {
+  readonly claims: AccessTokenClaims;
+  readonly client: ClientRecord;
+  readonly user: UserRecord;
+}
+
+/** Thrown when no token was presented at all: 401 with a bare challenge (RFC 6750 §3.1). */
+class NoTokenError extends Error {}
+
+/** `Authorization: Bearer`, or, where allowed, a query parameter (the identity URL's `oauth_token`). */
+function presentedToken(req: EndpointRequest, queryParam: string | undefined): string {
+  const header = req.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer +([A-Za-z0-9\-._~+/!]+=*) *$/i.exec(header);
+    if (!match) throw new InvalidTokenError('the Authorization header is not a bearer token', 'token_header_malformed');
+    return match[1]!;
+  }
+  const fromQuery = queryParam ? req.query.get(queryParam) : null;
+  if (fromQuery) return fromQuery;
+  throw new NoTokenError();
+}
+
+export interface BearerDeps {
+  readonly tokens: AccessTokens;
+  readonly directory: ClientDirectory;
+  readonly nowSeconds: () => number;
+}
+
+export async function authenticateBearer(req: EndpointRequest, deps: BearerDeps, queryParam?: string): Promise<BearerContext> {
+  const token = presentedToken(req, queryParam);
+  const org = deps.directory.org();
+  const claims = await deps.tokens.verify(token, { issuer: org.baseUrl, now: deps.nowSeconds() });
+  const client = deps.directory.clientById(claims.appId);
+  const user = deps.directory.userById(claims.userId);
+  if (!client || !user || !user.user.active || user.user.locked) {
+    throw new InvalidTokenError('the access token is invalid', 'token_subject_gone');
+  }
+  try {
+    checkNetworkPolicy(client, user, req.clientAddress);
+  } catch {
+    throw new InvalidTokenError('ip restricted', 'ip_restricted');
+  }
+  return { claims, client, user };
+}
+
+/** Runs a resource handler behind bearer authentication, rendering failures per RFC 6750 §3. */
+export async function withBearer(
+  req: EndpointRequest,
+  deps: BearerDeps,
+  handle: (ctx: BearerContext) => EndpointResponse,
+  queryParam?: string,
+): Promise<EndpointResponse> {
+  try {
+    return handle(await authenticateBearer(req, deps, queryParam));
+  } catch (error) {
+    if (error instanceof NoTokenError) {
+      return {
+        status: 401,
+        headers: { 'www-authenticate': 'Bearer realm="keygate"', 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' },
+        body: { error: 'invalid_request', error_description: 'a bearer token is required' },
+      };
+    }
+    if (!(error instanceof OAuthError)) throw error;
+    const rendered = renderOAuthError(error, { resource: true });
+    return { status: rendered.status, headers: rendered.headers, body: rendered.body };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Token introspection (RFC 7662), `POST /services/oauth2/introspect`. The caller must
+ * authenticate as an app, and learns only about that app's own tokens: anything else,
+ * including a token it does not own, is `{"active": false}` and nothing more (§2.2).
+ */
+import { OAuthError } from '../errors/oauth-error.js';
+import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
+import { authenticateClient } from '../client-auth/client-authentication.js';
+import type { PrivateKeyJwtDeps } from '../client-auth/private-key-jwt.js';
+import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import type { AccessTokens } from '../tokens/access-token.js';
+import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { parseForm, requireFormBody } from './form.js';
+
+export interface IntrospectionDeps extends PrivateKeyJwtDeps {
+  readonly tokens: AccessTokens;
+}
+
+const HEADERS = { ...NO_STORE_HEADERS, 'content-type': 'application/json; charset=utf-8' };
+const INACTIVE = { status: 200, headers: HEADERS, body: { active: false } } as const;
+
+export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
+  return async function introspect(req: EndpointRequest): Promise<EndpointResponse> {
+    try {
+      requireFormBody(req.contentType);
+      const params = parseForm(req.body);
+      const org = deps.directory.org();
+      const now = deps.clock.epochSeconds();
+      const { client } = await authenticateClient(
+        { params, authorization: req.authorization, now, audiences: acceptedAudiences(org) },
+        deps,
+      );
+      const token = params.get('token');
+      if (token === undefined) return INACTIVE;
+      let claims;
+      try {
+        claims = await deps.tokens.verify(token, { issuer: org.baseUrl, now });
+      } catch (error) {
+        if (error instanceof OAuthError) return INACTIVE;
+        throw error;
+      }
+      if (claims.appId !== client.app.id) return INACTIVE;
+      const user = deps.directory.userById(claims.userId);
+      return {
+        status: 200,
+        headers: HEADERS,
+        body: {
+          active: true,
+          scope: claims.scope,
+          client_id: client.app.consumerKey,
+          username: user?.user.username,
+          token_type: 'Bearer',
+          exp: claims.expiresAt,
+          iat: claims.issuedAt,
+          sub: claims.userId,
+          aud: org.baseUrl,
+          iss: org.baseUrl,
+          jti: claims.tokenId,
+        },
+      };
+    } catch (error) {
+      const rendered = renderOAuthError(error);
+      return { status: rendered.status, headers: rendered.headers, body: rendered.body };
+    }
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Token revocation (RFC 7009), `POST /services/oauth2/revoke`. An authenticated app revokes
+ * its own tokens. Without client authentication, as Salesforce allows, a valid access token
+ * may revoke itself: holding it proves the right to end it. Unknown, expired or foreign
+ * tokens answer 200 and change nothing (§2.2).
+ */
+import { OAuthError } from '../errors/oauth-error.js';
+import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
+import { authenticateClient, hasClientCredentials } from '../client-auth/client-authentication.js';
+import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { parseForm, requireFormBody } from './form.js';
+import type { IntrospectionDeps } from './introspection.js';
+
+const DONE: EndpointResponse = { status: 200, headers: { ...NO_STORE_HEADERS }, body: '' };
+
+export function createRevocationEndpoint(deps: IntrospectionDeps) {
+  return async function revoke(req: EndpointRequest): Promise<EndpointResponse> {
+    try {
+      requireFormBody(req.contentType);
+      const params = parseForm(req.body);
+      const org = deps.directory.org();
+      const now = deps.clock.epochSeconds();
+      const authRequest = { params, authorization: req.authorization, now, audiences: acceptedAudiences(org) };
+      const caller = hasClientCredentials(authRequest) ? (await authenticateClient(authRequest, deps)).client : null;
+      const token = params.get('token');
+      if (token === undefined) return DONE;
+      let claims;
+      try {
+        claims = await deps.tokens.verify(token, { issuer: org.baseUrl, now });
+      } catch (error) {
+        if (error instanceof OAuthError) return DONE;
+        throw error;
+      }
+      if (caller !== null && claims.appId !== caller.app.id) return DONE;
+      await deps.tokens.revoke(claims);
+      return DONE;
+    } catch (error) {
+      const rendered = renderOAuthError(error);
+      return { status: rendered.status, headers: rendered.headers, body: rendered.body };
+    }
+  };
+}

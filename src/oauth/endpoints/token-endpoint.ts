@@ -1,0 +1,101 @@
+/**
+ * The token endpoint (RFC 6749 §3.2, §5): `POST /services/oauth2/token` and `/oauth2/token`.
+ * One ordered list of steps; every outcome, success or failure, becomes one login-history
+ * row before the answer leaves.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { LoginGrant } from '../../domain/login-event.js';
+import type { Clock } from '../../platform/clock.js';
+import { InvalidRequestError, OAuthError, TemporarilyUnavailableError, UnsupportedGrantTypeError } from '../errors/oauth-error.js';
+import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
+import type { ClientDirectory } from '../client-directory.js';
+import type { LoginTrail, TokenRequest } from '../grants/grant.js';
+import type { GrantRegistry } from '../grants/grant-registry.js';
+import type { LoginRecorder } from '../ports.js';
+import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { parseForm, requireFormBody } from './form.js';
+
+export interface TokenEndpointDeps {
+  readonly grants: GrantRegistry;
+  readonly directory: ClientDirectory;
+  readonly history: LoginRecorder;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+const SUCCESS_HEADERS = { ...NO_STORE_HEADERS, 'content-type': 'application/json; charset=utf-8' };
+
+function newTrail(): LoginTrail {
+  return { appId: null, appName: null, userId: null, username: null, credential: 'none', certificateFingerprint: null, jtiHash: null };
+}
+
+/** Drops every parameter the grant did not declare (RFC 6749 §3.2: unknown ones are ignored). */
+function pickDeclared(params: Map<string, string>, declared: readonly string[]): Map<string, string> {
+  const picked = new Map<string, string>();
+  for (const name of declared) {
+    const value = params.get(name);
+    if (value !== undefined) picked.set(name, value);
+  }
+  return picked;
+}
+
+export function createTokenEndpoint(deps: TokenEndpointDeps) {
+  const { grants, directory, history, clock, log } = deps;
+
+  return async function tokenEndpoint(req: EndpointRequest): Promise<EndpointResponse> {
+    const trail = newTrail();
+    let loginGrant: LoginGrant = 'unknown';
+    const now = clock.now();
+    let response: EndpointResponse;
+    let failure: OAuthError | null = null;
+    try {
+      if (req.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_post');
+      requireFormBody(req.contentType);
+      const params = parseForm(req.body);
+      const grantType = params.get('grant_type');
+      if (grantType === undefined) throw new InvalidRequestError('grant_type is required', 'grant_type_missing');
+      const grant = grants.get(grantType);
+      if (!grant) throw new UnsupportedGrantTypeError();
+      loginGrant = grant.loginGrant;
+      const request: TokenRequest = {
+        params: pickDeclared(params, grant.parameters),
+        authorization: req.authorization,
+        clientAddress: req.clientAddress,
+        now: Math.floor(now.getTime() / 1000),
+        org: directory.org(),
+        tokenEndpoint: req.url,
+        trail,
+      };
+      const validated = await grant.validate(request);
+      response = { status: 200, headers: SUCCESS_HEADERS, body: await grant.issue(validated, request) };
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        failure = error;
+      } else {
+        log.error({ err: error, grant: loginGrant }, 'token request failed inside Keygate');
+        failure = new TemporarilyUnavailableError('internal_error');
+      }
+      const rendered = renderOAuthError(failure);
+      response = { status: rendered.status, headers: rendered.headers, body: rendered.body };
+    }
+    try {
+      await history.record({
+        id: randomUUID(),
+        at: now,
+        ...trail,
+        grant: loginGrant,
+        clientAddress: req.clientAddress,
+        outcome: failure ? 'failure' : 'success',
+        errorCode: failure?.code ?? null,
+        reason: failure?.reason ?? 'ok',
+      });
+    } catch (error) {
+      // An answer whose audit row is lost is not given: the token, if any, is dropped here.
+      log.error({ err: error }, 'login history unavailable');
+      const rendered = renderOAuthError(new TemporarilyUnavailableError('login_history_unavailable'));
+      return { status: rendered.status, headers: rendered.headers, body: rendered.body };
+    }
+    return response;
+  };
+}

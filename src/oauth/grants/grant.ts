@@ -1,0 +1,53 @@
+/**
+ * The contract every grant implements (RFC 6749 §4 and its extensions). The token endpoint
+ * looks a grant up by `grant_type` in a map, hands it only the parameters it declares, and
+ * calls `validate` then `issue`: `validate` never mints a token, `issue` never re-checks.
+ */
+import type { CredentialKind, LoginGrant } from '../../domain/login-event.js';
+import type { Org } from '../../domain/org.js';
+
+/** What the endpoint learns while a request is checked; it becomes the login-history row. */
+export interface LoginTrail {
+  appId: string | null;
+  appName: string | null;
+  userId: string | null;
+  username: string | null;
+  credential: CredentialKind;
+  certificateFingerprint: string | null;
+  jtiHash: string | null;
+}
+
+export interface TokenRequest {
+  /** The form parameters the grant declared, each present at most once. */
+  readonly params: ReadonlyMap<string, string>;
+  /** The `Authorization` header, for client authentication; never logged. */
+  readonly authorization: string | undefined;
+  readonly clientAddress: string;
+  /** Seconds since the epoch, from the injected clock. */
+  readonly now: number;
+  readonly org: Org;
+  /** The token endpoint URL as the client addressed it (an accepted audience). */
+  readonly tokenEndpoint: string;
+  readonly trail: LoginTrail;
+}
+
+/** The Salesforce-compatible token response (a superset of RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  scope: string;
+  instance_url: string;
+  id: string;
+  issued_at: string;
+  expires_in: number;
+}
+
+export interface Grant<Validated> {
+  readonly grantType: string;
+  /** Parameters this grant reads, besides `grant_type`; all others are dropped. */
+  readonly parameters: readonly string[];
+  /** How the login history names this grant. */
+  readonly loginGrant: LoginGrant;
+  validate(request: TokenRequest): Promise<Validated>;
+  issue(validated: Validated, request: TokenRequest): Promise<TokenResponse>;
+}

@@ -1,0 +1,84 @@
+/**
+ * Claim checks for a JWT Bearer assertion (RFC 7523 §3, RFC 7519 §4.1), with the claim
+ * shapes the `salesforce-compat` profile also accepts. Each check is one named step.
+ */
+import type { AssertionProfile } from '../../../domain/app.js';
+import { normalizeBaseUrl, type Org } from '../../../domain/org.js';
+import { sha256Hex } from '../../../platform/secrets.js';
+import { InvalidGrantError, SALESFORCE_DESCRIPTIONS, invalidAssertion } from '../../errors/oauth-error.js';
+
+export interface TimeWindow {
+  /** The expiry the replay entry is kept until (after the profile's adjustments). */
+  readonly effectiveExp: number;
+}
+
+/** A NumericDate must be a JSON number; never coerce a string, array or object (RFC 7519 §2). */
+function numericDate(value: unknown, claim: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidAssertion(`${claim}_not_number`);
+  return value;
+}
+
+/** Salesforce-compat: `exp` as a numeric string, or in milliseconds when `iat` anchors it. */
+function compatExp(payload: Readonly<Record<string, unknown>>, org: Org, now: number): number | undefined {
+  let exp = payload.exp;
+  if (typeof exp === 'string' && /^\d{1,16}$/.test(exp)) exp = Number(exp);
+  const value = numericDate(exp, 'exp');
+  // Ten-digit seconds reach the year 2286; anything longer is the Salesforce CLI's milliseconds.
+  if (value === undefined || value < 1e11) return value;
+  const iat = numericDate(payload.iat, 'iat');
+  if (iat === undefined) throw invalidAssertion('exp_in_milliseconds_without_iat');
+  if (iat > now + org.clockSkewSeconds || iat < now - org.maxAssertionLifetimeSeconds - org.clockSkewSeconds) {
+    throw invalidAssertion('iat_outside_policy');
+  }
+  return Math.min(Math.floor(value / 1000), iat + org.maxAssertionLifetimeSeconds);
+}
+
+/** Step 5: `exp` required and within [now − skew, now + max lifetime + skew]; `nbf`, `iat` not in the future. */
+export function checkTimes(payload: Readonly<Record<string, unknown>>, org: Org, now: number, profile: AssertionProfile): TimeWindow {
+  const skew = org.clockSkewSeconds;
+  const exp = profile === 'salesforce-compat' ? compatExp(payload, org, now) : numericDate(payload.exp, 'exp');
+  if (exp === undefined) throw invalidAssertion('exp_missing');
+  if (exp <= now - skew) throw new InvalidGrantError(SALESFORCE_DESCRIPTIONS.expired, 'expired');
+  if (exp > now + org.maxAssertionLifetimeSeconds + skew) throw invalidAssertion('exp_too_far_in_future');
+  const nbf = numericDate(payload.nbf, 'nbf');
+  if (nbf !== undefined && nbf > now + skew) throw invalidAssertion('nbf_in_future');
+  const iat = numericDate(payload.iat, 'iat');
+  if (iat !== undefined && iat > now + skew) throw invalidAssertion('iat_in_future');
+  return { effectiveExp: Math.ceil(exp) };
+}
+
+/** The audiences an assertion may name: the base URL, the token endpoints and any extra audience. */
+export function acceptedAudiences(org: Org): Set<string> {
+  const base = normalizeBaseUrl(org.baseUrl);
+  return new Set([base, `${base}/services/oauth2/token`, `${base}/oauth2/token`, ...org.extraAudiences.map(normalizeBaseUrl)]);
+}
+
+/** Step 6: a single audience (a string or a one-element array) that this server accepts. */
+export function checkAudience(payload: Readonly<Record<string, unknown>>, accepted: ReadonlySet<string>): void {
+  const aud = Array.isArray(payload.aud) && payload.aud.length === 1 ? payload.aud[0] : payload.aud;
+  if (typeof aud !== 'string' || !accepted.has(normalizeBaseUrl(aud))) {
+    throw new InvalidGrantError(SALESFORCE_DESCRIPTIONS.audience, Array.isArray(payload.aud) ? 'aud_not_single' : 'aud_not_accepted');
+  }
+}
+
+/** Step 7: `prn` (legacy) wins over `sub`; either way a string naming the user. */
+export function subjectOf(payload: Readonly<Record<string, unknown>>): string {
+  const subject = payload.prn ?? payload.sub;
+  if (typeof subject !== 'string' || subject === '') throw new InvalidGrantError(SALESFORCE_DESCRIPTIONS.invalidUser, 'sub_not_string');
+  return subject;
+}
+
+/**
+ * Step 10's key: the `jti` (a non-empty string of bounded length), or, where the app does not
+ * require one and the assertion has none, the SHA-256 of the whole assertion.
+ */
+export function replayKey(payload: Readonly<Record<string, unknown>>, assertion: string, jtiRequired: boolean, maxJtiLength: number): string {
+  const { jti } = payload;
+  if (jti === undefined) {
+    if (jtiRequired) throw invalidAssertion('jti_missing');
+    return `sha256:${sha256Hex(assertion)}`;
+  }
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > maxJtiLength) throw invalidAssertion('jti_invalid');
+  return `jti:${jti}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * The JWT Bearer grant: RFC 7523 §2.1 and §3, in the order of docs/jwt-bearer.md. Nothing
+ * about users is looked at before the signature holds, and a `jti` is consumed only after
+ * every other check passed, so that a rejected request never burns one.
+ */
+import type { Clock } from '../../../platform/clock.js';
+import { sha256Hex } from '../../../platform/secrets.js';
+import { InvalidClientIdError, invalidAssertion } from '../../errors/oauth-error.js';
+import { checkNetworkPolicy, checkPermittedUser, checkUserStanding, resolveScope } from '../../access-policy.js';
+import type { ClientDirectory, ClientRecord, UserRecord } from '../../client-directory.js';
+import { checkJwsHeader } from '../../jws/check-jws-header.js';
+import { JwsParseError, parseCompactJws, type CompactJws } from '../../jws/parse-compact-jws.js';
+import { validKeys, verifyWithClientKeys } from '../../jws/verify-with-client-keys.js';
+import type { OAuthOptions } from '../../options.js';
+import type { ReplayStore } from '../../ports.js';
+import type { AccessTokens } from '../../tokens/access-token.js';
+import { issueTokenResponse } from '../../tokens/token-response.js';
+import type { Grant, TokenRequest } from '../grant.js';
+import { acceptedAudiences, checkAudience, checkTimes, replayKey, subjectOf } from './assertion-claims.js';
+
+export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** Assertion `typ` values accepted (RFC 8725 §3.11), lower-cased and without "application/". */
+const ASSERTION_TYPES = ['jwt'];
+
+export interface JwtBearerDeps {
+  readonly directory: ClientDirectory;
+  readonly replay: ReplayStore;
+  readonly tokens: AccessTokens;
+  readonly clock: Clock;
+  readonly options: OAuthOptions;
+}
+
+interface Validated {
+  readonly client: ClientRecord;
+  readonly user: UserRecord;
+  readonly scope: string;
+}
+
+/** Step 1: three strict segments, JSON-object header and payload, bounded size. */
+function parseAssertion(assertion: string, maxBytes: number): CompactJws {
+  try {
+    return parseCompactJws(assertion, maxBytes);
+  } catch (err) {
+    if (err instanceof JwsParseError) throw invalidAssertion(`malformed_${err.failure}`);
+    throw err;
+  }
+}
+
+/** Step 3: `iss` names an app whose JWT Bearer flow is on and that holds a currently valid certificate. */
+function resolveIssuer(payload: Readonly<Record<string, unknown>>, directory: ClientDirectory, now: Date, request: TokenRequest): ClientRecord {
+  const { iss } = payload;
+  if (typeof iss !== 'string' || iss === '') throw invalidAssertion('iss_not_string');
+  const client = directory.clientByConsumerKey(iss);
+  if (!client) throw new InvalidClientIdError('client_unknown');
+  request.trail.appId = client.app.id;
+  request.trail.appName = client.app.name;
+  if (!client.app.flows.jwtBearer) throw invalidAssertion('flow_disabled');
+  if (validKeys(client, now).length === 0) throw invalidAssertion('no_valid_certificate');
+  return client;
+}
+
+export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
+  const { directory, replay, tokens, clock, options } = deps;
+  return {
+    grantType: JWT_BEARER_GRANT_TYPE,
+    parameters: ['assertion', 'scope'],
+    loginGrant: 'jwt-bearer',
+
+    async validate(request) {
+      const assertion = request.params.get('assertion');
+      if (assertion === undefined) throw invalidAssertion('assertion_missing');
+      request.trail.credential = 'assertion';
+      const now = clock.now();
+      const jws = parseAssertion(assertion, options.maxAssertionBytes);
+      const header = checkJwsHeader(jws.header, ASSERTION_TYPES);
+      const client = resolveIssuer(jws.payload, directory, now, request);
+      const key = verifyWithClientKeys(jws, header, client, now);
+      request.trail.certificateFingerprint = key.certificate.fingerprintSha256;
+
+      const { effectiveExp } = checkTimes(jws.payload, request.org, request.now, client.app.assertionProfile);
+      checkAudience(jws.payload, acceptedAudiences(request.org));
+      const username = subjectOf(jws.payload);
+      request.trail.username = username;
+      const user = checkUserStanding(directory.userByUsername(username));
+      request.trail.userId = user.user.id;
+      checkPermittedUser(client, user);
+      checkNetworkPolicy(client, user, request.clientAddress);
+      const scope = resolveScope(client, request.params.get('scope'));
+
+      const jtiRequired = client.app.requireJti && client.app.assertionProfile === 'strict';
+      const replayId = replayKey(jws.payload, assertion, jtiRequired, options.maxJtiLength);
+      request.trail.jtiHash = sha256Hex(replayId);
+      const fresh = await replay.consume(client.app.id, replayId, effectiveExp + request.org.clockSkewSeconds);
+      if (!fresh) throw invalidAssertion('jti_replayed');
+      return { client, user, scope };
+    },
+
+    issue({ client, user, scope }, request) {
+      return issueTokenResponse(tokens, { org: request.org, client, user, scope, now: request.now });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The resource owner password credentials grant (RFC 6749 §4.3). Legacy: RFC 9700 §2.4 says
+ * it MUST NOT be used, so it answers only for apps that switch it on, and the review flags them.
+ */
+import { verifySecret } from '../../../platform/secrets.js';
+import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../../errors/oauth-error.js';
+import { checkNetworkPolicy, checkPermittedUser, checkUserStanding, resolveScope } from '../../access-policy.js';
+import { authenticateClient, CLIENT_AUTH_PARAMETERS } from '../../client-auth/client-authentication.js';
+import type { ClientRecord, UserRecord } from '../../client-directory.js';
+import type { AccessTokens } from '../../tokens/access-token.js';
+import { issueTokenResponse } from '../../tokens/token-response.js';
+import type { Grant } from '../grant.js';
+import { acceptedAudiences } from '../jwt-bearer/assertion-claims.js';
+import type { ClientCredentialsDeps } from '../client-credentials/client-credentials-grant.js';
+
+interface Validated {
+  readonly client: ClientRecord;
+  readonly user: UserRecord;
+  readonly scope: string;
+}
+
+export function createPasswordGrant(deps: ClientCredentialsDeps & { readonly tokens: AccessTokens }): Grant<Validated> {
+  return {
+    grantType: 'password',
+    parameters: [...CLIENT_AUTH_PARAMETERS, 'username', 'password', 'scope'],
+    loginGrant: 'password',
+
+    async validate(request) {
+      const { client } = await authenticateClient(
+        { params: request.params, authorization: request.authorization, now: request.now, audiences: acceptedAudiences(request.org) },
+        deps,
+      );
+      request.trail.appId = client.app.id;
+      request.trail.appName = client.app.name;
+      request.trail.credential = 'password';
+      if (!client.app.flows.usernamePassword) {
+        throw new UnauthorizedClientError('the username-password flow is not enabled for this app', 'flow_disabled');
+      }
+      const username = request.params.get('username');
+      const password = request.params.get('password');
+      if (username === undefined || password === undefined) {
+        throw new InvalidRequestError('username and password are required', 'password_params_missing');
+      }
+      request.trail.username = username;
+      const found = deps.directory.userByUsername(username);
+      const hash = found?.user.passwordHash ?? null;
+      if (hash === null || !(await verifySecret(password, hash))) {
+        throw new InvalidGrantError('authentication failure', 'password_mismatch');
+      }
+      const user = checkUserStanding(found);
+      request.trail.userId = user.user.id;
+      checkPermittedUser(client, user);
+      checkNetworkPolicy(client, user, request.clientAddress);
+      return { client, user, scope: resolveScope(client, request.params.get('scope')) };
+    },
+
+    issue({ client, user, scope }, request) {
+      return issueTokenResponse(deps.tokens, { org: request.org, client, user, scope, now: request.now });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Opens the embedded SQLite database: WAL journal, full fsync on commit, foreign keys on,
+ * and a busy timeout for the CLI that may open the file while a server runs.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database as Tables } from '../sql/tables.js';
+
+export interface SqliteHandle {
+  readonly raw: Database.Database;
+  readonly db: Kysely<Tables>;
+  readonly file: string;
+}
+
+export interface SqliteOptions {
+  /** `FULL` (default) fsyncs every commit; `NORMAL` trades the last commits on power loss for speed. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openSqlite(dataDir: string, options: SqliteOptions = {}): SqliteHandle {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, 'keygate.db');
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+  return { raw, db, file };
+}
