@@ -5,13 +5,14 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { CliError } from './cli-error.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerKeygenCommand } from './keygen-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
 
 /** Every command, in the order `--help` lists them; docs/cli.md documents each (checked by a test). */
-export const COMMANDS = [registerServeCommand, registerInitCommand, registerKeygenCommand, registerTokenCommand];
+export const COMMANDS = [registerServeCommand, registerDemoCommand, registerInitCommand, registerKeygenCommand, registerTokenCommand];
 
 export function buildProgram(): Command {
   const program = new Command('keygate')

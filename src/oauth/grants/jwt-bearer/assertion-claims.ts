@@ -48,10 +48,20 @@ export function checkTimes(payload: Readonly<Record<string, unknown>>, org: Org,
   return { effectiveExp: Math.ceil(exp) };
 }
 
-/** The audiences an assertion may name: the base URL, the token endpoints and any extra audience. */
-export function acceptedAudiences(org: Org): Set<string> {
-  const base = normalizeBaseUrl(org.baseUrl);
-  return new Set([base, `${base}/services/oauth2/token`, `${base}/oauth2/token`, ...org.extraAudiences.map(normalizeBaseUrl)]);
+const audiencesByOrg = new WeakMap<Org, ReadonlySet<string>>();
+
+/**
+ * The audiences an assertion may name: the base URL, the token endpoints and any extra
+ * audience. Computed once per org object (the directory replaces the object on change).
+ */
+export function acceptedAudiences(org: Org): ReadonlySet<string> {
+  let audiences = audiencesByOrg.get(org);
+  if (!audiences) {
+    const base = normalizeBaseUrl(org.baseUrl);
+    audiences = new Set([base, `${base}/services/oauth2/token`, `${base}/oauth2/token`, ...org.extraAudiences.map(normalizeBaseUrl)]);
+    audiencesByOrg.set(org, audiences);
+  }
+  return audiences;
 }
 
 /** Step 6: a single audience (a string or a one-element array) that this server accepts. */
