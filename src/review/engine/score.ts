@@ -1,0 +1,67 @@
+/**
+ * The review score, 0–100, and its grade.
+ *
+ * score = floor(100 × Σ weight × credit / Σ weight) over the findings that count, where
+ * weight depends only on the control's risk category under the baseline (critical 10,
+ * high 5, medium 3, low 1, informational 0) and credit on the evaluated status (pass 1,
+ * warn 0.5, fail 0). Not-applicable and unknown findings do not count, and an accepted
+ * finding counts with the status it was evaluated to: accepting a risk does not remove it.
+ * With nothing to count the score is 100.
+ *
+ * Because a finding's weight does not depend on its status, moving one finding from fail to
+ * warn or pass can only raise the score.
+ */
+import type { EvaluatedStatus } from './control.js';
+import type { RiskCategory } from './severity.js';
+
+export const CATEGORY_WEIGHTS: Readonly<Record<RiskCategory, number>> = {
+  critical: 10,
+  high: 5,
+  medium: 3,
+  low: 1,
+  informational: 0,
+};
+
+export const STATUS_CREDIT: Readonly<Record<'pass' | 'warn' | 'fail', number>> = { pass: 1, warn: 0.5, fail: 0 };
+
+/** Grade bands. */
+export type Grade = 'Excellent' | 'Very Good' | 'Good' | 'Poor' | 'Very Poor';
+
+/** The part of a finding the score reads. */
+export interface ScorableFinding {
+  readonly evaluatedStatus: EvaluatedStatus;
+  readonly category: RiskCategory;
+}
+
+/** A finding's weight and credit, or null when it does not count. */
+export function scoreContribution(finding: ScorableFinding): { weight: number; credit: number } | null {
+  const status = finding.evaluatedStatus;
+  if (status === 'not_applicable' || status === 'unknown') return null;
+  const weight = CATEGORY_WEIGHTS[finding.category];
+  if (weight === 0) return null;
+  return { weight, credit: STATUS_CREDIT[status] };
+}
+
+/** The 0–100 score of a set of findings. */
+export function scoreFindings(findings: readonly ScorableFinding[]): number {
+  let total = 0;
+  let earned = 0;
+  for (const finding of findings) {
+    const c = scoreContribution(finding);
+    if (!c) continue;
+    total += c.weight;
+    earned += c.weight * c.credit;
+  }
+  if (total === 0) return 100;
+  // The epsilon keeps 100 × (n/n) from flooring to 99 through binary rounding.
+  return Math.floor((100 * earned) / total + 1e-9);
+}
+
+/** ≥ 90 Excellent, 80–89 Very Good, 70–79 Good, 55–69 Poor, ≤ 54 Very Poor. */
+export function gradeOf(score: number): Grade {
+  if (score >= 90) return 'Excellent';
+  if (score >= 80) return 'Very Good';
+  if (score >= 70) return 'Good';
+  if (score >= 55) return 'Poor';
+  return 'Very Poor';
+}

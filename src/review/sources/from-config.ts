@@ -1,0 +1,125 @@
+/**
+ * Snapshot builder for an offline review of a keygate.yaml: no server, no store, no login
+ * history. Facts a file cannot hold (when an app or its secret was made) are unknown.
+ */
+import type { DeclaredConfig } from '../../config/load.js';
+import { isWeakKey } from '../../platform/x509.js';
+import type { AppFact, EvidenceLocation, Snapshot, SnapshotApp } from '../engine/snapshot.js';
+import { unknownFact } from '../engine/snapshot.js';
+import { locateConfigKeys } from './config-locations.js';
+import { PrincipalDirectory } from './principals.js';
+
+export interface ConfigSnapshotOptions {
+  /** The instant certificate dates are judged against. */
+  readonly now: Date;
+  /** The file as the user named it, for evidence locations. */
+  readonly file?: string;
+  /** The file's text, to locate each key's line; without it findings point at the file only. */
+  readonly text?: string;
+}
+
+/** Keys a control may name, and where they sit under `apps.N`. */
+const FACT_KEYS: Readonly<Record<AppFact, string>> = {
+  'flows.jwtBearer': 'flows.jwtBearer',
+  'flows.clientCredentials': 'flows.clientCredentials',
+  'flows.usernamePassword': 'flows.usernamePassword',
+  consumerSecret: 'consumerSecretEnv',
+  scopes: 'scopes',
+  certificates: 'certificates',
+  'policies.permittedUsers': 'policies.permittedUsers',
+  'policies.profiles': 'policies.profiles',
+  'policies.ipRelaxation': 'policies.ipRelaxation',
+  'policies.trustedIpRanges': 'policies.trustedIpRanges',
+  'policies.sessionTimeoutMinutes': 'policies.sessionTimeoutMinutes',
+  clientCredentialsRunAs: 'clientCredentialsRunAs',
+  keyCustody: 'keyCustody',
+  requireJti: 'requireJti',
+};
+
+const UNDATED_APP = unknownFact('a configuration file does not record when an app was created');
+const UNDATED_SECRET = unknownFact('a configuration file does not record when a consumer secret was made');
+
+/** Builds the review snapshot of a validated configuration. */
+export function snapshotFromConfig(config: DeclaredConfig, options: ConfigSnapshotOptions): Snapshot {
+  const lines = options.file !== undefined && options.text !== undefined ? locateConfigKeys(options.text) : null;
+  const at = (path: string): EvidenceLocation | undefined => {
+    if (options.file === undefined) return undefined;
+    const line = lines?.get(path);
+    return line === undefined ? { file: options.file, element: path } : { file: options.file, line, element: path };
+  };
+  const directory = new PrincipalDirectory(
+    config.users.map((u) => ({
+      username: u.username,
+      profile: u.profile,
+      permissionSets: u.permissionSets,
+      permissions: u.permissions,
+      active: u.active,
+      approvedApps: u.approvedApps,
+      hasPassword: u.passwordEnv !== undefined,
+    })),
+  );
+
+  const apps = config.apps.map((app, i): SnapshotApp => {
+    const policy = {
+      name: app.name,
+      permittedUsers: app.policies.permittedUsers,
+      profiles: app.policies.profiles,
+      permissionSets: app.policies.permissionSets,
+      clientCredentialsRunAs: app.clientCredentialsRunAs ?? null,
+    };
+    const hasSecret = app.consumerSecretEnv !== undefined;
+    let locations: Partial<Record<AppFact, EvidenceLocation>> | undefined;
+    if (lines) {
+      locations = {};
+      for (const [fact, key] of Object.entries(FACT_KEYS) as [AppFact, string][]) {
+        if (lines.has(`apps.${i}.${key}`)) locations[fact] = at(`apps.${i}.${key}`)!;
+      }
+    }
+    const location = at(`apps.${i}`);
+    return {
+      id: null,
+      name: app.name,
+      ...(location ? { location } : {}),
+      ...(locations ? { locations } : {}),
+      createdAt: UNDATED_APP,
+      flows: { ...app.flows },
+      hasConsumerSecret: hasSecret,
+      consumerSecretCreatedAt: hasSecret ? UNDATED_SECRET : null,
+      scopes: app.scopes,
+      certificates: app.certificates.map(({ parsed }) => ({
+        fingerprintSha256: parsed.fingerprintSha256,
+        subject: parsed.subject,
+        notBefore: parsed.notBefore,
+        notAfter: parsed.notAfter,
+        keyType: parsed.keyType,
+        keySize: parsed.keySize,
+        weakKey: isWeakKey(parsed),
+      })),
+      permittedUsers: app.policies.permittedUsers,
+      preAuthorizedProfiles: app.policies.permittedUsers === 'adminApproved' ? app.policies.profiles : [],
+      principals: directory.admittedBy(policy),
+      runAs: directory.runAs(policy),
+      ipRelaxation: app.policies.ipRelaxation,
+      trustedIpRanges: app.policies.trustedIpRanges,
+      sessionTimeoutMinutes: app.policies.sessionTimeoutMinutes,
+      keyCustody: app.keyCustody,
+      requireJti: app.requireJti,
+    };
+  });
+
+  const orgLocation = at('org');
+  return {
+    source: 'keygate-config',
+    ...(options.file !== undefined ? { origin: options.file } : {}),
+    takenAt: options.now,
+    org: {
+      id: null,
+      name: config.org.name,
+      ...(orgLocation ? { location: orgLocation } : {}),
+      requireAsymmetricM2M: config.org.requireAsymmetricM2M,
+      maxAssertionLifetimeSeconds: config.org.maxAssertionLifetimeSeconds,
+    },
+    apps,
+    traffic: null,
+  };
+}
