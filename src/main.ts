@@ -11,6 +11,7 @@ import type { ChangeNotifier } from './admin/ports.js';
 import type { DeclaredConfig } from './config/load.js';
 import { createHttpServer } from './http/server.js';
 import { registerOAuthRoutes } from './http/public/oauth-routes.js';
+import { registerAdminApi } from './http/admin-api/admin-api-routes.js';
 import { CachedClientDirectory } from './oauth/client-directory.js';
 import { createClientCredentialsGrant } from './oauth/grants/client-credentials/client-credentials-grant.js';
 import { createGrantRegistry } from './oauth/grants/grant-registry.js';
@@ -143,6 +144,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
       metadata: () => authorizationServerMetadata(dir.org(), grants),
       jwks: () => keys.jwks,
     });
+    await registerAdminApi(app, { services, bearer: { tokens, directory, nowSeconds: () => clock.epochSeconds() } });
     await app.ready();
     let url = '';
     if (listen) {

@@ -1,0 +1,89 @@
+/**
+ * The admin API's error family: problem+json bodies (RFC 9457) with a stable `code`. The codes
+ * are the admin services' {@link AdminErrorCode}s plus the few that only HTTP can produce (an
+ * unreadable body, a wrong media type). docs/admin-api.md lists every code; a test keeps the two
+ * in step.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9457
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ADMIN_ERROR_CODES, AdminError } from '../../admin/admin-errors.js';
+import { renderProblem, type Problem } from '../problem.js';
+
+/** Problems raised by the HTTP layer of the admin API rather than by the services. */
+export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'payload_too_large' | 'not_acceptable' | 'internal_error';
+
+const HTTP_PROBLEMS: Record<HttpProblemCode, { status: number; title: string }> = {
+  bad_request: { status: 400, title: 'The request is not valid' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  not_acceptable: { status: 406, title: 'Not acceptable' },
+  internal_error: { status: 500, title: 'Internal error' },
+};
+
+/** Every `code` the admin API can answer with. */
+export const ADMIN_API_PROBLEM_CODES: readonly string[] = [...ADMIN_ERROR_CODES, ...(Object.keys(HTTP_PROBLEMS) as HttpProblemCode[])];
+
+export class HttpProblemError extends Error {
+  constructor(
+    readonly code: HttpProblemCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'HttpProblemError';
+  }
+}
+
+/**
+ * A refused admin credential: 401 or 403 with the RFC 6750 §3 challenge in `WWW-Authenticate`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
+export class AdminAuthError extends AdminError {
+  constructor(
+    code: 'unauthorized' | 'forbidden',
+    detail: string,
+    readonly challenge: string,
+  ) {
+    super(code, detail);
+  }
+}
+
+function problemOf(code: HttpProblemCode, detail: string): Problem {
+  const { status, title } = HTTP_PROBLEMS[code];
+  return { type: `https://keygate.dev/problems/${code}`, title, status, detail, code };
+}
+
+/** Names what is wrong with a body Fastify could not read, without echoing the body. */
+function describeFastifyError(error: FastifyError): Problem | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problemOf('bad_request', 'the request body is not valid JSON');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problemOf('bad_request', 'the request body is empty; send a JSON object');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problemOf('payload_too_large', 'the request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problemOf('bad_request', 'the request body could not be read');
+    default:
+      return null;
+  }
+}
+
+/** Turns anything thrown by an admin route into problem+json; unexpected errors reveal nothing. */
+export function sendAdminProblem(error: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let problem: Problem;
+  if (error instanceof AdminError) {
+    problem = renderProblem(error, error.status);
+  } else if (error instanceof HttpProblemError) {
+    problem = problemOf(error.code, error.detail);
+  } else {
+    const fastifyError = error as FastifyError;
+    const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
+    problem = describeFastifyError(fastifyError) ?? (status < 500 ? problemOf('bad_request', 'the request could not be read') : problemOf('internal_error', 'the server could not complete the request; the details are in its log'));
+    if (problem.status >= 500) req.log.error({ err: error, url: req.routeOptions.url }, 'admin API request failed');
+  }
+  if (error instanceof AdminAuthError) reply.header('www-authenticate', error.challenge);
+  return reply.code(problem.status).header('cache-control', 'no-store').type('application/problem+json').send(problem);
+}

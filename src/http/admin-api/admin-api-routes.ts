@@ -1,0 +1,297 @@
+/**
+ * The admin REST API under `/admin/api/v1`: the org, users, External Client Apps with their
+ * certificates, consumer secret, flows and policies, and the login history. Registered apart
+ * from the public OAuth routes, in its own encapsulated Fastify context with its own
+ * authentication hook and problem+json (RFC 9457) error handler. Every write goes through the
+ * admin services, exactly as the console and the declarative configuration do.
+ *
+ * JSON bodies and responses are camelCase (unlike the OAuth wire, which keeps RFC snake_case);
+ * apps are addressed by id or name, users by id or username. docs/admin-api.md describes each
+ * route and openapi.ts is its machine-readable twin (a test keeps both in step with the routes).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AdminError } from '../../admin/admin-errors.js';
+import type { AdminServices } from '../../admin/admin-services.js';
+import { parseInput, type CreateAppInput, type CreateUserInput } from '../../admin/inputs.js';
+import type { ExternalClientApp, FlowName } from '../../domain/app.js';
+import type { LoginHistoryFilter } from '../../domain/login-event.js';
+import type { User } from '../../domain/user.js';
+import type { BearerDeps } from '../../oauth/endpoints/bearer-token.js';
+import { HttpProblemError, sendAdminProblem } from './admin-api-problems.js';
+import { authenticateAdmin, type AdminPrincipal } from './admin-authentication.js';
+import { renderLoginHistoryCsv } from './login-history-csv.js';
+import { parseLoginHistoryQuery } from './login-history-query.js';
+import { mergeAppPatch, mergeOrgPatch, mergeUserPatch } from './merge-patch.js';
+import { ADMIN_API_OPENAPI } from './openapi.js';
+import { toAppDto, toAppWithSecretDto, toCertificateDto, toLoginEventDto, toOrgDto, toUserDto } from './wire-mappers.js';
+
+export const ADMIN_API_PREFIX = '/admin/api/v1';
+
+/** Flow names as they appear in the path, mapped to the domain's names. */
+export const FLOW_PATH_NAMES: Readonly<Record<string, FlowName>> = {
+  'jwt-bearer': 'jwtBearer',
+  'client-credentials': 'clientCredentials',
+  'username-password': 'usernamePassword',
+};
+
+export interface AdminApiDeps {
+  readonly services: AdminServices;
+  /** Verifies the bearer token and resolves its app and user. */
+  readonly bearer: BearerDeps;
+}
+
+type AppParams = { Params: { app: string } };
+type UserParams = { Params: { user: string } };
+
+const CertificateUpload = z.strictObject({ pem: z.string().min(1, 'must be a PEM certificate') });
+const FlowSwitch = z.strictObject({ enabled: z.boolean() });
+
+/** The body as a JSON object, or a problem naming what is wrong with it. */
+function jsonObject(req: FastifyRequest): Record<string, unknown> {
+  const contentType = req.headers['content-type'];
+  if (contentType === undefined) {
+    throw new HttpProblemError('bad_request', 'the request needs a JSON object body with Content-Type: application/json');
+  }
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new HttpProblemError('unsupported_media_type', `send the body as application/json, not ${contentType.split(';')[0]}`);
+  }
+  const body = req.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AdminError('validation_failed', 'the body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof AdminError && err.code === 'not_found';
+}
+
+/** An app by id, else by name. */
+async function findApp(services: AdminServices, idOrName: string): Promise<ExternalClientApp> {
+  try {
+    return await services.apps.get({ id: idOrName });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    return await services.apps.get({ name: idOrName });
+  } catch (err) {
+    if (isNotFound(err)) throw new AdminError('not_found', `no External Client App with id or name "${idOrName}"`);
+    throw err;
+  }
+}
+
+/** A user by id, else by username. */
+async function findUser(services: AdminServices, idOrUsername: string): Promise<User> {
+  try {
+    return await services.users.get({ id: idOrUsername });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    return await services.users.get({ username: idOrUsername });
+  } catch (err) {
+    if (isNotFound(err)) throw new AdminError('not_found', `no user with id or username "${idOrUsername}"`);
+    throw err;
+  }
+}
+
+async function appRef(services: AdminServices, idOrName: string): Promise<{ id: string }> {
+  return { id: (await findApp(services, idOrName)).id };
+}
+
+/** An administrator cannot take away their own access: another administrator must do it. */
+function refuseSelfLockout(principal: AdminPrincipal, target: User, change: Record<string, unknown> | 'delete'): void {
+  if (target.id !== principal.userId) return;
+  const losesAccess =
+    change === 'delete' ||
+    change.active === false ||
+    change.locked === true ||
+    (Array.isArray(change.permissions) && !change.permissions.includes('ManageUsers'));
+  if (losesAccess) {
+    throw new AdminError('conflict', 'you cannot remove your own administrator access (delete, deactivate, lock or drop ManageUsers); ask another administrator');
+  }
+}
+
+/** The service reports an uploaded certificate as `certificate`; on this route the field is `pem`. */
+async function asPemField<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AdminError && err.field === 'certificate') throw new AdminError(err.code, err.detail, 'pem');
+    throw err;
+  }
+}
+
+/** JSON unless the client asks for CSV (`?format=csv`, or an Accept header preferring text/csv). */
+function historyFormat(req: FastifyRequest, requested: 'json' | 'csv' | undefined): 'json' | 'csv' {
+  if (requested) return requested;
+  const accept = req.headers.accept;
+  if (!accept) return 'json';
+  const ranges = accept
+    .split(',')
+    .map((part) => {
+      const [type = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { type: type.trim(), q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { type } of ranges) {
+    if (type === 'text/csv' || type === 'text/*') return 'csv';
+    if (type === 'application/json' || type === 'application/*' || type === '*/*') return 'json';
+  }
+  throw new HttpProblemError('not_acceptable', 'the login history is available as application/json or text/csv');
+}
+
+async function historyFilter(services: AdminServices, query: ReturnType<typeof parseLoginHistoryQuery>): Promise<LoginHistoryFilter> {
+  // A known app or user is matched by id; otherwise the value is matched as a name, so that
+  // rows of a deleted app stay searchable.
+  const app = query.app === undefined ? undefined : await findApp(services, query.app).catch((err) => (isNotFound(err) ? null : Promise.reject(err)));
+  const user = query.user === undefined ? undefined : await findUser(services, query.user).catch((err) => (isNotFound(err) ? null : Promise.reject(err)));
+  return {
+    ...(app && { appId: app.id }),
+    ...(app === null && { appName: query.app }),
+    ...(user ? { username: user.username } : user === null ? { username: query.user } : {}),
+    ...(query.outcome && { outcome: query.outcome }),
+    ...(query.grant && { grant: query.grant }),
+    ...(query.since && { since: query.since }),
+    ...(query.until && { until: query.until }),
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+function created(reply: FastifyReply, location: string): FastifyReply {
+  return reply.code(201).header('location', location);
+}
+
+/** Registers the admin API in its own encapsulated context under {@link ADMIN_API_PREFIX}. */
+export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): Promise<void> {
+  const { services } = deps;
+  await app.register(
+    async (api) => {
+      api.setErrorHandler((error, req, reply) => sendAdminProblem(error, req, reply));
+      api.addHook('onRequest', async (_req, reply) => {
+        // Admin responses describe credentials and users: never cached by a browser or proxy.
+        reply.header('cache-control', 'no-store');
+      });
+
+      // The description of the API is public; it holds no org data.
+      api.get('/openapi.json', async () => ADMIN_API_OPENAPI);
+
+      await api.register(async (secured) => {
+        const principals = new WeakMap<FastifyRequest, AdminPrincipal>();
+        const principal = (req: FastifyRequest): AdminPrincipal => principals.get(req)!;
+        secured.addHook('onRequest', async (req) => {
+          principals.set(req, await authenticateAdmin(req, deps.bearer));
+        });
+
+        // Org
+        secured.get('/org', async () => toOrgDto(await services.orgs.get()));
+        secured.patch('/org', async (req) => {
+          const body = jsonObject(req);
+          return toOrgDto(await services.orgs.upsert(mergeOrgPatch(await services.orgs.get(), body)));
+        });
+
+        // Users
+        secured.get('/users', async () => ({ items: (await services.users.list()).map(toUserDto) }));
+        secured.post('/users', async (req, reply) => {
+          const user = await services.users.create(jsonObject(req) as CreateUserInput);
+          return created(reply, `${ADMIN_API_PREFIX}/users/${user.id}`).send(toUserDto(user));
+        });
+        secured.get<UserParams>('/users/:user', async (req) => toUserDto(await findUser(services, req.params.user)));
+        secured.patch<UserParams>('/users/:user', async (req) => {
+          const body = jsonObject(req);
+          const target = await findUser(services, req.params.user);
+          refuseSelfLockout(principal(req), target, body);
+          return toUserDto(await services.users.update({ id: target.id }, mergeUserPatch(target, body)));
+        });
+        secured.delete<UserParams>('/users/:user', async (req, reply) => {
+          const target = await findUser(services, req.params.user);
+          refuseSelfLockout(principal(req), target, 'delete');
+          await services.users.delete({ id: target.id });
+          return reply.code(204).send();
+        });
+
+        // External Client Apps
+        secured.get('/apps', async () => ({ items: (await services.apps.list()).map(toAppDto) }));
+        secured.post('/apps', async (req, reply) => {
+          const { app: createdApp, consumerSecret } = await asPemField(() => services.apps.create(jsonObject(req) as CreateAppInput));
+          const body = consumerSecret ? toAppWithSecretDto(createdApp, consumerSecret) : toAppDto(createdApp);
+          return created(reply, `${ADMIN_API_PREFIX}/apps/${createdApp.id}`).send(body);
+        });
+        secured.get<AppParams>('/apps/:app', async (req) => toAppDto(await findApp(services, req.params.app)));
+        secured.patch<AppParams>('/apps/:app', async (req) => {
+          const body = jsonObject(req);
+          const target = await findApp(services, req.params.app);
+          return toAppDto(await services.apps.update({ id: target.id }, mergeAppPatch(target, body)));
+        });
+        secured.delete<AppParams>('/apps/:app', async (req, reply) => {
+          const target = await findApp(services, req.params.app);
+          if (target.id === principal(req).appId) {
+            throw new AdminError('conflict', 'this is the app your access token comes from; delete it with a token from another app');
+          }
+          await services.apps.delete({ id: target.id });
+          return reply.code(204).send();
+        });
+
+        // Consumer secret: shown once, in the response that issues it.
+        secured.post<AppParams>('/apps/:app/secret', async (req) => {
+          const { app: updated, consumerSecret } = await services.apps.rotateSecret(await appRef(services, req.params.app));
+          return toAppWithSecretDto(updated, consumerSecret!);
+        });
+        secured.delete<AppParams>('/apps/:app/secret', async (req, reply) => {
+          await services.apps.removeSecret(await appRef(services, req.params.app));
+          return reply.code(204).send();
+        });
+
+        // Certificates
+        secured.get<AppParams>('/apps/:app/certificates', async (req) => ({
+          items: (await findApp(services, req.params.app)).certificates.map(toCertificateDto),
+        }));
+        secured.post<AppParams>('/apps/:app/certificates', async (req, reply) => {
+          const { pem } = parseInput(CertificateUpload, jsonObject(req));
+          const ref = await appRef(services, req.params.app);
+          const certificate = await asPemField(() => services.apps.addCertificate(ref, pem));
+          return created(reply, `${ADMIN_API_PREFIX}/apps/${ref.id}/certificates/${certificate.id}`).send(toCertificateDto(certificate));
+        });
+        secured.delete<{ Params: { app: string; certificate: string } }>('/apps/:app/certificates/:certificate', async (req, reply) => {
+          await services.apps.removeCertificate(await appRef(services, req.params.app), req.params.certificate);
+          return reply.code(204).send();
+        });
+
+        // Flows and policies
+        secured.put<{ Params: { app: string; flow: string } }>('/apps/:app/flows/:flow', async (req) => {
+          const flow = FLOW_PATH_NAMES[req.params.flow];
+          if (!flow) throw new AdminError('not_found', `no flow named "${req.params.flow}"; use one of ${Object.keys(FLOW_PATH_NAMES).join(', ')}`);
+          const { enabled } = parseInput(FlowSwitch, jsonObject(req));
+          return toAppDto(await services.apps.setFlow(await appRef(services, req.params.app), flow, enabled));
+        });
+        secured.patch<AppParams>('/apps/:app/policies', async (req) => {
+          const body = jsonObject(req);
+          const target = await findApp(services, req.params.app);
+          return toAppDto(await services.apps.update({ id: target.id }, mergeAppPatch(target, { policies: body })));
+        });
+
+        // Login history
+        secured.get('/login-history', async (req, reply) => {
+          const query = parseLoginHistoryQuery(req.query as Record<string, unknown>);
+          const format = historyFormat(req, query.format);
+          const { events, total } = await services.history.queryLoginHistory(await historyFilter(services, query));
+          const items = events.map(toLoginEventDto);
+          if (format === 'csv') {
+            return reply
+              .type('text/csv; charset=utf-8')
+              .header('content-disposition', 'attachment; filename="login-history.csv"')
+              .header('x-total-count', String(total))
+              .send(renderLoginHistoryCsv(items));
+          }
+          return { items, total, limit: query.limit, offset: query.offset };
+        });
+      });
+    },
+    { prefix: ADMIN_API_PREFIX },
+  );
+}

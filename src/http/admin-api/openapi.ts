@@ -1,0 +1,419 @@
+/**
+ * The OpenAPI 3.1 description of the admin API, served at `/admin/api/v1/openapi.json`. Written
+ * by hand beside the routes; a test fails when a registered route is missing here or a path
+ * here has no route.
+ *
+ * @see https://spec.openapis.org/oas/v3.1.0
+ */
+import { ADMIN_API_PROBLEM_CODES } from './admin-api-problems.js';
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const strings: Schema = { type: 'array', items: { type: 'string' } };
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+
+const problemResponse = (description: string): Schema => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+
+/** Responses every secured operation can give. */
+const securedErrors: Schema = {
+  '401': problemResponse('No access token, or an invalid, expired or revoked one (code `unauthorized`, with `WWW-Authenticate: Bearer`).'),
+  '403': problemResponse('The token lacks the `admin` scope, or its user lacks `ManageUsers` (code `forbidden`).'),
+};
+const bodyErrors: Schema = {
+  '400': problemResponse('The body is not valid JSON, or is missing (code `bad_request`).'),
+  '415': problemResponse('The body is not `application/json` (code `unsupported_media_type`).'),
+  '422': problemResponse('A field is invalid (code `validation_failed`; `field` names it).'),
+};
+const notFound = { '404': problemResponse('No such app, user, certificate or flow (code `not_found`).') };
+const conflict = (why: string) => ({ '409': problemResponse(why) });
+
+const json = (schema: Schema, description = 'OK'): Schema => ({ description, content: { 'application/json': { schema } } });
+const jsonBody = (schema: Schema): Schema => ({ required: true, content: { 'application/json': { schema } } });
+const noContent = { '204': { description: 'Done; no body.' } };
+const list = (item: string): Schema => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(item) } } });
+
+const appParam = {
+  name: 'app',
+  in: 'path',
+  required: true,
+  description: 'The app\'s id (`0xI…`) or its name (URL-encoded). An id is tried first.',
+  schema: { type: 'string' },
+};
+const userParam = {
+  name: 'user',
+  in: 'path',
+  required: true,
+  description: 'The user\'s id (`005…`) or username. An id is tried first.',
+  schema: { type: 'string' },
+};
+const query = (name: string, description: string, schema: Schema = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+
+const policies: Schema = {
+  type: 'object',
+  properties: {
+    permittedUsers: { enum: ['adminApproved', 'selfAuthorized'] },
+    profiles: strings,
+    permissionSets: strings,
+    ipRelaxation: { enum: ['enforce', 'relax'] },
+    trustedIpRanges: { ...strings, description: 'CIDR ranges' },
+    sessionTimeoutMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+  },
+  additionalProperties: false,
+};
+const flows: Schema = {
+  type: 'object',
+  properties: { jwtBearer: { type: 'boolean' }, clientCredentials: { type: 'boolean' }, usernamePassword: { type: 'boolean' } },
+  additionalProperties: false,
+};
+
+const schemas: Record<string, Schema> = {
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 Problem Details with a stable `code`.',
+    required: ['type', 'title', 'status', 'detail', 'code'],
+    properties: {
+      type: { type: 'string', format: 'uri' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string', description: 'What is wrong, safe to show; never a secret.' },
+      code: { enum: [...ADMIN_API_PROBLEM_CODES] },
+      field: { type: 'string', description: 'Dotted path of the offending field, for validation errors.' },
+    },
+  },
+  Org: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      baseUrl: { type: 'string', format: 'uri' },
+      extraAudiences: strings,
+      clockSkewSeconds: { type: 'integer' },
+      maxAssertionLifetimeSeconds: { type: 'integer' },
+      accessTokenLifetimeSeconds: { type: 'integer' },
+      requireAsymmetricM2M: { type: 'boolean' },
+    },
+  },
+  OrgUpdate: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string' },
+      baseUrl: { type: 'string', format: 'uri' },
+      extraAudiences: strings,
+      clockSkewSeconds: { type: 'integer', minimum: 0, maximum: 300 },
+      maxAssertionLifetimeSeconds: { type: 'integer', minimum: 30, maximum: 3600 },
+      accessTokenLifetimeSeconds: { type: 'integer', minimum: 60, maximum: 86400 },
+      requireAsymmetricM2M: { type: 'boolean' },
+    },
+  },
+  User: {
+    type: 'object',
+    description: 'Never carries the password hash or TOTP secret; only whether they exist.',
+    properties: {
+      id: { type: 'string' },
+      username: { type: 'string' },
+      email: { type: 'string' },
+      profile: { type: 'string' },
+      permissionSets: strings,
+      permissions: strings,
+      active: { type: 'boolean' },
+      locked: { type: 'boolean' },
+      loginIpRanges: strings,
+      approvedApps: strings,
+      hasPassword: { type: 'boolean' },
+      totpEnabled: { type: 'boolean' },
+    },
+  },
+  UserCreate: {
+    type: 'object',
+    required: ['username'],
+    additionalProperties: false,
+    properties: {
+      username: { type: 'string' },
+      email: { type: 'string', format: 'email' },
+      profile: { type: 'string', default: 'Standard User' },
+      permissionSets: strings,
+      permissions: strings,
+      active: { type: 'boolean', default: true },
+      locked: { type: 'boolean', default: false },
+      loginIpRanges: strings,
+      approvedApps: strings,
+      password: { type: 'string', minLength: 12, writeOnly: true },
+    },
+  },
+  UserUpdate: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      email: { type: 'string', format: 'email' },
+      profile: { type: 'string' },
+      permissionSets: strings,
+      permissions: strings,
+      active: { type: 'boolean' },
+      locked: { type: 'boolean' },
+      loginIpRanges: strings,
+      approvedApps: strings,
+      password: { type: 'string', minLength: 12, writeOnly: true },
+    },
+  },
+  Certificate: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      subject: { type: 'string' },
+      issuer: { type: 'string' },
+      serialNumber: { type: 'string' },
+      notBefore: dateTime,
+      notAfter: dateTime,
+      fingerprintSha256: { type: 'string', description: 'Lower-case hex, no colons.' },
+      keyType: { enum: ['RSA', 'EC', 'Ed25519'] },
+      keySize: { type: 'integer' },
+      curve: nullable({ type: 'string' }),
+      addedAt: dateTime,
+    },
+  },
+  CertificateUpload: {
+    type: 'object',
+    required: ['pem'],
+    additionalProperties: false,
+    properties: { pem: { type: 'string', description: 'One PEM X.509 certificate (never a private key).' } },
+  },
+  Policies: policies,
+  Flows: flows,
+  App: {
+    type: 'object',
+    description: 'Never carries the consumer secret or its hash; `hasConsumerSecret` says whether one is set.',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      consumerKey: { type: 'string' },
+      hasConsumerSecret: { type: 'boolean' },
+      consumerSecretCreatedAt: nullable(dateTime),
+      contactEmail: { type: 'string' },
+      scopes: strings,
+      flows: ref('Flows'),
+      clientCredentialsRunAs: nullable({ type: 'string' }),
+      requireJti: { type: 'boolean' },
+      accessTokenFormat: { enum: ['jwt', 'opaque'] },
+      assertionProfile: { enum: ['strict', 'salesforce-compat'] },
+      keyCustody: { enum: ['file', 'kms', 'hsm'] },
+      policies: ref('Policies'),
+      certificates: { type: 'array', items: ref('Certificate') },
+      createdAt: dateTime,
+      updatedAt: dateTime,
+    },
+  },
+  AppWithSecret: {
+    allOf: [
+      ref('App'),
+      {
+        type: 'object',
+        required: ['consumerSecret'],
+        properties: { consumerSecret: { type: 'string', description: 'Shown once, in this response only; store it now.' } },
+      },
+    ],
+  },
+  AppCreate: {
+    type: 'object',
+    required: ['name'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string' },
+      consumerKey: { type: 'string', description: 'Generated when absent.' },
+      contactEmail: { type: 'string', format: 'email' },
+      scopes: strings,
+      flows: ref('Flows'),
+      clientCredentialsRunAs: { type: 'string' },
+      requireJti: { type: 'boolean', default: true },
+      accessTokenFormat: { enum: ['jwt', 'opaque'] },
+      assertionProfile: { enum: ['strict', 'salesforce-compat'] },
+      keyCustody: { enum: ['file', 'kms', 'hsm'] },
+      policies: ref('Policies'),
+      generateSecret: { type: 'boolean', default: false, description: 'Generate a consumer secret, returned once.' },
+      certificates: { ...strings, description: 'PEM certificates, added before the flows are switched on.' },
+    },
+  },
+  AppUpdate: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      contactEmail: { type: 'string', format: 'email' },
+      scopes: strings,
+      flows: ref('Flows'),
+      clientCredentialsRunAs: nullable({ type: 'string' }),
+      requireJti: { type: 'boolean' },
+      accessTokenFormat: { enum: ['jwt', 'opaque'] },
+      assertionProfile: { enum: ['strict', 'salesforce-compat'] },
+      keyCustody: { enum: ['file', 'kms', 'hsm'] },
+      policies: ref('Policies'),
+    },
+  },
+  FlowSwitch: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
+  LoginEvent: {
+    type: 'object',
+    description: 'One token request. Never the assertion, a secret or a token: the jti only as a SHA-256.',
+    properties: {
+      id: { type: 'string' },
+      at: dateTime,
+      appId: nullable({ type: 'string' }),
+      appName: nullable({ type: 'string' }),
+      userId: nullable({ type: 'string' }),
+      username: nullable({ type: 'string' }),
+      grant: { enum: ['jwt-bearer', 'client-credentials', 'password', 'console', 'unknown'] },
+      credential: { enum: ['assertion', 'client-assertion', 'client-secret', 'password', 'none'] },
+      clientAddress: { type: 'string' },
+      outcome: { enum: ['success', 'failure'] },
+      errorCode: nullable({ type: 'string' }),
+      reason: { type: 'string' },
+      certificateFingerprint: nullable({ type: 'string' }),
+      jtiHash: nullable({ type: 'string' }),
+    },
+  },
+  LoginHistoryPage: {
+    type: 'object',
+    required: ['items', 'total', 'limit', 'offset'],
+    properties: {
+      items: { type: 'array', items: ref('LoginEvent') },
+      total: { type: 'integer', description: 'Rows matching the filters, ignoring limit and offset.' },
+      limit: { type: 'integer' },
+      offset: { type: 'integer' },
+    },
+  },
+};
+
+export const ADMIN_API_OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Keygate admin API',
+    version: '1',
+    description:
+      'Administers a Keygate org: users, External Client Apps, certificates, flows, policies and the login history. ' +
+      'Authenticate with a Keygate access token carrying the `admin` scope, for a user holding `ManageUsers`. ' +
+      'JSON is camelCase; errors are RFC 9457 problem+json with a stable `code`.',
+  },
+  servers: [{ url: '/admin/api/v1' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Keygate access token with the `admin` scope.' } },
+    schemas,
+  },
+  paths: {
+    '/openapi.json': {
+      get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } },
+    },
+    '/org': {
+      get: { summary: 'The org\'s settings', responses: { '200': json(ref('Org')), ...securedErrors, ...notFound } },
+      patch: { summary: 'Change the org\'s settings', requestBody: jsonBody(ref('OrgUpdate')), responses: { '200': json(ref('Org')), ...securedErrors, ...bodyErrors } },
+    },
+    '/users': {
+      get: { summary: 'List users', responses: { '200': json(list('User')), ...securedErrors } },
+      post: {
+        summary: 'Create a user',
+        requestBody: jsonBody(ref('UserCreate')),
+        responses: { '201': json(ref('User'), 'Created; `Location` names the user.'), ...securedErrors, ...bodyErrors, ...conflict('The username is taken (code `conflict`).') },
+      },
+    },
+    '/users/{user}': {
+      parameters: [userParam],
+      get: { summary: 'Show a user', responses: { '200': json(ref('User')), ...securedErrors, ...notFound } },
+      patch: {
+        summary: 'Change a user (deactivate, lock, unlock, permissions, …)',
+        requestBody: jsonBody(ref('UserUpdate')),
+        responses: { '200': json(ref('User')), ...securedErrors, ...bodyErrors, ...notFound, ...conflict('You cannot remove your own administrator access (code `conflict`).') },
+      },
+      delete: { summary: 'Delete a user', responses: { ...noContent, ...securedErrors, ...notFound, ...conflict('You cannot delete yourself (code `conflict`).') } },
+    },
+    '/apps': {
+      get: { summary: 'List External Client Apps', responses: { '200': json(list('App')), ...securedErrors } },
+      post: {
+        summary: 'Create an app',
+        description: 'With `generateSecret: true` the response is an AppWithSecret: the consumer secret appears there once and never again.',
+        requestBody: jsonBody(ref('AppCreate')),
+        responses: {
+          '201': json({ oneOf: [ref('App'), ref('AppWithSecret')] }, 'Created; `Location` names the app.'),
+          ...securedErrors,
+          ...bodyErrors,
+          ...conflict('The name or consumer key is taken, or a flow needs what is missing (codes `conflict`, `certificate_required`).'),
+        },
+      },
+    },
+    '/apps/{app}': {
+      parameters: [appParam],
+      get: { summary: 'Show an app', responses: { '200': json(ref('App')), ...securedErrors, ...notFound } },
+      patch: {
+        summary: 'Change an app\'s settings',
+        requestBody: jsonBody(ref('AppUpdate')),
+        responses: { '200': json(ref('App')), ...securedErrors, ...bodyErrors, ...notFound, ...conflict('Enabling JWT Bearer without a valid certificate (code `certificate_required`).') },
+      },
+      delete: { summary: 'Delete an app', responses: { ...noContent, ...securedErrors, ...notFound, ...conflict('The app your token comes from (code `conflict`).') } },
+    },
+    '/apps/{app}/secret': {
+      parameters: [appParam],
+      post: { summary: 'Issue a new consumer secret (the old one stops working); shown once', responses: { '200': json(ref('AppWithSecret')), ...securedErrors, ...notFound } },
+      delete: { summary: 'Remove the consumer secret', responses: { ...noContent, ...securedErrors, ...notFound } },
+    },
+    '/apps/{app}/certificates': {
+      parameters: [appParam],
+      get: { summary: 'List the app\'s certificates', responses: { '200': json(list('Certificate')), ...securedErrors, ...notFound } },
+      post: {
+        summary: 'Add a certificate',
+        description: 'Refused with `certificate_rejected` (422) when the PEM is not exactly one X.509 certificate, is expired or not yet valid, or has a weak or unsupported key.',
+        requestBody: jsonBody(ref('CertificateUpload')),
+        responses: { '201': json(ref('Certificate')), ...securedErrors, ...bodyErrors, ...notFound, ...conflict('The certificate is already on the app (code `conflict`).') },
+      },
+    },
+    '/apps/{app}/certificates/{certificate}': {
+      parameters: [appParam, { name: 'certificate', in: 'path', required: true, description: 'Certificate id or SHA-256 fingerprint (hex, colons optional).', schema: { type: 'string' } }],
+      delete: {
+        summary: 'Remove a certificate',
+        responses: { ...noContent, ...securedErrors, ...notFound, ...conflict('It is the last valid certificate while JWT Bearer is on (code `certificate_required`).') },
+      },
+    },
+    '/apps/{app}/flows/{flow}': {
+      parameters: [appParam, { name: 'flow', in: 'path', required: true, schema: { enum: ['jwt-bearer', 'client-credentials', 'username-password'] } }],
+      put: {
+        summary: 'Enable or disable a flow',
+        requestBody: jsonBody(ref('FlowSwitch')),
+        responses: {
+          '200': json(ref('App')),
+          ...securedErrors,
+          ...bodyErrors,
+          ...notFound,
+          ...conflict('JWT Bearer needs a currently valid certificate on the app (code `certificate_required`).'),
+        },
+      },
+    },
+    '/apps/{app}/policies': {
+      parameters: [appParam],
+      patch: { summary: 'Change the app\'s policies', requestBody: jsonBody(ref('Policies')), responses: { '200': json(ref('App')), ...securedErrors, ...bodyErrors, ...notFound } },
+    },
+    '/login-history': {
+      get: {
+        summary: 'Read the login history, newest first',
+        description: 'JSON by default; CSV with `?format=csv` or `Accept: text/csv` (then `X-Total-Count` carries the total).',
+        parameters: [
+          query('app', 'App id or name'),
+          query('user', 'User id or username'),
+          query('outcome', 'Outcome', { enum: ['success', 'failure'] }),
+          query('grant', 'Grant', { enum: ['jwt-bearer', 'client-credentials', 'password', 'console', 'unknown'] }),
+          query('since', 'Rows at or after this time (RFC 3339)', dateTime),
+          query('until', 'Rows before this time (RFC 3339)', dateTime),
+          query('limit', 'Rows per page', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
+          query('offset', 'Rows to skip', { type: 'integer', minimum: 0, default: 0 }),
+          query('format', 'Response format', { enum: ['json', 'csv'] }),
+        ],
+        responses: {
+          '200': { description: 'OK', content: { 'application/json': { schema: ref('LoginHistoryPage') }, 'text/csv': { schema: { type: 'string' } } } },
+          ...securedErrors,
+          '406': problemResponse('Neither JSON nor CSV is acceptable (code `not_acceptable`).'),
+          '422': problemResponse('A filter is invalid (code `validation_failed`; `field` names it).'),
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,579 @@
+/**
+ * The admin REST API (/admin/api/v1) on a real Keygate (SQLite in a temp directory, frozen
+ * clock), driven in-process. Tokens come from Keygate's own token endpoint with JWT Bearer
+ * assertions, exactly as the CLI gets them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAssertion } from '../../src/client/index.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ADMIN_API_PREFIX, registerAdminApi } from '../../src/http/admin-api/admin-api-routes.js';
+import { ADMIN_API_OPENAPI } from '../../src/http/admin-api/openapi.js';
+import { buildKeygate, type RunningKeygate } from '../../src/main.js';
+import { FixedClock } from '../../src/platform/clock.js';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { generateWeakRsaCertificatePem } from './weak-certificate.js';
+
+const BASE_URL = 'https://keygate.test';
+const ADMIN = 'admin@acme.test';
+const HELPER = 'helper@acme.test';
+const API = ADMIN_API_PREFIX;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+describe('admin API', () => {
+  const clock = new FixedClock(Math.floor(Date.now() / 1000) * 1000);
+  let server: RunningKeygate;
+  let dataDir: string;
+  let adminKey: string;
+  let reportingKey: string;
+  let adminToken: string;
+
+  async function requestToken(clientId: string, username: string, key: string, audience = BASE_URL) {
+    const assertion = await signAssertion({ issuer: clientId, subject: username, audience, key, clock });
+    return server.app.inject({
+      method: 'POST',
+      url: '/services/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+    });
+  }
+
+  async function tokenFor(clientId: string, username: string, key: string): Promise<string> {
+    const res = await requestToken(clientId, username, key);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().access_token as string;
+  }
+
+  function api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, token = adminToken) {
+    return server.app.inject({
+      method,
+      url: `${API}${path}`,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && JSON_HEADERS) },
+      ...(body !== undefined && { payload: JSON.stringify(body) }),
+    });
+  }
+
+  beforeAll(async () => {
+    const notBefore = new Date(clock.now().getTime() - 60_000);
+    const admin = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'admin-cli', days: 30, notBefore });
+    const reporting = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'reporting', days: 30, notBefore });
+    adminKey = admin.privateKeyPem;
+    reportingKey = reporting.privateKeyPem;
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-admin-api-'));
+    const config = parseConfig(
+      JSON.stringify({
+        org: { baseUrl: BASE_URL },
+        users: [
+          { username: ADMIN, profile: 'System Administrator', permissions: ['ApiEnabled', 'ManageUsers'] },
+          { username: HELPER, profile: 'System Administrator', permissions: ['ApiEnabled'] },
+        ],
+        apps: [
+          {
+            name: 'Admin CLI',
+            consumerKey: 'admin-cli',
+            scopes: ['admin', 'api'],
+            certificates: [{ pem: admin.certificatePem }],
+            flows: { jwtBearer: true },
+            policies: { profiles: ['System Administrator'] },
+          },
+          {
+            name: 'Reporting',
+            consumerKey: 'reporting',
+            scopes: ['api'],
+            certificates: [{ pem: reporting.certificatePem }],
+            flows: { jwtBearer: true },
+            policies: { profiles: ['System Administrator'] },
+          },
+        ],
+      }),
+      { baseDir: dataDir, env: {} },
+    );
+    server = await buildKeygate({ dataDir, host: '127.0.0.1', port: 0, log: createLogger({ level: 'silent' }), clock, config }, false);
+    adminToken = await tokenFor('admin-cli', ADMIN, adminKey);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  describe('authentication (RFC 6750 §3)', () => {
+    it('refuses a request without a token: 401 problem with a bare Bearer challenge', async () => {
+      const res = await server.app.inject({ method: 'GET', url: `${API}/apps` });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="keygate-admin"');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json()).toEqual({
+        type: 'https://keygate.dev/problems/unauthorized',
+        title: 'Authentication required',
+        status: 401,
+        code: 'unauthorized',
+        detail: 'send an access token with the admin scope as "Authorization: Bearer <token>"',
+      });
+    });
+
+    it('refuses a token that is not one of ours: 401 invalid_token', async () => {
+      const res = await api('GET', '/apps', undefined, 'not-a-real-token');
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="keygate-admin", error="invalid_token"');
+      expect(res.json()).toEqual({
+        type: 'https://keygate.dev/problems/unauthorized',
+        title: 'Authentication required',
+        status: 401,
+        code: 'unauthorized',
+        detail: 'the access token was refused: the access token is invalid',
+      });
+    });
+
+    it('refuses Basic credentials: only bearer tokens are accepted', async () => {
+      const res = await server.app.inject({ method: 'GET', url: `${API}/apps`, headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="keygate-admin", error="invalid_token"');
+      expect(res.json().code).toBe('unauthorized');
+    });
+
+    it('refuses a valid token without the admin scope: 403 insufficient_scope', async () => {
+      const token = await tokenFor('reporting', ADMIN, reportingKey);
+      const res = await api('GET', '/apps', undefined, token);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="keygate-admin", error="insufficient_scope", scope="admin"');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json()).toEqual({
+        type: 'https://keygate.dev/problems/forbidden',
+        title: 'Not allowed',
+        status: 403,
+        code: 'forbidden',
+        detail: 'the access token lacks the "admin" scope; request a token with scope=admin from an app that grants it',
+      });
+    });
+
+    it('refuses an admin-scoped token whose user lacks ManageUsers: 403', async () => {
+      const token = await tokenFor('admin-cli', HELPER, adminKey);
+      const res = await api('GET', '/users', undefined, token);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="keygate-admin", error="insufficient_scope", scope="admin"');
+      expect(res.json()).toEqual({
+        type: 'https://keygate.dev/problems/forbidden',
+        title: 'Not allowed',
+        status: 403,
+        code: 'forbidden',
+        detail: "the token's user may not administer Keygate: the ManageUsers permission is required",
+      });
+    });
+
+    it('accepts a token with the admin scope for a ManageUsers user', async () => {
+      const res = await api('GET', '/org');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json()).toMatchObject({ baseUrl: BASE_URL, clockSkewSeconds: 30 });
+    });
+  });
+
+  describe('OpenAPI document', () => {
+    it('is served without a token at /admin/api/v1/openapi.json', async () => {
+      const res = await server.app.inject({ method: 'GET', url: `${API}/openapi.json` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ openapi: '3.1.0', servers: [{ url: API }] });
+    });
+
+    it('lists every registered admin route, and no route that is not registered', async () => {
+      const registered = new Set<string>();
+      const bare = Fastify();
+      bare.addHook('onRoute', (route) => {
+        const methods = Array.isArray(route.method) ? route.method : [route.method];
+        for (const method of methods) {
+          if (method === 'HEAD') continue;
+          const path = route.url.slice(API.length).replace(/:([A-Za-z]+)/g, '{$1}');
+          registered.add(`${method} ${path}`);
+        }
+      });
+      await registerAdminApi(bare, { services: server.services, bearer: {} as never });
+      await bare.ready();
+      const documented = new Set<string>();
+      for (const [path, item] of Object.entries(ADMIN_API_OPENAPI.paths)) {
+        for (const method of Object.keys(item)) {
+          if (method !== 'parameters') documented.add(`${method.toUpperCase()} ${path}`);
+        }
+      }
+      expect([...registered].sort()).toEqual([...documented].sort());
+      await bare.close();
+    });
+  });
+
+  describe('org', () => {
+    it('PATCH changes a setting and GET shows it', async () => {
+      const res = await api('PATCH', '/org', { clockSkewSeconds: 45 });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().clockSkewSeconds).toBe(45);
+      const org = (await api('GET', '/org')).json();
+      expect(org).toMatchObject({ clockSkewSeconds: 45, baseUrl: BASE_URL });
+      // Fields the request leaves out keep their value.
+      await api('PATCH', '/org', { name: 'Acme', maxAssertionLifetimeSeconds: 120 });
+      expect((await api('PATCH', '/org', { extraAudiences: ['https://login.salesforce.com'] })).json()).toMatchObject({
+        name: 'Acme',
+        maxAssertionLifetimeSeconds: 120,
+        clockSkewSeconds: 45,
+        extraAudiences: ['https://login.salesforce.com'],
+      });
+      await api('PATCH', '/org', { maxAssertionLifetimeSeconds: 300, extraAudiences: [] });
+      await api('PATCH', '/org', { clockSkewSeconds: 30 });
+    });
+
+    it('refuses an out-of-range value, naming the field', async () => {
+      const res = await api('PATCH', '/org', { clockSkewSeconds: 9999 });
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toMatchObject({ code: 'validation_failed', field: 'clockSkewSeconds', status: 422 });
+      expect(res.json().detail).toMatch(/^clockSkewSeconds: /);
+    });
+  });
+
+  describe('users', () => {
+    it('creates, shows (by username and id), lists, updates and deletes a user; never returns the password hash', async () => {
+      const created = await api('POST', '/users', {
+        username: 'erp@acme.test',
+        profile: 'Integration',
+        permissionSets: ['ERP Access'],
+        password: 'correct horse battery staple',
+      });
+      expect(created.statusCode).toBe(201);
+      const user = created.json();
+      expect(created.headers.location).toBe(`${API}/users/${user.id}`);
+      expect(user).toEqual({
+        id: expect.stringMatching(/^005/),
+        username: 'erp@acme.test',
+        email: 'erp@acme.test',
+        profile: 'Integration',
+        permissionSets: ['ERP Access'],
+        permissions: [],
+        active: true,
+        locked: false,
+        loginIpRanges: [],
+        approvedApps: [],
+        hasPassword: true,
+        totpEnabled: false,
+      });
+      expect(created.body).not.toMatch(/scrypt|passwordHash|correct horse/);
+
+      expect((await api('GET', '/users/erp@acme.test')).json()).toEqual(user);
+      expect((await api('GET', `/users/${user.id}`)).json()).toEqual(user);
+      const list = await api('GET', '/users');
+      expect(list.json().items.map((u: { username: string }) => u.username)).toContain('erp@acme.test');
+      expect(list.body).not.toMatch(/scrypt|passwordHash|totpSecret/);
+
+      const locked = await api('PATCH', '/users/erp@acme.test', { locked: true, loginIpRanges: ['10.0.0.0/8'] });
+      expect(locked.statusCode).toBe(200);
+      // A PATCH changes only what it names.
+      expect(locked.json()).toEqual({ ...user, locked: true, loginIpRanges: ['10.0.0.0/8'] });
+
+      expect((await api('DELETE', '/users/erp@acme.test')).statusCode).toBe(204);
+      const gone = await api('GET', '/users/erp@acme.test');
+      expect(gone.statusCode).toBe(404);
+      expect(gone.json()).toMatchObject({ code: 'not_found', detail: 'no user with id or username "erp@acme.test"' });
+    });
+
+    it('refuses a duplicate username with 409 conflict', async () => {
+      const res = await api('POST', '/users', { username: HELPER });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'conflict', field: 'username', detail: `a user named "${HELPER}" already exists` });
+    });
+
+    it('names the invalid field of a user', async () => {
+      const res = await api('POST', '/users', { username: 'x@acme.test', loginIpRanges: ['not-a-cidr'] });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'validation_failed', field: 'loginIpRanges.0' });
+      const email = await api('PATCH', `/users/${HELPER}`, { email: 'nope' });
+      expect(email.statusCode).toBe(422);
+      expect(email.json()).toMatchObject({ code: 'validation_failed', field: 'email' });
+    });
+
+    it('refuses to let an administrator lock out themselves', async () => {
+      for (const change of [{ active: false }, { locked: true }, { permissions: ['ApiEnabled'] }]) {
+        const res = await api('PATCH', `/users/${ADMIN}`, change);
+        expect(res.statusCode).toBe(409);
+        expect(res.json().code).toBe('conflict');
+      }
+      expect((await api('DELETE', `/users/${ADMIN}`)).statusCode).toBe(409);
+      expect((await api('GET', `/users/${ADMIN}`)).json()).toMatchObject({ active: true, locked: false });
+    });
+  });
+
+  describe('apps and the consumer secret', () => {
+    it('shows a generated consumer secret once, at creation and on rotation, never in GET or list', async () => {
+      const created = await api('POST', '/apps', { name: 'Legacy Sync', scopes: ['api'], generateSecret: true, contactEmail: 'ops@acme.test' });
+      expect(created.statusCode).toBe(201);
+      const app = created.json();
+      expect(created.headers.location).toBe(`${API}/apps/${app.id}`);
+      expect(app).toMatchObject({ name: 'Legacy Sync', hasConsumerSecret: true, contactEmail: 'ops@acme.test', flows: { jwtBearer: false, clientCredentials: false, usernamePassword: false } });
+      expect(app.consumerSecret).toEqual(expect.any(String));
+      expect(app.consumerSecret.length).toBeGreaterThanOrEqual(32);
+      expect(Object.keys(app)).not.toContain('consumerSecretHash');
+
+      for (const path of ['/apps/Legacy%20Sync', `/apps/${app.id}`, '/apps']) {
+        const res = await api('GET', path);
+        expect(res.statusCode).toBe(200);
+        expect(res.body).not.toContain(app.consumerSecret);
+        expect(res.body).not.toMatch(/consumerSecret"|consumerSecretHash|scrypt/);
+      }
+      expect((await api('GET', '/apps/Legacy%20Sync')).json().hasConsumerSecret).toBe(true);
+
+      const rotated = await api('POST', '/apps/Legacy%20Sync/secret');
+      expect(rotated.statusCode).toBe(200);
+      expect(rotated.json().consumerSecret).toEqual(expect.any(String));
+      expect(rotated.json().consumerSecret).not.toBe(app.consumerSecret);
+      expect((await api('GET', '/apps/Legacy%20Sync')).body).not.toContain(rotated.json().consumerSecret);
+
+      expect((await api('DELETE', '/apps/Legacy%20Sync/secret')).statusCode).toBe(204);
+      expect((await api('GET', '/apps/Legacy%20Sync')).json()).toMatchObject({ hasConsumerSecret: false, consumerSecretCreatedAt: null });
+    });
+
+    it('creates an app without a secret, updates it, and deletes it', async () => {
+      const created = await api('POST', '/apps', { name: 'Temp App' });
+      expect(created.statusCode).toBe(201);
+      expect(created.json()).not.toHaveProperty('consumerSecret');
+      expect(created.json().hasConsumerSecret).toBe(false);
+      const updated = await api('PATCH', '/apps/Temp%20App', { scopes: ['api', 'refresh_token'], accessTokenFormat: 'opaque', requireJti: false });
+      expect(updated.statusCode).toBe(200);
+      expect(updated.json()).toMatchObject({ scopes: ['api', 'refresh_token'], accessTokenFormat: 'opaque', requireJti: false });
+      const contact = await api('PATCH', '/apps/Temp%20App', { contactEmail: 'it@acme.test' });
+      expect(contact.json()).toMatchObject({ contactEmail: 'it@acme.test', scopes: ['api', 'refresh_token'], accessTokenFormat: 'opaque', requireJti: false });
+      expect((await api('DELETE', '/apps/Temp%20App')).statusCode).toBe(204);
+      expect((await api('GET', '/apps/Temp%20App')).json()).toMatchObject({ status: 404, code: 'not_found', detail: 'no External Client App with id or name "Temp App"' });
+    });
+
+    it('refuses to delete the app the caller\'s token comes from', async () => {
+      const res = await api('DELETE', '/apps/Admin%20CLI');
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('conflict');
+    });
+
+    it('names the invalid field of an app, with its dotted path', async () => {
+      const scopes = await api('POST', '/apps', { name: 'Bad', scopes: 'api' });
+      expect(scopes.statusCode).toBe(422);
+      expect(scopes.json()).toMatchObject({ code: 'validation_failed', field: 'scopes' });
+      const policy = await api('PATCH', '/apps/Reporting/policies', { sessionTimeoutMinutes: 0 });
+      expect(policy.statusCode).toBe(422);
+      expect(policy.json()).toMatchObject({ code: 'validation_failed', field: 'policies.sessionTimeoutMinutes' });
+      const flag = await api('PUT', '/apps/Reporting/flows/jwt-bearer', { enabled: 'yes' });
+      expect(flag.statusCode).toBe(422);
+      expect(flag.json()).toMatchObject({ code: 'validation_failed', field: 'enabled' });
+    });
+
+    it('changes policies with PATCH /apps/{app}/policies', async () => {
+      const res = await api('PATCH', '/apps/Reporting/policies', { ipRelaxation: 'relax', sessionTimeoutMinutes: 30 });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().policies).toMatchObject({ ipRelaxation: 'relax', sessionTimeoutMinutes: 30, profiles: ['System Administrator'] });
+      await api('PATCH', '/apps/Reporting/policies', { ipRelaxation: 'enforce', sessionTimeoutMinutes: 60 });
+    });
+
+    it('answers 404 for an unknown flow name', async () => {
+      const res = await api('PUT', '/apps/Reporting/flows/implicit', { enabled: true });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'not_found', detail: 'no flow named "implicit"; use one of jwt-bearer, client-credentials, username-password' });
+    });
+  });
+
+  describe('certificates and the JWT Bearer flow', () => {
+    beforeAll(async () => {
+      expect((await api('POST', '/apps', { name: 'ERP Sync', consumerKey: 'erp-sync' })).statusCode).toBe(201);
+    });
+
+    it('refuses to enable JWT Bearer on an app without a certificate: 409 certificate_required', async () => {
+      const res = await api('PUT', '/apps/ERP%20Sync/flows/jwt-bearer', { enabled: true });
+      expect(res.statusCode).toBe(409);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toEqual({
+        type: 'https://keygate.dev/problems/certificate_required',
+        title: 'A valid certificate is required',
+        status: 409,
+        code: 'certificate_required',
+        field: 'flows.jwtBearer',
+        detail:
+          "the JWT Bearer flow needs a currently valid certificate on the app: upload the X.509 certificate of the integration's signing key first",
+      });
+      expect((await api('GET', '/apps/ERP%20Sync')).json().flows.jwtBearer).toBe(false);
+    });
+
+    it('refuses an expired certificate with 422 certificate_rejected', async () => {
+      const expired = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'old', days: 1, notBefore: new Date(clock.now().getTime() - 3 * 86_400_000) });
+      const res = await api('POST', '/apps/ERP%20Sync/certificates', { pem: expired.certificatePem });
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toMatchObject({ code: 'certificate_rejected', field: 'pem', title: 'The certificate was refused' });
+      expect(res.json().detail).toMatch(/^the certificate expired on \d{4}-\d\d-\d\dT.*; upload a current one$/);
+    });
+
+    it('refuses a certificate with an RSA 1024 key', async () => {
+      const res = await api('POST', '/apps/ERP%20Sync/certificates', { pem: await generateWeakRsaCertificatePem({ subject: 'weak', days: 30 }) });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'certificate_rejected', field: 'pem', detail: "the certificate's RSA key has 1024 bits; at least 2048 are required" });
+    });
+
+    it('refuses garbage and private keys', async () => {
+      const garbage = await api('POST', '/apps/ERP%20Sync/certificates', { pem: 'hello' });
+      expect(garbage.statusCode).toBe(422);
+      expect(garbage.json()).toMatchObject({ code: 'certificate_rejected', detail: 'the file is not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)' });
+      const keyPair = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'k', days: 30 });
+      const privateKey = await api('POST', '/apps/ERP%20Sync/certificates', { pem: keyPair.privateKeyPem });
+      expect(privateKey.statusCode).toBe(422);
+      expect(privateKey.json().detail).toBe('the file holds a PRIVATE KEY block, not a CERTIFICATE; never upload a private key');
+      expect(privateKey.body).not.toContain(keyPair.privateKeyPem.split('\n')[1]);
+      const missing = await api('POST', '/apps/ERP%20Sync/certificates', {});
+      expect(missing.statusCode).toBe(422);
+      expect(missing.json()).toMatchObject({ code: 'validation_failed', field: 'pem' });
+    });
+
+    it('adds a valid certificate, enables the flow, and refuses to remove the last certificate while it is on', async () => {
+      const keys = await generateKeyPairWithCertificate({ alg: 'RS256', subject: 'erp', days: 30, notBefore: new Date(clock.now().getTime() - 60_000) });
+      const added = await api('POST', '/apps/ERP%20Sync/certificates', { pem: keys.certificatePem });
+      expect(added.statusCode).toBe(201);
+      const cert = added.json();
+      expect(cert).toMatchObject({ keyType: 'RSA', keySize: 2048, curve: null, subject: 'CN=erp', fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(added.headers.location).toMatch(new RegExp(`/certificates/${cert.id}$`));
+
+      const again = await api('POST', '/apps/ERP%20Sync/certificates', { pem: keys.certificatePem });
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'conflict', field: 'pem' });
+
+      const list = await api('GET', '/apps/ERP%20Sync/certificates');
+      expect(list.json()).toEqual({ items: [cert] });
+
+      const enabled = await api('PUT', '/apps/ERP%20Sync/flows/jwt-bearer', { enabled: true });
+      expect(enabled.statusCode).toBe(200);
+      expect(enabled.json().flows).toEqual({ jwtBearer: true, clientCredentials: false, usernamePassword: false });
+
+      const last = await api('DELETE', `/apps/ERP%20Sync/certificates/${cert.id}`);
+      expect(last.statusCode).toBe(409);
+      expect(last.json().code).toBe('certificate_required');
+
+      expect((await api('PUT', '/apps/ERP%20Sync/flows/jwt-bearer', { enabled: false })).statusCode).toBe(200);
+      expect((await api('DELETE', `/apps/ERP%20Sync/certificates/${cert.fingerprintSha256}`)).statusCode).toBe(204);
+      expect((await api('GET', '/apps/ERP%20Sync/certificates')).json()).toEqual({ items: [] });
+    });
+  });
+
+  describe('request bodies', () => {
+    it('answers malformed JSON with a 400 problem, not a 500', async () => {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: `${API}/users`,
+        headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS },
+        payload: '{"username": ',
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toEqual({
+        type: 'https://keygate.dev/problems/bad_request',
+        title: 'The request is not valid',
+        status: 400,
+        code: 'bad_request',
+        detail: 'the request body is not valid JSON',
+      });
+    });
+
+    it('answers a non-JSON body with 415, a missing body with 400 and a JSON array with 422', async () => {
+      const text = await server.app.inject({
+        method: 'POST',
+        url: `${API}/users`,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/plain' },
+        payload: 'username=x',
+      });
+      expect(text.statusCode).toBe(415);
+      expect(text.json()).toMatchObject({ code: 'unsupported_media_type', detail: 'send the body as application/json, not text/plain' });
+      const none = await server.app.inject({ method: 'PATCH', url: `${API}/org`, headers: { authorization: `Bearer ${adminToken}` } });
+      expect(none.statusCode).toBe(400);
+      expect(none.json().code).toBe('bad_request');
+      const array = await api('PATCH', '/org', [1, 2]);
+      expect(array.statusCode).toBe(422);
+      expect(array.json()).toMatchObject({ code: 'validation_failed', detail: 'the body must be a JSON object' });
+    });
+  });
+
+  describe('login history', () => {
+    beforeAll(async () => {
+      clock.advance(60);
+      expect((await requestToken('reporting', ADMIN, reportingKey)).statusCode).toBe(200);
+      expect((await requestToken('reporting', ADMIN, reportingKey, 'https://elsewhere.test')).statusCode).toBe(400);
+      expect((await requestToken('reporting', 'nobody@acme.test', reportingKey)).statusCode).toBe(400);
+    });
+
+    it('filters by app and outcome after real token requests', async () => {
+      const res = await api('GET', '/login-history?app=Reporting&outcome=failure');
+      expect(res.statusCode).toBe(200);
+      const page = res.json();
+      expect(page).toMatchObject({ total: 2, limit: 100, offset: 0 });
+      expect(page.items).toHaveLength(2);
+      for (const event of page.items) {
+        expect(event).toMatchObject({ appName: 'Reporting', outcome: 'failure', grant: 'jwt-bearer', credential: 'assertion', errorCode: expect.any(String) });
+        expect(event.reason).not.toBe('ok');
+        expect(event.jtiHash === null || /^[0-9a-f]{64}$/.test(event.jtiHash)).toBe(true);
+      }
+      const success = (await api('GET', '/login-history?app=reporting&outcome=success')).json();
+      expect(success.total).toBe(0);
+      const byName = (await api('GET', `/login-history?app=Reporting&outcome=success&user=${encodeURIComponent(ADMIN)}`)).json();
+      expect(byName.items.length).toBeGreaterThanOrEqual(1);
+      expect(byName.items[0]).toMatchObject({ appName: 'Reporting', username: ADMIN, outcome: 'success', reason: 'ok', errorCode: null });
+    });
+
+    it('filters by time window, grant and pages with limit/offset', async () => {
+      const since = new Date(clock.now().getTime() - 1000).toISOString();
+      const recent = (await api('GET', `/login-history?since=${since}&app=Reporting`)).json();
+      expect(recent.total).toBe(3);
+      const old = (await api('GET', `/login-history?until=${since}&app=Reporting`)).json();
+      expect(old.items.every((e: { at: string }) => e.at < since)).toBe(true);
+      const page = (await api('GET', '/login-history?grant=jwt-bearer&limit=1&offset=1')).json();
+      expect(page.items).toHaveLength(1);
+      expect(page.limit).toBe(1);
+      expect(page.offset).toBe(1);
+      expect(page.total).toBeGreaterThan(1);
+    });
+
+    it('exports CSV with Accept: text/csv or ?format=csv', async () => {
+      const res = await server.app.inject({ method: 'GET', url: `${API}/login-history?app=Reporting`, headers: { authorization: `Bearer ${adminToken}`, accept: 'text/csv' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      const total = (await api('GET', '/login-history?app=Reporting')).json().total as number;
+      expect(res.headers['x-total-count']).toBe(String(total));
+      const lines = res.body.trimEnd().split('\r\n');
+      expect(lines[0]).toBe('at,outcome,grant,appName,username,clientAddress,errorCode,reason,credential,certificateFingerprint,jtiHash,appId,userId,id');
+      expect(lines).toHaveLength(total + 1);
+      expect(lines.slice(1).every((line) => line.split(',')[3] === 'Reporting')).toBe(true);
+      const viaQuery = await api('GET', '/login-history?app=Reporting&format=csv');
+      expect(viaQuery.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(viaQuery.body.split('\r\n')[0]).toBe(lines[0]);
+    });
+
+    it('refuses an unknown or malformed filter, naming it', async () => {
+      const outcome = await api('GET', '/login-history?outcome=maybe');
+      expect(outcome.statusCode).toBe(422);
+      expect(outcome.json()).toMatchObject({ code: 'validation_failed', field: 'outcome' });
+      const since = await api('GET', '/login-history?since=yesterday');
+      expect(since.json()).toMatchObject({ code: 'validation_failed', field: 'since' });
+      const limit = await api('GET', '/login-history?limit=5000');
+      expect(limit.json()).toMatchObject({ code: 'validation_failed', field: 'limit', detail: 'limit: must be at most 1000' });
+      const typo = await api('GET', '/login-history?outcom=success');
+      expect(typo.statusCode).toBe(422);
+      expect(typo.json().detail).toContain('outcom');
+      const twice = await api('GET', '/login-history?app=a&app=b');
+      expect(twice.json()).toMatchObject({ code: 'validation_failed', field: 'app' });
+      const html = await server.app.inject({ method: 'GET', url: `${API}/login-history`, headers: { authorization: `Bearer ${adminToken}`, accept: 'text/html' } });
+      expect(html.statusCode).toBe(406);
+      expect(html.json().code).toBe('not_acceptable');
+    });
+
+    it('never returns an assertion or token in the history', async () => {
+      const res = await api('GET', '/login-history?limit=1000');
+      expect(res.body).not.toContain(adminToken);
+      expect(res.body).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    });
+  });
+});
