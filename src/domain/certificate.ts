@@ -1,5 +1,6 @@
-/** A public key type accepted for signing assertions. */
-export type KeyType = 'RSA' | 'EC' | 'Ed25519';
+import type { KeyType } from '../platform/x509.js';
+
+export type { KeyType };
 
 /** An X.509 certificate uploaded to an app, parsed and validated when it was added. */
 export interface Certificate {

@@ -1,5 +1,7 @@
 import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
-import type { KeyType } from '../domain/certificate.js';
+
+/** A public key type accepted for signing assertions. */
+export type KeyType = 'RSA' | 'EC' | 'Ed25519';
 
 /** Why an uploaded certificate was refused; `message` is safe to show to an administrator. */
 export type CertificateProblem =
