@@ -39,6 +39,7 @@ export interface DeclaredConfig {
   readonly org: ConfigFile['org'];
   readonly users: readonly DeclaredUser[];
   readonly apps: readonly DeclaredApp[];
+  readonly oauth: ConfigFile['oauth'];
   readonly storage: ConfigFile['storage'];
 }
 
@@ -80,6 +81,7 @@ export function parseConfig(
   );
   return {
     org: config.org,
+    oauth: config.oauth,
     storage: config.storage,
     users: config.users.map((user, i) => ({
       ...user,

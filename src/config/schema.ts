@@ -83,6 +83,16 @@ export const AppSchema = z.strictObject({
   policies: PoliciesSchema.prefault({}),
 });
 
+/** Protocol limits of the token endpoint (policies of docs/jwt-bearer.md). */
+export const OAuthSchema = z.strictObject({
+  /** Longest accepted assertion, in characters (policy: 8 KiB). */
+  maxAssertionBytes: z.int().min(1024).max(65_536).default(8192),
+  /** Longest accepted `jti` (policy: 256). */
+  maxJtiLength: z.int().min(16).max(1024).default(256),
+  /** Longest a private_key_jwt client assertion may live (policy: 60 s). */
+  clientAssertionMaxLifetimeSeconds: z.int().min(10).max(600).default(60),
+});
+
 export const StorageSchema = z.strictObject({
   /** `sqlite:` (default, in the data directory) or a postgres:// URL. */
   url: z.string().optional(),
@@ -92,6 +102,7 @@ export const ConfigFileSchema = z.strictObject({
   org: OrgSchema,
   users: z.array(UserSchema).default([]),
   apps: z.array(AppSchema).default([]),
+  oauth: OAuthSchema.prefault({}),
   storage: StorageSchema.optional(),
 });
 
