@@ -7,19 +7,22 @@
  * value, a key or a stack) and a precise internal `reason` that only reaches the login
  * history and the log.
  */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'invalid_client_id'
-  | 'invalid_app_access'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'server_error'
-  | 'temporarily_unavailable';
+export const OAUTH_ERROR_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_client_id',
+  'invalid_app_access',
+  'invalid_token',
+  'insufficient_scope',
+  'server_error',
+  'temporarily_unavailable',
+] as const;
+
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
 
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode;
