@@ -27,15 +27,16 @@ import { AccessTokens } from './oauth/tokens/access-token.js';
 import { loadSigningKeys } from './oauth/tokens/signing-keys.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
-import { migrateToLatest } from './storage/migrations/index.js';
-import { openSqlite } from './storage/sqlite/sqlite-database.js';
-import { SqliteTokenPath } from './storage/sqlite/sqlite-token-path.js';
-import { SqlAdminStore } from './storage/sql/sql-admin-store.js';
-import { SqlSigningKeyStore } from './storage/sql/sql-signing-key-store.js';
+import type { MaintenanceOptions } from './storage/maintenance.js';
+import { openStores as openStorage, type OpenedStores, type StorageOptions } from './storage/open-stores.js';
 
-export interface StoreOptions {
-  readonly dataDir: string;
-  readonly synchronous?: 'FULL' | 'NORMAL';
+/**
+ * Where the data lives. SQLite in `dataDir` unless `databaseUrl` (KEYGATE_DATABASE_URL, or
+ * `storage.url` in the configuration file) is a postgres:// URL; Redis when `redisUrl` is set.
+ */
+export interface StoreOptions extends Omit<StorageOptions, 'log'> {
+  /** Background pruning of expired rows and old login history (servers only). */
+  readonly maintenance?: MaintenanceOptions;
 }
 
 /** Storage opened and migrated, with the admin services over it: what the CLI's offline commands need. */
@@ -45,24 +46,23 @@ export interface KeygateCore {
   close(): Promise<void>;
 }
 
-interface OpenedStores {
-  readonly admin: SqlAdminStore;
-  readonly tokenPath: SqliteTokenPath;
-  readonly signingKeys: SqlSigningKeyStore;
-  close(): Promise<void>;
+async function openStores(options: StoreOptions & { config?: DeclaredConfig }, log?: Logger): Promise<OpenedStores> {
+  return openStorage({ ...options, databaseUrl: options.databaseUrl ?? options.config?.storage?.url, log });
 }
 
-async function openStores(options: StoreOptions): Promise<OpenedStores> {
-  const handle = openSqlite(options.dataDir, { synchronous: options.synchronous });
-  await migrateToLatest(handle.db as never);
-  const tokenPath = new SqliteTokenPath(handle.raw);
+/**
+ * The directory cache reloads after every change made here, and the change is announced to
+ * the other instances (whose caches reload when they hear it). A failed announcement is only
+ * logged: the write has committed, and a feed that lost its connection reloads on reconnect.
+ */
+function announceChanges(stores: OpenedStores, reload: () => Promise<void>, log?: Logger): ChangeNotifier {
+  stores.changes.subscribe(() => {
+    reload().catch((err: unknown) => log?.warn({ err }, 'reloading the directory after a change elsewhere failed'));
+  });
   return {
-    admin: new SqlAdminStore(handle.db),
-    tokenPath,
-    signingKeys: new SqlSigningKeyStore(handle.db),
-    async close() {
-      tokenPath.close();
-      await handle.db.destroy();
+    async changed() {
+      await reload();
+      await stores.changes.publish().catch((err: unknown) => log?.warn({ err }, 'announcing a change to other instances failed'));
     },
   };
 }
@@ -71,7 +71,7 @@ async function openStores(options: StoreOptions): Promise<OpenedStores> {
 export async function openKeygate(options: StoreOptions & { clock?: Clock; onChange?: () => Promise<void> }): Promise<KeygateCore> {
   const stores = await openStores(options);
   const clock = options.clock ?? systemClock;
-  const notifier: ChangeNotifier = { changed: options.onChange ?? (async () => {}) };
+  const notifier = announceChanges(stores, options.onChange ?? (async () => {}));
   return {
     services: createAdminServices({ store: stores.admin, history: stores.admin, clock, notifier }),
     clock,
@@ -119,23 +119,23 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
   checkListenSafety(options);
   const clock = options.clock ?? systemClock;
   const oauthOptions: OAuthOptions = { ...DEFAULT_OAUTH_OPTIONS, ...options.oauth };
-  const stores = await openStores(options);
+  const stores = await openStores(options, options.log);
   let directory: CachedClientDirectory | null = null;
-  const notifier: ChangeNotifier = { changed: async () => directory?.refresh() };
+  const notifier = announceChanges(stores, async () => directory?.refresh(), options.log);
   const services = createAdminServices({ store: stores.admin, history: stores.admin, clock, notifier });
   try {
     const applied = options.config ? await applyConfig(services, options.config, { prune: options.prune ?? false }) : null;
     directory = await CachedClientDirectory.load(stores.admin);
     const keys = await loadSigningKeys(stores.signingKeys, clock.now());
-    const tokens = new AccessTokens(keys, stores.tokenPath);
-    const grantDeps = { directory, replay: stores.tokenPath, tokens, clock, options: oauthOptions };
+    const tokens = new AccessTokens(keys, stores.tokens);
+    const grantDeps = { directory, replay: stores.replay, tokens, clock, options: oauthOptions };
     const grants = createGrantRegistry([createJwtBearerGrant(grantDeps), createClientCredentialsGrant(grantDeps), createPasswordGrant(grantDeps)]);
     const resources = createResourceEndpoints({ tokens, directory, nowSeconds: () => clock.epochSeconds() });
     const dir = directory;
 
     const app = createHttpServer(options.log, { trustedProxies: options.trustedProxies ?? [], tls: options.tls });
     await registerOAuthRoutes(app, {
-      token: createTokenEndpoint({ grants, directory, history: stores.tokenPath, clock, log: options.log }),
+      token: createTokenEndpoint({ grants, directory, history: stores.history, clock, log: options.log }),
       introspect: createIntrospectionEndpoint(grantDeps),
       revoke: createRevocationEndpoint(grantDeps),
       userinfo: resources.userinfo,
@@ -146,6 +146,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     });
     await registerAdminApi(app, { services, bearer: { tokens, directory, nowSeconds: () => clock.epochSeconds() } });
     await app.ready();
+    stores.maintain({ onPass: (report) => options.log.debug({ report }, 'storage maintenance pass'), ...options.maintenance });
     let url = '';
     if (listen) {
       await app.listen({ host: options.host, port: options.port });

@@ -20,10 +20,17 @@ import {
 } from './mappers.js';
 import type { Database } from './tables.js';
 
+/**
+ * Taken first inside every admin transaction, when the backend needs it to serialize
+ * check-then-write sequences across instances (PostgreSQL: an advisory transaction lock).
+ */
+export type WriteLock = (trx: Kysely<Database>) => Promise<void>;
+
 export class SqlAdminStore implements AdminStore, DirectorySource, LoginHistoryReader {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly inTransaction = false,
+    private readonly writeLock?: WriteLock,
   ) {}
 
   async getOrg(): Promise<Org | undefined> {
@@ -111,7 +118,10 @@ export class SqlAdminStore implements AdminStore, DirectorySource, LoginHistoryR
 
   async transaction<T>(work: (store: AdminStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new SqlAdminStore(trx, true)));
+    return this.db.transaction().execute(async (trx) => {
+      await this.writeLock?.(trx);
+      return work(new SqlAdminStore(trx, true));
+    });
   }
 
   async loadDirectory(): Promise<DirectoryContents> {

@@ -1,0 +1,140 @@
+/**
+ * The token endpoint's stores on PostgreSQL: the `jti` replay store (a unique insert, ON
+ * CONFLICT DO NOTHING), the login history, opaque tokens and revocations. The two writes every
+ * token request makes, its `jti` and its login-history row, go through an {@link InsertBatcher}.
+ */
+import type pg from 'pg';
+import type { LoginEvent } from '../../domain/login-event.js';
+import type { LoginRecorder, OpaqueTokenRecord, ReplayStore, TokenStore } from '../../oauth/ports.js';
+import { loginEventToRow } from '../sql/mappers.js';
+import { InsertBatcher } from './insert-batcher.js';
+
+interface JtiRow {
+  readonly namespace: string;
+  readonly jti: string;
+  readonly expiresAt: number;
+}
+
+const CONSUME_JTI = `INSERT INTO used_jti (namespace, jti, expires_at_s)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+  ON CONFLICT DO NOTHING
+  RETURNING namespace, jti`;
+
+const EVENT_COLUMNS = [
+  ['id', 'text'],
+  ['at', 'bigint'],
+  ['app_id', 'text'],
+  ['app_name', 'text'],
+  ['user_id', 'text'],
+  ['username', 'text'],
+  ['grant_type', 'text'],
+  ['credential', 'text'],
+  ['client_address', 'text'],
+  ['outcome', 'text'],
+  ['error_code', 'text'],
+  ['reason', 'text'],
+  ['certificate_fingerprint', 'text'],
+  ['jti_hash', 'text'],
+] as const;
+
+const RECORD_EVENTS = `INSERT INTO login_history (${EVENT_COLUMNS.map(([c]) => c).join(', ')})
+  SELECT * FROM unnest(${EVENT_COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})`;
+
+const key = (namespace: string, jti: string): string => `${namespace}\u0000${jti}`;
+
+export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore {
+  readonly #jti: InsertBatcher<JtiRow, boolean>;
+  readonly #events: InsertBatcher<LoginEvent, void>;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.#jti = new InsertBatcher((rows) => this.#consumeBatch(rows));
+    this.#events = new InsertBatcher((events) => this.#recordBatch(events));
+  }
+
+  consume(namespace: string, key: string, expiresAtSeconds: number): Promise<boolean> {
+    return this.#jti.enqueue({ namespace, jti: key, expiresAt: expiresAtSeconds });
+  }
+
+  record(event: LoginEvent): Promise<void> {
+    return this.#events.enqueue(event);
+  }
+
+  async #consumeBatch(rows: readonly JtiRow[]): Promise<boolean[]> {
+    // The same key twice in one batch: only its first occurrence may win.
+    const first = new Map<string, JtiRow>();
+    for (const row of rows) if (!first.has(key(row.namespace, row.jti))) first.set(key(row.namespace, row.jti), row);
+    const unique = [...first.values()];
+    const result = await this.pool.query<{ namespace: string; jti: string }>({
+      name: 'keygate_consume_jti',
+      text: CONSUME_JTI,
+      values: [unique.map((r) => r.namespace), unique.map((r) => r.jti), unique.map((r) => r.expiresAt)],
+    });
+    const inserted = new Set(result.rows.map((r) => key(r.namespace, r.jti)));
+    return rows.map((row) => first.get(key(row.namespace, row.jti)) === row && inserted.has(key(row.namespace, row.jti)));
+  }
+
+  async #recordBatch(events: readonly LoginEvent[]): Promise<void[]> {
+    const rows = events.map(loginEventToRow);
+    await this.pool.query({
+      name: 'keygate_record_events',
+      text: RECORD_EVENTS,
+      values: EVENT_COLUMNS.map(([column]) => rows.map((row) => row[column])),
+    });
+    return events.map(() => undefined);
+  }
+
+  async saveOpaque(tokenHash: string, r: OpaqueTokenRecord): Promise<void> {
+    await this.pool.query({
+      name: 'keygate_save_opaque',
+      text: 'INSERT INTO opaque_tokens (token_hash, token_id, app_id, user_id, scope, issued_at_s, expires_at_s) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      values: [tokenHash, r.tokenId, r.appId, r.userId, r.scope, r.issuedAt, r.expiresAt],
+    });
+  }
+
+  async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
+    const { rows } = await this.pool.query<{
+      token_id: string;
+      app_id: string;
+      user_id: string;
+      scope: string;
+      issued_at_s: number;
+      expires_at_s: number;
+    }>({
+      name: 'keygate_find_opaque',
+      text: 'SELECT token_id, app_id, user_id, scope, issued_at_s, expires_at_s FROM opaque_tokens WHERE token_hash = $1',
+      values: [tokenHash],
+    });
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      tokenId: row.token_id,
+      appId: row.app_id,
+      userId: row.user_id,
+      scope: row.scope,
+      issuedAt: Number(row.issued_at_s),
+      expiresAt: Number(row.expires_at_s),
+    };
+  }
+
+  async revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void> {
+    await this.pool.query({
+      name: 'keygate_revoke',
+      text: 'INSERT INTO revoked_tokens (token_id, app_id, expires_at_s) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      values: [tokenId, appId, expiresAtSeconds],
+    });
+  }
+
+  async isRevoked(tokenId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query({
+      name: 'keygate_is_revoked',
+      text: 'SELECT 1 FROM revoked_tokens WHERE token_id = $1',
+      values: [tokenId],
+    });
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Waits for the batches in flight and refuses new writes. */
+  async close(): Promise<void> {
+    await Promise.all([this.#jti.close(), this.#events.close()]);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Opens Redis for short-lived shared state. A request must never wait for Redis to come
+ * back: the offline queue is off, a command is retried at most once and times out after
+ * `commandTimeoutMs`, so a token request fails fast (503) while Redis is away, and the client
+ * reconnects by itself in the background.
+ */
+import { Redis } from 'ioredis';
+
+export interface RedisOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
+  readonly url: string;
+  /** Prefix for every key and channel, so that deployments (and test runs) can share a server. */
+  readonly keyPrefix?: string;
+  /** Connect timeout (default 2000 ms). */
+  readonly connectTimeoutMs?: number;
+  /** Longest a command may wait for its reply (default 1000 ms). */
+  readonly commandTimeoutMs?: number;
+  readonly onError?: (error: Error) => void;
+}
+
+export interface RedisHandle {
+  readonly redis: Redis;
+  readonly prefix: string;
+  /** A second connection with the same settings, e.g. for a subscriber. */
+  duplicate(): Redis;
+  close(): Promise<void>;
+}
+
+export async function openRedis(options: RedisOptions): Promise<RedisHandle> {
+  const settings = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: options.connectTimeoutMs ?? 2000,
+    commandTimeout: options.commandTimeoutMs ?? 1000,
+    // Reconnect forever, at most every 2 s.
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
+  };
+  const redis = new Redis(options.url, settings);
+  redis.on('error', (error: Error) => options.onError?.(error));
+  await redis.connect();
+  return {
+    redis,
+    prefix: options.keyPrefix ?? 'keygate:',
+    duplicate() {
+      const copy = new Redis(options.url, { ...settings, lazyConnect: false, enableOfflineQueue: true });
+      copy.on('error', (error: Error) => options.onError?.(error));
+      return copy;
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/** Maintenance contract: expired rows and old login history go, in bounded batches; live rows stay. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenedStores } from '../../src/storage/open-stores.js';
+import { BACKENDS, type BackendRun } from './backends.js';
+import { aLoginEvent } from './fixtures.js';
+
+describe.each(BACKENDS)('Maintenance on $name', (backend) => {
+  let run: BackendRun;
+  let stores: OpenedStores;
+  beforeAll(async () => {
+    run = await backend.start();
+    stores = await run.open();
+  });
+  afterAll(() => run?.dispose());
+
+  it('deletes expired jti rows, revocations, opaque tokens and history past retention, and nothing else', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const db = stores.db;
+    // Rows written straight into the tables: with Redis the replay store is not SQL at all.
+    await db
+      .insertInto('used_jti')
+      .values(Array.from({ length: 25 }, (_, i) => ({ namespace: 'a', jti: `old-${i}`, expires_at_s: now - 10 })))
+      .execute();
+    await db.insertInto('used_jti').values({ namespace: 'a', jti: 'live', expires_at_s: now + 300 }).execute();
+    await stores.tokens.revoke('revoked-old', 'a', now - 10);
+    await stores.tokens.revoke('revoked-live', 'a', now + 300);
+    const opaque = (id: string, expiresAt: number) => ({ tokenId: id, appId: 'a', userId: 'u', scope: 'api', issuedAt: now - 3600, expiresAt });
+    await stores.tokens.saveOpaque(`h-${randomUUID()}`, opaque('opaque-old', now - 10));
+    await stores.tokens.saveOpaque('h-live', opaque('opaque-live', now + 300));
+    const day = 86_400_000;
+    for (let i = 0; i < 12; i += 1) await stores.history.record(aLoginEvent({ appName: 'old', at: new Date(Date.now() - 91 * day - i) }));
+    await stores.history.record(aLoginEvent({ appName: 'recent', at: new Date(Date.now() - 89 * day) }));
+
+    const maintenance = stores.maintain({ loginHistoryRetentionDays: 90, batchSize: 10, maxBatches: 100, intervalMs: 3_600_000 });
+    const report = await maintenance.runOnce();
+    expect(report).toEqual({ usedJti: 25, revokedTokens: 1, opaqueTokens: 1, loginHistory: 12 });
+
+    const jtis = await db.selectFrom('used_jti').select('jti').execute();
+    expect(jtis.map((r) => r.jti)).toEqual(['live']);
+    expect(await stores.tokens.findOpaque('h-live')).toBeDefined();
+    expect((await stores.admin.queryLoginHistory({})).events.map((e) => e.appName)).toEqual(['recent']);
+    expect(await maintenance.runOnce()).toEqual({ usedJti: 0, revokedTokens: 0, opaqueTokens: 0, loginHistory: 0 });
+  });
+
+  it('stops at maxBatches per table and leaves the rest for the next pass', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await stores.db
+      .insertInto('used_jti')
+      .values(Array.from({ length: 30 }, (_, i) => ({ namespace: 'b', jti: `batch-${i}`, expires_at_s: now - 1 })))
+      .execute();
+    const { startMaintenance } = await import('../../src/storage/maintenance.js');
+    const { pruneExpired } = await import('../../src/storage/sql/sql-maintenance.js');
+    const bounded = startMaintenance((limits) => pruneExpired(stores.db, limits), { batchSize: 10, maxBatches: 2, intervalMs: 3_600_000 });
+    expect((await bounded.runOnce()).usedJti).toBe(20);
+    expect((await bounded.runOnce()).usedJti).toBe(10);
+    await bounded.stop();
+  });
+});
