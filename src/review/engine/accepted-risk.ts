@@ -119,10 +119,8 @@ const AcceptedRiskSchema = z.strictObject({
   state: z.string().optional(),
 });
 
-const AcceptedRisksFileSchema = z.union([
-  z.strictObject({ acceptedRisks: z.array(AcceptedRiskSchema) }),
-  z.array(AcceptedRiskSchema),
-]);
+const AcceptedRiskListSchema = z.array(AcceptedRiskSchema);
+const AcceptedRisksFileSchema = z.strictObject({ acceptedRisks: AcceptedRiskListSchema });
 
 /**
  * Parses an accepted-risks file (YAML or JSON): `acceptedRisks: [...]` or a bare list. A
@@ -132,20 +130,22 @@ const AcceptedRisksFileSchema = z.union([
 export function parseAcceptedRisks(text: string, controlIds: readonly string[]): AcceptedRisk[] {
   let data: unknown;
   try {
-    // yaml would turn an unquoted date into a string with the default schema, which the
-    // schema above reads; keep it that way so a date means the end of that day.
+    // YAML 1.2's core schema leaves `2025-06-30` a string, which the date schema reads as
+    // the end of that day.
     data = parse(text);
   } catch (err) {
     throw new ConfigError('', `the accepted risks file is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }
-  const result = AcceptedRisksFileSchema.safeParse(data ?? []);
+  // Two shapes are accepted; each is validated on its own so errors keep their dotted path.
+  const bare = Array.isArray(data);
+  const result = bare ? AcceptedRiskListSchema.safeParse(data) : AcceptedRisksFileSchema.safeParse(data ?? { acceptedRisks: [] });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new ConfigError(issue.path.map(String).join('.'), issue.message);
   }
   const list = Array.isArray(result.data) ? result.data : result.data.acceptedRisks;
   const known = new Set(controlIds);
-  const prefix = Array.isArray(result.data) ? '' : 'acceptedRisks.';
+  const prefix = bare ? '' : 'acceptedRisks.';
   return list.map((entry, i) => {
     if (!known.has(entry.control)) throw new ConfigError(`${prefix}${i}.control`, `no control has the id "${entry.control}"`);
     const risk: AcceptedRisk = {

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { CONTROLS } from '../../src/review/controls/index.js';
+import { reviewSnapshot, type Finding } from '../../src/review/engine/review.js';
+import { unknownFact, type Snapshot } from '../../src/review/engine/snapshot.js';
+import { app, appTraffic, certificate, daysFromNow, org, snapshot, traffic, user } from './helpers.js';
+
+type Case = 'pass' | 'warn' | 'fail' | 'not_applicable';
+
+const NO_FLOWS = { jwtBearer: false, clientCredentials: false, usernamePassword: false };
+const CC_ONLY = { jwtBearer: false, clientCredentials: true, usernamePassword: false };
+const JWT_AND_CC = { jwtBearer: true, clientCredentials: true, usernamePassword: false };
+const JWT_AND_UP = { jwtBearer: true, clientCredentials: false, usernamePassword: true };
+const secretApp = { hasConsumerSecret: true, consumerSecretCreatedAt: daysFromNow(-10) };
+const withTraffic = (t: ReturnType<typeof appTraffic>): Snapshot => snapshot([app()], { traffic: traffic([t]) });
+
+/** Four fixtures per control, named after the status each must produce. */
+const CASES: Record<string, Record<Case, () => Snapshot>> = {
+  'eca.oauth-flow.jwt-bearer-enabled': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ flows: JWT_AND_CC, ...secretApp, runAs: user('erp@example.com') })]),
+    fail: () => snapshot([app({ flows: CC_ONLY, ...secretApp, runAs: user('erp@example.com') })]),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
+  },
+  'eca.oauth-flow.client-credentials-constrained': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ flows: JWT_AND_CC, ...secretApp, runAs: user('erp@example.com') })]),
+    fail: () => snapshot([app({ flows: CC_ONLY, ...secretApp, runAs: null })]),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
+  },
+  'eca.oauth-flow.username-password-disabled': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ flows: JWT_AND_UP })]),
+    fail: () => snapshot([app({ flows: JWT_AND_UP, principals: [user('erp@example.com', { interactiveSignIn: true })] })]),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
+  },
+  'eca.oauth-scope.least-privilege': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ scopes: ['api', 'refresh_token'] })]),
+    fail: () => snapshot([app({ scopes: ['api', 'full'] })]),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
+  },
+  'eca.policy.permitted-users-admin-approved': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ preAuthorizedProfiles: ['Integration'] })]),
+    fail: () => snapshot([app({ permittedUsers: 'selfAuthorized' })]),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
+  },
+  'eca.policy.ip-relaxation-enforced': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ trustedIpRanges: [] })]),
+    fail: () => snapshot([app({ ipRelaxation: 'relax', flows: CC_ONLY, ...secretApp })]),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
+  },
+  'eca.policy.session-timeout': {
+    pass: () => snapshot([app({ sessionTimeoutMinutes: 60 })]),
+    warn: () => snapshot([app({ sessionTimeoutMinutes: 90 })]),
+    fail: () => snapshot([app({ sessionTimeoutMinutes: 240 })]),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
+  },
+  'eca.certificate.health': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ certificates: [certificate({ notAfter: daysFromNow(10) })] })]),
+    fail: () => snapshot([app({ certificates: [certificate({ keySize: 1024, weakKey: true })] })]),
+    not_applicable: () => snapshot([app({ flows: CC_ONLY, ...secretApp, certificates: [] })]),
+  },
+  'eca.integration-user.least-privilege': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ principals: [user('erp@example.com', { interactiveSignIn: true })] })]),
+    fail: () => snapshot([app({ principals: [user('admin@example.com', { elevatedPermissions: ['ModifyAllData'] })] })]),
+    not_applicable: () => snapshot([app({ principals: [], runAs: null })]),
+  },
+  'eca.consumer-secret.rotation': {
+    pass: () => snapshot([app({ flows: JWT_AND_CC, ...secretApp })]),
+    warn: () => snapshot([app({ ...secretApp })]),
+    fail: () => snapshot([app({ flows: JWT_AND_CC, hasConsumerSecret: true, consumerSecretCreatedAt: daysFromNow(-400) })]),
+    not_applicable: () => snapshot([app()]),
+  },
+  'eca.replay.require-jti': {
+    pass: () => snapshot([app()]),
+    warn: () => snapshot([app({ requireJti: false })], { org: org({ maxAssertionLifetimeSeconds: 60 }) }),
+    fail: () => snapshot([app({ requireJti: false })], { org: org({ maxAssertionLifetimeSeconds: 300 }) }),
+    not_applicable: () => snapshot([app({ flows: CC_ONLY, ...secretApp })]),
+  },
+  'org.m2m.asymmetric-required': {
+    pass: () => snapshot([app({ flows: CC_ONLY, ...secretApp })]),
+    warn: () => snapshot([app()], { org: org({ requireAsymmetricM2M: false }) }),
+    fail: () => snapshot([app(), app({ name: 'legacy', flows: CC_ONLY, ...secretApp })], { org: org({ requireAsymmetricM2M: false }) }),
+    not_applicable: () => snapshot([app({ flows: NO_FLOWS })], { org: org({ requireAsymmetricM2M: false }) }),
+  },
+  'traffic.secret-authentication': {
+    pass: () => withTraffic(appTraffic('erp-sync')),
+    warn: () =>
+      withTraffic(
+        appTraffic('erp-sync', {
+          usage: [{ grant: 'client-credentials', credential: 'client-secret', outcome: 'failure', count: 3, users: [], lastSeen: daysFromNow(-2), withoutJti: 0 }],
+        }),
+      ),
+    fail: () =>
+      withTraffic(
+        appTraffic('erp-sync', {
+          usage: [{ grant: 'client-credentials', credential: 'client-secret', outcome: 'success', count: 12, users: ['erp@example.com'], lastSeen: daysFromNow(-2), withoutJti: 0 }],
+        }),
+      ),
+    not_applicable: () => snapshot([app()]),
+  },
+  'traffic.dormant-app': {
+    pass: () => withTraffic(appTraffic('erp-sync')),
+    warn: () => withTraffic(appTraffic('erp-sync', { lastTokenAt: daysFromNow(-60) })),
+    fail: () => snapshot([app()], { traffic: traffic([]) }),
+    not_applicable: () => snapshot([app()]),
+  },
+};
+
+function findingFor(controlId: string, snap: Snapshot): Finding {
+  const control = CONTROLS.find((c) => c.id === controlId)!;
+  const result = reviewSnapshot(snap, { controls: [control] });
+  const subject = control.scope === 'org' ? snap.org.name : 'erp-sync';
+  const finding = result.findings.find((f) => f.subject === subject);
+  if (!finding) throw new Error(`no finding for ${subject}`);
+  return finding;
+}
+
+describe('control catalogue fixtures', () => {
+  it('every control in the catalogue has pass, warn, fail and not-applicable fixtures', () => {
+    expect(Object.keys(CASES).sort()).toEqual(CONTROLS.map((c) => c.id).sort());
+  });
+
+  for (const [controlId, cases] of Object.entries(CASES)) {
+    describe(controlId, () => {
+      for (const status of ['pass', 'warn', 'fail', 'not_applicable'] as const) {
+        it(`reports ${status} for its ${status} fixture`, () => {
+          const finding = findingFor(controlId, cases[status]());
+          expect(finding.status, finding.evidence).toBe(status);
+          expect(finding.evidence).toMatch(/\.$/);
+          if (status === 'fail' || status === 'warn') expect(finding.cvss).not.toBeNull();
+          else expect(finding.cvss).toBeNull();
+        });
+      }
+    });
+  }
+});
+
+describe('eca.oauth-flow.jwt-bearer-enabled edge cases', () => {
+  const id = 'eca.oauth-flow.jwt-bearer-enabled';
+
+  it('warns when the only valid certificate expires within 30 days', () => {
+    const f = findingFor(id, snapshot([app({ certificates: [certificate({ notAfter: daysFromNow(20) })] })]));
+    expect(f.status).toBe('warn');
+    expect(f.evidence).toContain('expires on 2025-06-21');
+  });
+
+  it('passes when a successor certificate outlasts the expiring one', () => {
+    const f = findingFor(id, snapshot([app({ certificates: [certificate({ notAfter: daysFromNow(20) }), certificate({ notAfter: daysFromNow(400) })] })]));
+    expect(f.status).toBe('pass');
+  });
+
+  it('fails when JWT Bearer is on without a valid certificate and a secret flow is the only way in', () => {
+    const f = findingFor(id, snapshot([app({ flows: JWT_AND_CC, ...secretApp, certificates: [certificate({ notAfter: daysFromNow(-1) })] })]));
+    expect(f.status).toBe('fail');
+  });
+
+  it('fails for the username-password flow without JWT Bearer', () => {
+    const f = findingFor(id, snapshot([app({ flows: { jwtBearer: false, clientCredentials: false, usernamePassword: true } })]));
+    expect(f.status).toBe('fail');
+    expect(f.evidence).toContain('username-password');
+  });
+
+  it('reports unknown, never pass or fail, when a source could not read the flows', () => {
+    const f = findingFor(
+      id,
+      snapshot([app({ flows: { jwtBearer: unknownFact('<oauthConfig> is absent'), clientCredentials: false, usernamePassword: false } })], {
+        source: 'salesforce-metadata',
+      }),
+    );
+    expect(f.status).toBe('unknown');
+    expect(f.evidence).toContain('<oauthConfig> is absent');
+  });
+
+  it('reports unknown when JWT Bearer is on but the certificates could not be read', () => {
+    const f = findingFor(id, snapshot([app({ certificates: unknownFact('no certificate element') })]));
+    expect(f.status).toBe('unknown');
+  });
+});
+
+describe('traffic-aware controls without a login history', () => {
+  it('are not applicable in an offline review and say why', () => {
+    for (const id of ['traffic.secret-authentication', 'traffic.dormant-app']) {
+      const f = findingFor(id, snapshot([app()]));
+      expect(f.status).toBe('not_applicable');
+      expect(f.evidence).toContain('login history');
+    }
+  });
+
+  it('traffic.dormant-app is unknown when the window is shorter than the dormancy period', () => {
+    const f = findingFor('traffic.dormant-app', snapshot([app()], { traffic: traffic([], 30) }));
+    expect(f.status).toBe('unknown');
+  });
+
+  it('traffic.secret-authentication names the count, the users and the last time seen', () => {
+    const f = findingFor('traffic.secret-authentication', CASES['traffic.secret-authentication']!.fail());
+    expect(f.evidence).toBe('12 token requests were authenticated with a secret by erp@example.com, last on 2025-05-30.');
+  });
+});
