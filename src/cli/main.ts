@@ -4,15 +4,33 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
+import { registerAppCommand } from './app-command.js';
+import { registerAssertionCommand } from './assertion-command.js';
+import { registerCertCommand } from './cert-command.js';
 import { CliError } from './cli-error.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerFlowCommand } from './flow-command.js';
+import { registerHistoryCommand } from './history-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerKeygenCommand } from './keygen-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
+import { registerUserCommand } from './user-command.js';
 
 /** Every command, in the order `--help` lists them; docs/cli.md documents each (checked by a test). */
-export const COMMANDS = [registerServeCommand, registerDemoCommand, registerInitCommand, registerKeygenCommand, registerTokenCommand];
+export const COMMANDS = [
+  registerServeCommand,
+  registerDemoCommand,
+  registerInitCommand,
+  registerAppCommand,
+  registerUserCommand,
+  registerCertCommand,
+  registerFlowCommand,
+  registerHistoryCommand,
+  registerKeygenCommand,
+  registerAssertionCommand,
+  registerTokenCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('keygate')
