@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../../platform/clock.js';
 import { sha256Hex } from '../../../platform/secrets.js';
-import { InvalidClientIdError, invalidAssertion } from '../../errors/oauth-error.js';
+import { InvalidClientIdError, InvalidRequestError, invalidAssertion } from '../../errors/oauth-error.js';
 import { checkNetworkPolicy, checkPermittedUser, checkUserStanding, resolveScope } from '../../access-policy.js';
 import type { ClientDirectory, ClientRecord, UserRecord } from '../../client-directory.js';
 import { checkJwsHeader } from '../../jws/check-jws-header.js';
@@ -69,7 +69,8 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
 
     async validate(request) {
       const assertion = request.params.get('assertion');
-      if (assertion === undefined) throw invalidAssertion('assertion_missing');
+      // A missing parameter is a malformed request, not a bad grant (RFC 6749 §5.2; rules, "Request").
+      if (assertion === undefined) throw new InvalidRequestError('assertion is required', 'assertion_missing');
       request.trail.credential = 'assertion';
       const now = clock.now();
       const jws = parseAssertion(assertion, options.maxAssertionBytes);
@@ -90,7 +91,8 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
 
       const jtiRequired = client.app.requireJti && client.app.assertionProfile === 'strict';
       const replayId = replayKey(jws.payload, assertion, jtiRequired, options.maxJtiLength);
-      request.trail.jtiHash = sha256Hex(replayId);
+      // The history keeps a hash of the jti itself; an assertion without one leaves it empty.
+      request.trail.jtiHash = replayId.startsWith('jti:') ? sha256Hex(replayId.slice(4)) : null;
       const fresh = await replay.consume(client.app.id, replayId, effectiveExp + request.org.clockSkewSeconds);
       if (!fresh) throw invalidAssertion('jti_replayed');
       return { client, user, scope };
