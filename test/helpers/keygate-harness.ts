@@ -146,6 +146,8 @@ export interface Harness {
   token(form: Record<string, string> | string, options?: PostOptions): Promise<Response>;
   /** POSTs `grant_type=jwt-bearer&assertion=...` plus any extra parameters. */
   grant(assertion: string, extra?: Record<string, string>, options?: PostOptions): Promise<Response>;
+  /** The newest login-history rows written at the clock's current instant, newest first. */
+  recentLogins(limit: number): Promise<LoginEvent[]>;
   /** The newest login-history row. */
   lastLogin(): Promise<LoginEvent>;
   userId(username: string): Promise<string>;
@@ -298,10 +300,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     postForm,
     token: (form, opts) => postForm(TOKEN_PATH, form, opts),
     grant: (assertion, extra = {}, opts) => postForm(TOKEN_PATH, { grant_type: JWT_BEARER, assertion, ...extra }, opts),
+    async recentLogins(limit) {
+      // Only rows written at the clock's current instant: a test that moved the clock forward
+      // and back leaves rows "in the future" that would otherwise sort first for ever.
+      const since = clock.now();
+      const until = new Date(since.getTime() + 1);
+      return (await server.services.history.queryLoginHistory({ since, until, limit })).events;
+    },
     async lastLogin() {
-      const { events } = await server.services.history.queryLoginHistory({ limit: 1 });
-      if (!events[0]) throw new Error('the login history is empty');
-      return events[0];
+      const [event] = await harness.recentLogins(1);
+      if (!event) throw new Error('the login history has no row at the current instant');
+      return event;
     },
     async userId(username) {
       return (await server.services.users.get({ username })).id;
@@ -316,4 +325,52 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   return harness;
+}
+
+/**
+ * Changes some of a user's fields, passing every other updatable field unchanged, so that the
+ * test does not depend on how the admin service fills fields a partial update leaves out.
+ */
+export async function updateUser(h: Harness, username: string, change: Parameters<AdminServices['users']['update']>[1]): Promise<void> {
+  const u = await h.services.users.get({ username });
+  await h.services.users.update(
+    { username },
+    {
+      email: u.email,
+      profile: u.profile,
+      permissionSets: [...u.permissionSets],
+      permissions: [...u.permissions],
+      active: u.active,
+      locked: u.locked,
+      loginIpRanges: [...u.loginIpRanges],
+      approvedApps: [...u.approvedApps],
+      ...change,
+    },
+  );
+}
+
+/** Changes some of an app's policies, passing every other setting unchanged (see {@link updateUser}). */
+export async function updateAppPolicies(
+  h: Harness,
+  consumerKey: string,
+  change: { permissionSets?: string[]; profiles?: string[]; trustedIpRanges?: string[]; ipRelaxation?: 'enforce' | 'relax'; permittedUsers?: 'adminApproved' | 'selfAuthorized' },
+): Promise<void> {
+  const app = await h.services.apps.get({ consumerKey });
+  await h.services.apps.update(
+    { consumerKey },
+    {
+      scopes: [...app.scopes],
+      requireJti: app.requireJti,
+      accessTokenFormat: app.accessTokenFormat,
+      assertionProfile: app.assertionProfile,
+      keyCustody: app.keyCustody,
+      policies: {
+        ...app.policies,
+        profiles: [...app.policies.profiles],
+        permissionSets: [...app.policies.permissionSets],
+        trustedIpRanges: [...app.policies.trustedIpRanges],
+        ...change,
+      },
+    },
+  );
 }

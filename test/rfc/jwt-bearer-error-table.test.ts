@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { expectGrantRefused, expectLoginFailure, expectOAuthError } from '../helpers/expect-oauth.js';
-import { APPS, USERS, startHarness, type Harness } from '../helpers/keygate-harness.js';
+import { APPS, USERS, startHarness, updateUser, type Harness } from '../helpers/keygate-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -186,12 +186,12 @@ describe('Order of checks: nothing about users before the signature holds', () =
   });
 
   it('check order (7 before 8): a locked user who is also not pre-authorized is "invalid user"', async () => {
-    await h.services.users.update({ username: USERS.locked }, { profile: 'Standard User' });
+    await updateUser(h, USERS.locked, { profile: 'Standard User' });
     try {
       const response = await h.grant(h.assertion({ claims: { sub: USERS.locked } }));
       await expectGrantRefused(h, response, 'invalid_grant', 'invalid user', 'user_locked');
     } finally {
-      await h.services.users.update({ username: USERS.locked }, { profile: 'Integration' });
+      await updateUser(h, USERS.locked, { profile: 'Integration' });
     }
   });
 
