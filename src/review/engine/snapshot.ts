@@ -82,13 +82,32 @@ export type AppFact =
   | 'keyCustody'
   | 'requireJti';
 
+/**
+ * Facts only some sources hold (Salesforce metadata has them, a keygate.yaml does not). A
+ * source without the setting leaves the field undefined, and the controls that read it
+ * report `not_applicable`.
+ */
+export type SourceAppFact = 'pkceRequired' | 'refreshTokenRotation' | 'refreshTokenPolicy';
+
+/** A refresh-token policy: how long a refresh token stays usable. */
+export interface RefreshTokenPolicy {
+  /** `infinite`: until revoked; `zero`: none issued; `lifetime`: fixed; `inactivity`: while used. */
+  readonly kind: 'infinite' | 'zero' | 'lifetime' | 'inactivity';
+  /** The period in minutes, for `lifetime` and `inactivity`. */
+  readonly periodMinutes?: number;
+  /** The value as the source wrote it, for evidence. */
+  readonly raw: string;
+}
+
 /** One app as the review sees it. */
 export interface SnapshotApp {
   readonly id: string | null;
   readonly name: string;
   /** Where the app is declared; a fact without its own location points here. */
   readonly location?: EvidenceLocation;
-  readonly locations?: Partial<Record<AppFact, EvidenceLocation>>;
+  readonly locations?: Partial<Record<AppFact | SourceAppFact, EvidenceLocation>>;
+  /** What the source calls the app, when it has several kinds (Salesforce: new or legacy). */
+  readonly kind?: 'externalClientApp' | 'connectedApp';
   readonly createdAt: Maybe<Date>;
   readonly flows: {
     readonly jwtBearer: Maybe<boolean>;
@@ -117,6 +136,12 @@ export interface SnapshotApp {
   readonly sessionTimeoutMinutes: Maybe<number | null>;
   readonly keyCustody: Maybe<'file' | 'kms' | 'hsm'>;
   readonly requireJti: Maybe<boolean>;
+  /** Whether the authorization code flow must use PKCE (RFC 7636); undefined when the source has no such setting. */
+  readonly pkceRequired?: Maybe<boolean>;
+  /** Whether each use of a refresh token replaces it; undefined when the source has no such setting. */
+  readonly refreshTokenRotation?: Maybe<boolean>;
+  /** How long refresh tokens live; undefined when the source has no such setting. */
+  readonly refreshTokenPolicy?: Maybe<RefreshTokenPolicy>;
 }
 
 /** Org-wide facts. */
@@ -127,7 +152,22 @@ export interface SnapshotOrg {
   readonly requireAsymmetricM2M: Maybe<boolean>;
   /** Longest accepted assertion lifetime in seconds (bounds the replay window without jti). */
   readonly maxAssertionLifetimeSeconds: Maybe<number>;
+  /** Where org-wide facts only some sources hold were read. */
+  readonly locations?: Partial<Record<OrgFact, EvidenceLocation>>;
+  /** Whether PKCE is required org-wide for every authorization code flow; undefined when the source has no such setting. */
+  readonly pkceRequired?: Maybe<boolean>;
+  /** Whether consumer secrets can be read through the metadata API; undefined when the source has no such setting. */
+  readonly secretsReadableViaMetadataApi?: Maybe<boolean>;
+  /** Files where a consumer secret was actually retrieved: proof that secrets are readable through the metadata API. */
+  readonly retrievedConsumerSecrets?: readonly EvidenceLocation[];
+  /** Whether consumer secrets can be read through the REST API; undefined when the source has no such setting. */
+  readonly secretsReadableViaRestApi?: Maybe<boolean>;
+  /** Profiles and permission sets granting `UseAnyApiClient`; undefined when the source has no such permission. */
+  readonly useAnyApiClient?: Maybe<readonly Principal[]>;
 }
+
+/** Org-wide facts only some sources hold, by where they were read. */
+export type OrgFact = 'pkceRequired' | 'secretsReadableViaMetadataApi' | 'secretsReadableViaRestApi' | 'useAnyApiClient';
 
 /** Token requests of one kind for one app, aggregated over the traffic window. */
 export interface TrafficUsage {
