@@ -12,6 +12,7 @@ import type { DeclaredConfig } from './config/load.js';
 import { createHttpServer } from './http/server.js';
 import { registerOAuthRoutes } from './http/public/oauth-routes.js';
 import { registerAdminApi } from './http/admin-api/admin-api-routes.js';
+import { registerConsole } from './http/console/console-routes.js';
 import { CachedClientDirectory } from './oauth/client-directory.js';
 import { createClientCredentialsGrant } from './oauth/grants/client-credentials/client-credentials-grant.js';
 import { createGrantRegistry } from './oauth/grants/grant-registry.js';
@@ -29,6 +30,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import type { MaintenanceOptions } from './storage/maintenance.js';
 import { openStores as openStorage, type OpenedStores, type StorageOptions } from './storage/open-stores.js';
+import { SqlConsoleStore } from './storage/sql/sql-console-store.js';
 
 /**
  * Where the data lives. SQLite in `dataDir` unless `databaseUrl` (KEYGATE_DATABASE_URL, or
@@ -145,6 +147,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
       jwks: () => keys.jwks,
     });
     await registerAdminApi(app, { services, bearer: { tokens, directory, nowSeconds: () => clock.epochSeconds() } });
+    await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.history });
     await app.ready();
     stores.maintain({ onPass: (report) => options.log.debug({ report }, 'storage maintenance pass'), ...options.maintenance });
     let url = '';

@@ -1,0 +1,219 @@
+/**
+ * External Client App routes. Every write goes through the AppService, the same service the
+ * admin API and the CLI call; the console only turns forms into its inputs and its errors
+ * into messages beside the form.
+ */
+import { AdminError } from '../../admin/admin-errors.js';
+import type { UpdateAppInput } from '../../admin/inputs.js';
+import type { ExternalClientApp, Flows } from '../../domain/app.js';
+import { isValidCidr } from '../../platform/cidr.js';
+import type { AdminSubmission, ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
+import type { Notice } from './layout.js';
+import {
+  appListPage,
+  appPage,
+  newAppPage,
+  oauthSettingsPage,
+  policiesPage,
+  secretOncePage,
+  type NewAppValues,
+  type OAuthSettingsValues,
+  type PoliciesValues,
+} from './pages/app-pages.js';
+
+type IdParams = { id: string };
+
+const SAVED: Record<string, string> = {
+  created: 'The app was created.',
+  oauth: 'OAuth settings saved.',
+  policies: 'Policies saved.',
+  'certificate-removed': 'The certificate was removed.',
+};
+
+/** The message shown beside a form for a refused write. */
+export function refusalMessage(err: AdminError): string {
+  const detail = err.detail.charAt(0).toUpperCase() + err.detail.slice(1);
+  switch (err.code) {
+    case 'certificate_rejected':
+      return `The certificate was refused: ${err.detail}.`;
+    case 'certificate_required':
+      return `A valid certificate is needed to enable the JWT Bearer flow: ${err.detail}.`;
+    default:
+      return `${detail}.`;
+  }
+}
+
+function savedNotice(query: unknown): Notice | null {
+  const key = (query as { saved?: string }).saved;
+  return key && SAVED[key] ? { kind: 'ok', text: SAVED[key] } : null;
+}
+
+/**
+ * The app's current settings as an update input. `UpdateAppInput` fills omitted fields with
+ * their schema defaults (scopes back to ["api"], policies reset), so every console update
+ * restates what it does not change.
+ */
+function currentSettings(app: ExternalClientApp): UpdateAppInput {
+  return {
+    scopes: [...app.scopes],
+    requireJti: app.requireJti,
+    accessTokenFormat: app.accessTokenFormat,
+    assertionProfile: app.assertionProfile,
+    keyCustody: app.keyCustody,
+    clientCredentialsRunAs: app.clientCredentialsRunAs,
+    policies: { ...app.policies, profiles: [...app.policies.profiles], permissionSets: [...app.policies.permissionSets], trustedIpRanges: [...app.policies.trustedIpRanges] },
+  };
+}
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
+export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): void {
+  const { apps, users, history } = deps.services;
+
+  router.page('/apps', async ({ chrome }) => {
+    const [list, review] = await Promise.all([apps.list(), deps.review?.latestStatusByApp() ?? Promise.resolve(null)]);
+    return appListPage({ admin: chrome, apps: list, now: deps.clock.now(), review });
+  });
+
+  router.page('/apps/new', async ({ chrome }) => newAppPage({ admin: chrome }));
+
+  router.form('/apps', async ({ chrome, form }) => {
+    const values: NewAppValues = {
+      name: form.text('name') ?? '',
+      contactEmail: form.text('contactEmail') ?? '',
+      scopes: form.text('scopes') ?? '',
+      generateSecret: form.checked('generateSecret'),
+    };
+    try {
+      const { app, consumerSecret } = await apps.create({
+        name: values.name,
+        ...(values.contactEmail && { contactEmail: values.contactEmail }),
+        scopes: words(values.scopes),
+        generateSecret: values.generateSecret,
+      });
+      if (consumerSecret) return secretOncePage({ admin: chrome, app, secret: consumerSecret, created: true });
+      return { redirect: `/console/apps/${app.id}?saved=created` };
+    } catch (err) {
+      if (!(err instanceof AdminError)) throw err;
+      return { status: err.status, page: newAppPage({ admin: chrome, values, error: { field: err.field?.split('.')[0], message: refusalMessage(err) } }) };
+    }
+  });
+
+  router.page<IdParams>('/apps/:id', async ({ chrome, req }, { id }) => {
+    const app = await apps.get({ id });
+    const [activity, review] = await Promise.all([
+      history.queryLoginHistory({ appId: app.id, limit: 10 }),
+      deps.review?.latestStatusByApp() ?? Promise.resolve(null),
+    ]);
+    return appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review: review?.get(app.name) ?? null, notice: savedNotice(req.query) });
+  });
+
+  router.page<IdParams>('/apps/:id/oauth', async ({ chrome }, { id }) => {
+    const [app, userList] = await Promise.all([apps.get({ id }), users.list()]);
+    return oauthSettingsPage({ admin: chrome, app, users: userList });
+  });
+
+  router.multipart<IdParams>('/apps/:id/oauth', async ({ chrome, form, files }, { id }) => {
+    const app = await apps.get({ id });
+    const values: OAuthSettingsValues = {
+      jwtBearer: form.checked('jwtBearer'),
+      clientCredentials: form.checked('clientCredentials'),
+      usernamePassword: form.checked('usernamePassword'),
+      scopes: form.text('scopes') ?? '',
+      runAs: form.text('runAs') ?? '',
+    };
+    const upload = files.get('certificate');
+    const flows: Flows = { jwtBearer: values.jwtBearer, clientCredentials: values.clientCredentials, usernamePassword: values.usernamePassword };
+    const runAs = values.runAs || null;
+    try {
+      // The run-as user is set before the flows when given, and cleared after them, so that
+      // the service's rule (client credentials needs a run-as user) holds at every step.
+      if (runAs !== null && runAs !== app.clientCredentialsRunAs) await apps.update({ id }, { ...currentSettings(app), clientCredentialsRunAs: runAs });
+      await apps.updateOAuthSettings(
+        { id },
+        { ...(upload && { certificatePem: upload.data.toString('utf8') }), flows, scopes: words(values.scopes) },
+      );
+      if (runAs === null && app.clientCredentialsRunAs !== null) {
+        await apps.update({ id }, { ...currentSettings(await apps.get({ id })), clientCredentialsRunAs: null });
+      }
+      return { redirect: `/console/apps/${id}?saved=oauth` };
+    } catch (err) {
+      if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
+      const [current, userList] = await Promise.all([apps.get({ id }), users.list()]);
+      const field = err.code === 'certificate_rejected' ? 'certificate' : err.field;
+      return { status: err.status, page: oauthSettingsPage({ admin: chrome, app: current, users: userList, values, error: { field, message: refusalMessage(err) } }) };
+    }
+  });
+
+  router.page<IdParams>('/apps/:id/policies', async ({ chrome }, { id }) => policiesPage({ admin: chrome, app: await apps.get({ id }) }));
+
+  router.form<IdParams>('/apps/:id/policies', async (ctx, { id }) => savePolicies(ctx, deps, id));
+
+  router.form<IdParams>('/apps/:id/secret', async ({ chrome }, { id }) => {
+    const { app, consumerSecret } = await apps.rotateSecret({ id });
+    return secretOncePage({ admin: chrome, app, secret: consumerSecret!, created: false });
+  });
+
+  router.form<{ id: string; certificateId: string }>('/apps/:id/certificates/:certificateId/remove', async ({ chrome }, { id, certificateId }) => {
+    try {
+      await apps.removeCertificate({ id }, certificateId);
+      return { redirect: `/console/apps/${id}?saved=certificate-removed` };
+    } catch (err) {
+      if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
+      const app = await apps.get({ id });
+      const activity = await history.queryLoginHistory({ appId: app.id, limit: 10 });
+      const review = (await deps.review?.latestStatusByApp())?.get(app.name) ?? null;
+      return {
+        status: err.status,
+        page: appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review, notice: { kind: 'error', text: refusalMessage(err) } }),
+      };
+    }
+  });
+}
+
+async function savePolicies({ chrome, form }: AdminSubmission, deps: ConsoleDeps, id: string): Promise<ConsoleAnswer> {
+  const { apps } = deps.services;
+  const values: PoliciesValues = {
+    permittedUsers: form.text('permittedUsers') ?? '',
+    profiles: form.text('profiles') ?? '',
+    permissionSets: form.text('permissionSets') ?? '',
+    ipRelaxation: form.text('ipRelaxation') ?? '',
+    trustedIpRanges: form.text('trustedIpRanges') ?? '',
+    sessionTimeoutMinutes: form.text('sessionTimeoutMinutes') ?? '',
+  };
+  const refuse = async (field: string, message: string) => ({
+    status: 422,
+    page: policiesPage({ admin: chrome, app: await apps.get({ id }), values, error: { field, message } }),
+  });
+  const ranges = form.list('trustedIpRanges');
+  const badRange = ranges.find((r) => !isValidCidr(r));
+  if (badRange !== undefined) {
+    return refuse('policies.trustedIpRanges', `Trusted IP ranges: "${badRange}" is not a valid CIDR range (expected e.g. 203.0.113.0/24 or 2001:db8::/32).`);
+  }
+  const timeout = Number(values.sessionTimeoutMinutes);
+  if (!/^\d+$/.test(values.sessionTimeoutMinutes) || timeout < 1 || timeout > 1440) {
+    return refuse('policies.sessionTimeoutMinutes', 'Session timeout: enter a whole number of minutes from 1 to 1440.');
+  }
+  try {
+    await apps.update(
+      { id },
+      {
+        ...currentSettings(await apps.get({ id })),
+        policies: {
+          permittedUsers: values.permittedUsers as 'adminApproved',
+          profiles: form.list('profiles'),
+          permissionSets: form.list('permissionSets'),
+          ipRelaxation: values.ipRelaxation as 'enforce',
+          trustedIpRanges: ranges,
+          sessionTimeoutMinutes: timeout,
+        },
+      },
+    );
+    return { redirect: `/console/apps/${id}?saved=policies` };
+  } catch (err) {
+    if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
+    return refuse(err.field ?? '', refusalMessage(err));
+  }
+}

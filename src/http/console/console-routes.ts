@@ -1,0 +1,97 @@
+/**
+ * The admin web console at /console: server-rendered pages over the admin services. Registered
+ * in its own encapsulated scope, apart from the public OAuth routes, with its own cookie
+ * parsing, multipart parser, error pages and a strict Content-Security-Policy (no inline
+ * script or style; the one stylesheet and script are served from /console/assets/).
+ */
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AdminServices } from '../../admin/admin-services.js';
+import { AdminError } from '../../admin/admin-errors.js';
+import { ConsoleAuthService, type ConsoleAuthPolicy, type SignInRecorder, type SignInStateStore } from '../../admin/console-auth.js';
+import type { Clock } from '../../platform/clock.js';
+import { registerAppRoutes } from './app-routes.js';
+import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import { registerAuthRoutes } from './auth-routes.js';
+import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps } from './console-context.js';
+import { registerHistoryRoutes } from './history-routes.js';
+import { MultipartError } from './multipart.js';
+import { registerReviewRoutes } from './review-routes.js';
+import type { ConsoleReview } from './review-port.js';
+import { SessionManager, type ConsoleSessionStore, type SessionPolicy } from './sessions.js';
+import { registerUserRoutes } from './user-routes.js';
+
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+export interface ConsoleOptions {
+  readonly services: AdminServices;
+  readonly clock: Clock;
+  /** Sign-in counters and sessions (storage). */
+  readonly store: SignInStateStore & ConsoleSessionStore;
+  /** Where sign-in attempts are written: the login history. */
+  readonly recorder: SignInRecorder;
+  readonly review?: ConsoleReview | null;
+  readonly authPolicy?: ConsoleAuthPolicy;
+  readonly sessionPolicy?: SessionPolicy;
+}
+
+/** Registers the console under /console. */
+export async function registerConsole(app: FastifyInstance, options: ConsoleOptions): Promise<void> {
+  const deps: ConsoleDeps = {
+    services: options.services,
+    clock: options.clock,
+    auth: new ConsoleAuthService({
+      users: options.services.users,
+      state: options.store,
+      recorder: options.recorder,
+      clock: options.clock,
+      ...(options.authPolicy && { policy: options.authPolicy }),
+    }),
+    sessions: new SessionManager(options.store, () => options.clock.now(), options.sessionPolicy),
+    review: options.review ?? null,
+  };
+  await app.register(
+    async (scope) => {
+      await scope.register(fastifyCookie);
+      scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+      scope.addHook('onSend', async (_req, reply, payload) => {
+        reply.header('content-security-policy', CONSOLE_CSP);
+        return payload;
+      });
+      scope.setErrorHandler((error: FastifyError | Error, req, reply) => {
+        if (error instanceof AdminError) {
+          return sendPage(reply, error.status, errorPage(error.code === 'not_found' ? 'Not found' : error.title, `${error.detail.charAt(0).toUpperCase()}${error.detail.slice(1)}.`));
+        }
+        if (error instanceof MultipartError) return sendPage(reply, 400, errorPage('The form could not be read', `${error.message}.`));
+        const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+        if (status === 413) return sendPage(reply, 413, errorPage('Too large', 'The upload is too large: a certificate is a few kilobytes of PEM.'));
+        if (status < 500) return sendPage(reply, status, errorPage('Request refused', 'The request could not be understood.'));
+        req.log.error({ err: error, url: req.routeOptions.url }, 'console request failed');
+        return sendPage(reply, 500, errorPage('Something went wrong', 'The console could not complete the request; the details are in the server log.'));
+      });
+      scope.setNotFoundHandler((_req, reply) => sendPage(reply, 404, errorPage('Not found', 'There is no console page at this address.')));
+
+      scope.get('/assets/console.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CONSOLE_CSS));
+      scope.get('/assets/console.js', async (_req, reply) =>
+        reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CONSOLE_JS),
+      );
+      scope.get('/', async (_req, reply) => reply.redirect('/console/apps', 303));
+
+      const router = new ConsoleRouter(scope, deps);
+      registerAuthRoutes(scope, router, deps);
+      registerAppRoutes(router, deps);
+      registerUserRoutes(router, deps);
+      registerHistoryRoutes(router, deps);
+      registerReviewRoutes(router, deps);
+    },
+    { prefix: '/console' },
+  );
+}

@@ -1,0 +1,140 @@
+/** User routes: create, edit profile and permission sets, deactivate, lock, require TOTP. */
+import { AdminError } from '../../admin/admin-errors.js';
+import type { UpdateUserInput } from '../../admin/inputs.js';
+import type { User } from '../../domain/user.js';
+import { generateTotpSecret, totpUri } from '../../admin/console-auth-totp.js';
+import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
+import type { Notice } from './layout.js';
+import { totpSecretPage, userPage, usersPage, type NewUserValues } from './pages/user-pages.js';
+import { refusalMessage } from './app-routes.js';
+
+type IdParams = { id: string };
+
+const SAVED: Record<string, string> = {
+  created: 'The user was created.',
+  saved: 'Saved.',
+  deactivate: 'The user was deactivated.',
+  activate: 'The user was activated.',
+  lock: 'The user was locked.',
+  unlock: 'The user was unlocked.',
+  'totp-removed': 'TOTP is no longer required.',
+};
+
+function savedNotice(query: unknown): Notice | null {
+  const key = (query as { saved?: string }).saved;
+  return key && SAVED[key] ? { kind: 'ok', text: SAVED[key] } : null;
+}
+
+/**
+ * The user's current settings as an update input. `UpdateUserInput` fills omitted fields with
+ * their schema defaults (profile back to "Standard User", permissions emptied), so every
+ * console update restates what it does not change.
+ */
+function currentSettings(user: User): UpdateUserInput {
+  return {
+    profile: user.profile,
+    permissionSets: [...user.permissionSets],
+    permissions: [...user.permissions],
+    active: user.active,
+    locked: user.locked,
+    loginIpRanges: [...user.loginIpRanges],
+    approvedApps: [...user.approvedApps],
+  };
+}
+
+function lines(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(/\n/)
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): void {
+  const { users } = deps.services;
+
+  router.page('/users', async ({ chrome, req }) => usersPage({ admin: chrome, users: await users.list(), notice: savedNotice(req.query) }));
+
+  router.form('/users', async ({ chrome, form }) => {
+    const values: NewUserValues = {
+      username: form.text('username') ?? '',
+      email: form.text('email') ?? '',
+      profile: form.text('profile') ?? '',
+      permissionSets: form.text('permissionSets') ?? '',
+      permissions: form.text('permissions') ?? '',
+    };
+    const password = form.raw('password') ?? '';
+    try {
+      const user = await users.create({
+        username: values.username,
+        ...(values.email && { email: values.email }),
+        ...(values.profile && { profile: values.profile }),
+        permissionSets: lines(values.permissionSets),
+        permissions: lines(values.permissions),
+        ...(password && { password }),
+      });
+      return { redirect: `/console/users/${user.id}?saved=created` };
+    } catch (err) {
+      if (!(err instanceof AdminError)) throw err;
+      return {
+        status: err.status,
+        page: usersPage({ admin: chrome, users: await users.list(), values, error: { field: err.field?.split('.')[0], message: refusalMessage(err) } }),
+      };
+    }
+  });
+
+  router.page<IdParams>('/users/:id', async ({ chrome, admin, req }, { id }) =>
+    userPage({ admin: chrome, adminUserId: admin.id, user: await users.get({ id }), notice: savedNotice(req.query) }),
+  );
+
+  router.form<IdParams>('/users/:id', async ({ chrome, admin, form }, { id }) => {
+    const permissions = lines(form.text('permissions'));
+    const password = form.raw('password') ?? '';
+    const refuse = async (field: string | undefined, message: string) => ({
+      status: 422,
+      page: userPage({ admin: chrome, adminUserId: admin.id, user: await users.get({ id }), error: { field, message } }),
+    });
+    if (id === admin.id && !permissions.includes('ManageUsers')) {
+      return refuse('permissions', 'You cannot remove ManageUsers from your own account: you would lose access to the console.');
+    }
+    try {
+      await users.update(
+        { id },
+        {
+          ...currentSettings(await users.get({ id })),
+          ...(form.text('email') && { email: form.text('email') }),
+          ...(form.text('profile') && { profile: form.text('profile') }),
+          permissionSets: lines(form.text('permissionSets')),
+          permissions,
+          ...(password && { password }),
+        },
+      );
+      return { redirect: `/console/users/${id}?saved=saved` };
+    } catch (err) {
+      if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
+      return refuse(err.field?.split('.')[0], refusalMessage(err));
+    }
+  });
+
+  router.form<IdParams>('/users/:id/status', async ({ chrome, admin, form }, { id }) => {
+    const action = form.text('action');
+    const change =
+      action === 'deactivate' ? { active: false } : action === 'activate' ? { active: true } : action === 'lock' ? { locked: true } : action === 'unlock' ? { locked: false } : null;
+    const user = await users.get({ id });
+    if (change === null || id === admin.id) {
+      const message = change === null ? 'Unknown action.' : 'You cannot deactivate or lock your own account.';
+      return { status: 409, page: userPage({ admin: chrome, adminUserId: admin.id, user, error: { message } }) };
+    }
+    await users.update({ id }, { ...currentSettings(user), ...change });
+    return { redirect: `/console/users/${id}?saved=${action}` };
+  });
+
+  router.form<IdParams>('/users/:id/totp', async ({ chrome, form }, { id }) => {
+    if (form.text('action') === 'remove') {
+      await users.setTotpSecret({ id }, null);
+      return { redirect: `/console/users/${id}?saved=totp-removed` };
+    }
+    const secret = generateTotpSecret();
+    const user = await users.setTotpSecret({ id }, secret);
+    return totpSecretPage({ admin: chrome, user, secret, uri: totpUri(secret, user.username, 'Keygate') });
+  });
+}

@@ -1,0 +1,298 @@
+/**
+ * The admin console over HTTP, without a browser: sign-in, lockout, TOTP, CSRF, the seed's
+ * remediation (certificate upload and "Enable JWT Bearer Flow"), policies, users, the
+ * one-time consumer secret, and the login history with its CSV export.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../src/admin/console-auth-totp.js';
+import { formatFingerprint } from '../../src/platform/x509.js';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
+import { ADMIN, ConsoleBrowser, csrfOf, startConsoleServer, type ConsoleHarness } from './console-helpers.js';
+import { generateWeakRsaCertificatePem } from './weak-certificate.js';
+
+describe('console', () => {
+  let h: ConsoleHarness;
+  beforeAll(async () => {
+    h = await startConsoleServer();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function signedIn(): Promise<ConsoleBrowser> {
+    const browser = new ConsoleBrowser(h.server);
+    const response = await browser.signIn();
+    expect(response.statusCode).toBe(303);
+    return browser;
+  }
+
+  async function consoleEvents(username: string) {
+    const { events } = await h.server.services.history.queryLoginHistory({ grant: 'console', username });
+    return events;
+  }
+
+  describe('sign-in', () => {
+    it('shows the labelled form under a strict CSP with no inline script', async () => {
+      const response = await new ConsoleBrowser(h.server).get('/console/sign-in');
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(response.headers['content-security-policy']).not.toContain('unsafe-inline');
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.body).toContain('<label for="username">Username</label>');
+      expect(response.body).toContain('<label for="password">Password</label>');
+      expect(response.body).toContain('<button type="submit">Log in</button>');
+      expect(response.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
+      expect(response.body).not.toMatch(/\sstyle=/);
+    });
+
+    it('sends a visitor without a session to the sign-in page', async () => {
+      const response = await new ConsoleBrowser(h.server).get('/console/apps');
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe('/console/sign-in');
+    });
+
+    it('signs an administrator in with an HttpOnly, SameSite=Strict session cookie and records the success', async () => {
+      const browser = new ConsoleBrowser(h.server);
+      const response = await browser.signIn();
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe('/console/apps');
+      const cookie = response.cookies.find((c) => c.name === 'keygate_console')!;
+      expect(cookie.httpOnly).toBe(true);
+      expect(cookie.sameSite).toBe('Strict');
+      expect((await browser.get('/console/apps')).statusCode).toBe(200);
+      const [event] = await consoleEvents(ADMIN.username);
+      expect(event).toMatchObject({ grant: 'console', credential: 'password', outcome: 'success', reason: 'ok' });
+    });
+
+    it('refuses a wrong password with a message and writes the failure to the login history', async () => {
+      await h.server.services.users.create({ username: 'wrong@acme.test', permissions: ['ManageUsers'], password: 'the right password 1' });
+      const response = await new ConsoleBrowser(h.server).signIn('wrong@acme.test', 'not the password');
+      expect(response.statusCode).toBe(401);
+      expect(response.body).toContain('The username or password is incorrect.');
+      const [event] = await consoleEvents('wrong@acme.test');
+      expect(event).toMatchObject({ grant: 'console', outcome: 'failure', reason: 'password_invalid' });
+    });
+
+    it('refuses a user without ManageUsers even with the right password', async () => {
+      await h.server.services.users.create({ username: 'plain@acme.test', password: 'a plain password 1' });
+      const response = await new ConsoleBrowser(h.server).signIn('plain@acme.test', 'a plain password 1');
+      expect(response.statusCode).toBe(401);
+      expect(response.body).toContain('must be active, unlocked and hold the ManageUsers permission');
+      expect((await consoleEvents('plain@acme.test'))[0]?.reason).toBe('missing_manage_users');
+    });
+
+    it('locks the account for 15 minutes after 5 failures, even for the right password', async () => {
+      await h.server.services.users.create({ username: 'lock@acme.test', permissions: ['ManageUsers'], password: 'the lock password 1' });
+      const browser = new ConsoleBrowser(h.server);
+      for (let i = 1; i <= 4; i += 1) expect((await browser.signIn('lock@acme.test', `guess ${i}`)).body).toContain('incorrect');
+      const fifth = await browser.signIn('lock@acme.test', 'guess 5');
+      expect(fifth.body).toContain('locked after too many failed sign-in attempts');
+      const right = await browser.signIn('lock@acme.test', 'the lock password 1');
+      expect(right.statusCode).toBe(401);
+      expect(right.body).toContain('locked');
+      expect((await consoleEvents('lock@acme.test'))[0]?.reason).toBe('account_locked');
+      h.clock.advance(15 * 60 + 1);
+      expect((await browser.signIn('lock@acme.test', 'the lock password 1')).statusCode).toBe(303);
+    });
+
+    it('refuses a sign-in form without its CSRF token', async () => {
+      const browser = new ConsoleBrowser(h.server);
+      await browser.get('/console/sign-in');
+      const response = await browser.post('/console/sign-in', { username: ADMIN.username, password: ADMIN.password });
+      expect(response.statusCode).toBe(403);
+    });
+
+    it('asks for a TOTP code when the user requires one, and accepts each code once', async () => {
+      const user = await h.server.services.users.create({ username: 'totp@acme.test', permissions: ['ManageUsers'], password: 'the totp password 1' });
+      const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+      await h.server.services.users.setTotpSecret({ id: user.id }, secret);
+      const browser = new ConsoleBrowser(h.server);
+      const first = await browser.signIn('totp@acme.test', 'the totp password 1');
+      expect(first.headers.location).toBe('/console/sign-in/verify');
+      expect((await browser.get('/console/apps')).statusCode).toBe(303);
+      const form = await browser.get('/console/sign-in/verify');
+      expect(form.body).toContain('Verification code');
+      const wrong = await browser.post('/console/sign-in/verify', { csrf_token: csrfOf(form.body), code: '000000' === totpCode(secret, h.clock.now()) ? '111111' : '000000' });
+      expect(wrong.statusCode).toBe(401);
+      const code = totpCode(secret, h.clock.now());
+      const ok = await browser.post('/console/sign-in/verify', { csrf_token: csrfOf(form.body), code });
+      expect(ok.headers.location).toBe('/console/apps');
+      expect((await browser.get('/console/apps')).statusCode).toBe(200);
+
+      const again = new ConsoleBrowser(h.server);
+      await again.signIn('totp@acme.test', 'the totp password 1');
+      const form2 = await again.get('/console/sign-in/verify');
+      const replay = await again.post('/console/sign-in/verify', { csrf_token: csrfOf(form2.body), code });
+      expect(replay.statusCode).toBe(401);
+      expect(replay.body).toContain('already been used');
+    });
+
+    it('signs out', async () => {
+      const browser = await signedIn();
+      const page = await browser.get('/console/apps');
+      const out = await browser.post('/console/sign-out', { csrf_token: csrfOf(page.body) });
+      expect(out.headers.location).toBe('/console/sign-in?signed_out=1');
+      expect((await browser.get('/console/apps')).statusCode).toBe(303);
+    });
+  });
+
+  describe('CSRF', () => {
+    it('refuses a form without its CSRF token with 403 and changes nothing', async () => {
+      const browser = await signedIn();
+      const response = await browser.post('/console/apps', { name: 'csrf-app', scopes: 'api' });
+      expect(response.statusCode).toBe(403);
+      expect(response.body).toContain('security token is missing');
+      expect((await h.server.services.apps.list()).some((a) => a.name === 'csrf-app')).toBe(false);
+    });
+
+    it('refuses another session\'s CSRF token', async () => {
+      const a = await signedIn();
+      const b = await signedIn();
+      const tokenOfA = csrfOf((await a.get('/console/apps/new')).body);
+      expect((await b.post('/console/apps', { csrf_token: tokenOfA, name: 'csrf-app-2', scopes: 'api' })).statusCode).toBe(403);
+    });
+  });
+
+  describe('External Client Apps', () => {
+    it('lists apps with a "New External Client App" button', async () => {
+      const browser = await signedIn();
+      const page = await browser.get('/console/apps');
+      expect(page.body).toContain('External Client App Manager');
+      expect(page.body).toContain('<button type="submit">New External Client App</button>');
+    });
+
+    it('performs the seed remediation: refusals first, then certificate + "Enable JWT Bearer Flow"', async () => {
+      const browser = await signedIn();
+      const form = await browser.get('/console/apps/new');
+      const created = await browser.post('/console/apps', { csrf_token: csrfOf(form.body), name: 'erp', contactEmail: 'ops@acme.test', scopes: 'api' });
+      expect(created.statusCode).toBe(303);
+      const appUrl = created.headers.location!.split('?')[0]!;
+      const settings = await browser.get(`${appUrl}/oauth`);
+      expect(settings.body).toContain('<label for="certificate">Certificate</label>');
+      expect(settings.body).toContain('Enable JWT Bearer Flow');
+      expect(settings.body).toContain('enctype="multipart/form-data"');
+      const csrf = csrfOf(settings.body);
+
+      const noCert = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' });
+      expect(noCert.statusCode).toBe(409);
+      expect(noCert.body).toContain('A valid certificate is needed to enable the JWT Bearer flow');
+
+      const notPem = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'x.pem', content: 'hello' });
+      expect(notPem.statusCode).toBe(422);
+      expect(notPem.body).toContain('The certificate was refused: the file is not a PEM certificate');
+
+      const weak = await generateWeakRsaCertificatePem({ subject: 'weak', days: 30 });
+      const weakResponse = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'weak.pem', content: weak });
+      expect(weakResponse.body).toContain('RSA key has 1024 bits; at least 2048 are required');
+
+      const expired = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'old', days: 1, notBefore: new Date(h.clock.now().getTime() - 3 * 86_400_000) });
+      const expiredResponse = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'old.pem', content: expired.certificatePem });
+      expect(expiredResponse.body).toContain('The certificate was refused: the certificate expired on');
+
+      const key = await generateKeyPairWithCertificate({ alg: 'RS256', subject: 'erp-integration', days: 365, notBefore: new Date(h.clock.now().getTime() - 60_000) });
+      const saved = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'erp.crt.pem', content: key.certificatePem });
+      expect(saved.statusCode).toBe(303);
+      const page = await browser.get(saved.headers.location!);
+      expect(page.body).toContain('OAuth settings saved.');
+      expect(page.body).toContain('JWT Bearer Flow: <strong>Enabled</strong>');
+      expect(page.body).toContain('CN=erp-integration');
+      const app = await h.server.services.apps.get({ name: 'erp' });
+      expect(app.flows.jwtBearer).toBe(true);
+      expect(page.body).toContain(formatFingerprint(app.certificates[0]!.fingerprintSha256));
+      for (const section of ['OAuth Settings', 'Policies', 'Certificates', 'Recent Activity']) expect(page.body).toContain(`>${section}</h2>`);
+    });
+
+    it('shows a consumer secret once, on creation, with a copy button', async () => {
+      const browser = await signedIn();
+      const form = await browser.get('/console/apps/new');
+      const created = await browser.post('/console/apps', { csrf_token: csrfOf(form.body), name: 'cc-app', scopes: 'api', generateSecret: 'on' });
+      expect(created.statusCode).toBe(200);
+      expect(created.headers['cache-control']).toBe('no-store');
+      const secret = /id="consumer-secret" value="([^"]+)"/.exec(created.body)![1]!;
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(created.body).toContain('data-copy-target="consumer-secret"');
+      const app = await h.server.services.apps.get({ name: 'cc-app' });
+      const page = await browser.get(`/console/apps/${app.id}`);
+      expect(page.body).not.toContain(secret);
+      expect(page.body).toContain('never shown again');
+    });
+
+    it('validates trusted IP ranges as CIDR and saves policies', async () => {
+      const browser = await signedIn();
+      const app = (await h.server.services.apps.create({ name: 'policy-app', scopes: ['api', 'refresh_token'] })).app;
+      const form = await browser.get(`/console/apps/${app.id}/policies`);
+      for (const label of ['Permitted users', 'Profiles', 'Permission sets', 'IP relaxation', 'Trusted IP ranges', 'Session timeout (minutes)']) {
+        expect(form.body).toContain(`>${label}</label>`);
+      }
+      const fields = { csrf_token: csrfOf(form.body), permittedUsers: 'adminApproved', profiles: 'Integration', permissionSets: 'ERP Access', ipRelaxation: 'enforce', sessionTimeoutMinutes: '15' };
+      const bad = await browser.post(`/console/apps/${app.id}/policies`, { ...fields, trustedIpRanges: '10.0.0.0/33' });
+      expect(bad.statusCode).toBe(422);
+      expect(bad.body).toContain('&quot;10.0.0.0/33&quot; is not a valid CIDR range');
+      const ok = await browser.post(`/console/apps/${app.id}/policies`, { ...fields, trustedIpRanges: '203.0.113.0/24\n2001:db8::/32' });
+      expect(ok.statusCode).toBe(303);
+      const saved = await h.server.services.apps.get({ id: app.id });
+      expect(saved.scopes).toEqual(app.scopes);
+      expect(saved.policies).toMatchObject({ profiles: ['Integration'], permissionSets: ['ERP Access'], trustedIpRanges: ['203.0.113.0/24', '2001:db8::/32'], sessionTimeoutMinutes: 15 });
+    });
+
+    it('escapes what users typed', async () => {
+      const browser = await signedIn();
+      const form = await browser.get('/console/apps/new');
+      await browser.post('/console/apps', { csrf_token: csrfOf(form.body), name: '<script>alert(1)</script>', scopes: 'api' });
+      const list = await browser.get('/console/apps');
+      expect(list.body).not.toContain('<script>alert(1)</script>');
+      expect(list.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    });
+  });
+
+  describe('users', () => {
+    it('creates, deactivates and locks a user, and assigns profile and permission sets', async () => {
+      const browser = await signedIn();
+      const list = await browser.get('/console/users');
+      const created = await browser.post('/console/users', {
+        csrf_token: csrfOf(list.body),
+        username: 'svc@acme.test',
+        email: 'svc@acme.test',
+        profile: 'Integration',
+        permissionSets: 'ERP Access',
+        permissions: '',
+        password: '',
+      });
+      expect(created.statusCode).toBe(303);
+      const url = created.headers.location!.split('?')[0]!;
+      const page = await browser.get(url);
+      const csrf = csrfOf(page.body);
+      await browser.post(url, { csrf_token: csrf, email: 'svc@acme.test', profile: 'Minimal', permissionSets: 'ERP Access\nReports', permissions: '', password: '' });
+      await browser.post(`${url}/status`, { csrf_token: csrf, action: 'deactivate' });
+      await browser.post(`${url}/status`, { csrf_token: csrf, action: 'lock' });
+      const user = await h.server.services.users.get({ username: 'svc@acme.test' });
+      expect(user).toMatchObject({ profile: 'Minimal', permissionSets: ['ERP Access', 'Reports'], active: false, locked: true });
+    });
+
+    it('does not let an administrator lock themselves out', async () => {
+      const browser = await signedIn();
+      const me = await h.server.services.users.get({ username: ADMIN.username });
+      const page = await browser.get(`/console/users/${me.id}`);
+      const response = await browser.post(`/console/users/${me.id}/status`, { csrf_token: csrfOf(page.body), action: 'deactivate' });
+      expect(response.statusCode).toBe(409);
+      expect((await h.server.services.users.get({ id: me.id })).active).toBe(true);
+    });
+  });
+
+  describe('login history', () => {
+    it('filters by outcome and user, paginates, and exports CSV', async () => {
+      const browser = await signedIn();
+      const page = await browser.get(`/console/login-history?user=${encodeURIComponent('wrong@acme.test')}&outcome=failure`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('password_invalid');
+      expect(page.body).not.toContain('>ok</code>');
+      const csv = await browser.get('/console/login-history.csv?outcome=failure');
+      expect(csv.headers['content-type']).toContain('text/csv');
+      expect(csv.headers['content-disposition']).toContain('attachment');
+      const [header, ...rows] = csv.body.trim().split('\r\n');
+      expect(header).toBe('time,app,user,grant,credential,outcome,error_code,reason,client_address,certificate_fingerprint');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.includes(',failure,'))).toBe(true);
+    });
+  });
+});
