@@ -37,7 +37,7 @@ export async function authenticateWithPrivateKeyJwt(
     throw fail('client_assertion_malformed');
   }
   const header = checkJwsHeader(jws.header, CLIENT_ASSERTION_TYPES, fail);
-  const { iss, sub, aud, exp, jti } = jws.payload;
+  const { iss, sub, aud, exp, nbf, iat, jti } = jws.payload;
   if (typeof iss !== 'string' || iss !== sub) throw fail('client_assertion_iss_sub_mismatch');
   const clientId = request.params.get('client_id');
   if (clientId !== undefined && clientId !== iss) throw fail('client_assertion_client_id_mismatch');
@@ -50,6 +50,10 @@ export async function authenticateWithPrivateKeyJwt(
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw fail('client_assertion_exp_missing');
   if (exp <= request.now) throw fail('client_assertion_expired');
   if (exp > request.now + deps.options.clientAssertionMaxLifetimeSeconds) throw fail('client_assertion_exp_too_far');
+  // RFC 7523 §3 item 5: a JWT MUST NOT be accepted before its nbf; iat follows the grant's rule (step 5).
+  const notLaterThan = request.now + deps.directory.org().clockSkewSeconds;
+  if (nbf !== undefined && (typeof nbf !== 'number' || !(nbf <= notLaterThan))) throw fail('client_assertion_nbf_in_future');
+  if (iat !== undefined && (typeof iat !== 'number' || !(iat <= notLaterThan))) throw fail('client_assertion_iat_in_future');
   if (typeof jti !== 'string' || jti === '' || jti.length > deps.options.maxJtiLength) throw fail('client_assertion_jti_invalid');
   if (!(await deps.replay.consume(client.app.id, `client-assertion:${jti}`, Math.ceil(exp)))) throw fail('client_assertion_replayed');
   return client;
