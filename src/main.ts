@@ -143,6 +143,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
       userinfo: resources.userinfo,
       identity: resources.identity,
       apiVersions: resources.apiVersions,
+      restApi: resources.restApi,
       metadata: () => authorizationServerMetadata(dir.org(), grants),
       jwks: () => keys.jwks,
     });

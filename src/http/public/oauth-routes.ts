@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EndpointRequest, EndpointResponse } from '../../oauth/endpoints/endpoint-response.js';
 import { PATHS } from '../../oauth/endpoints/metadata.js';
+import { RestApiError, renderRestApiError } from '../../oauth/endpoints/salesforce-rest/rest-api-error.js';
 import { sendEndpointResponse, toEndpointRequest } from '../endpoint-adapter.js';
 
 export interface OAuthRouteHandlers {
@@ -15,6 +16,8 @@ export interface OAuthRouteHandlers {
   readonly userinfo: (req: EndpointRequest) => Promise<EndpointResponse>;
   readonly identity: (req: EndpointRequest, orgId: string, userId: string) => Promise<EndpointResponse>;
   readonly apiVersions: (req: EndpointRequest) => Promise<EndpointResponse>;
+  /** Everything below `/services/data/`; `path` is what follows that prefix. */
+  readonly restApi: (req: EndpointRequest, path: string) => Promise<EndpointResponse>;
   readonly metadata: () => Record<string, unknown>;
   readonly jwks: () => unknown;
 }
@@ -37,6 +40,21 @@ export async function registerOAuthRoutes(app: FastifyInstance, handlers: OAuthR
     sendEndpointResponse(reply, await handlers.identity(toEndpointRequest(req), req.params.orgId, req.params.userId)),
   );
   app.get('/services/data', oauthRoute, form(handlers.apiVersions));
+  app.route<{ Params: { '*': string } }>({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/services/data/*',
+    bodyLimit: OAUTH_BODY_LIMIT,
+    // Salesforce's error shape for what fails before the handler runs (a body too large, ...).
+    errorHandler: (error, req, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 500;
+      if (status >= 500) req.log.error({ err: error, url: req.routeOptions.url }, 'request failed');
+      const rendered = renderRestApiError(
+        status >= 500 ? new RestApiError('UNKNOWN_EXCEPTION', 'An unexpected error occurred.') : new RestApiError('INVALID_INPUT', 'the request is malformed'),
+      );
+      return reply.code(status).headers(rendered.headers).send(rendered.body);
+    },
+    handler: async (req, reply) => sendEndpointResponse(reply, await handlers.restApi(toEndpointRequest(req), req.params['*'])),
+  });
   app.get(PATHS.jwks, async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(handlers.jwks()));
   for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
     app.get(path, async (_req, reply) => reply.header('cache-control', 'public, max-age=300').send(handlers.metadata()));

@@ -1,20 +1,16 @@
 /**
  * The protected resources Keygate itself serves: OpenID Connect userinfo, Salesforce's
- * identity URL (`/id/{orgId}/{userId}`) and the REST API's version list (`/services/data`).
+ * identity URL (`/id/{orgId}/{userId}`), the REST API's version list (`/services/data`) and
+ * the versioned REST resources below it (salesforce-rest/).
  */
-import { InsufficientScopeError, InvalidTokenError } from '../errors/oauth-error.js';
+import { InvalidTokenError } from '../errors/oauth-error.js';
 import type { BearerContext, BearerDeps } from './bearer-token.js';
 import { withBearer } from './bearer-token.js';
 import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { apiVersionList, requireApiScope } from './salesforce-rest/api-versions.js';
+import { createSalesforceRestApi } from './salesforce-rest/rest-api-endpoint.js';
 
-/** REST API versions listed by `/services/data`, newest last, with Salesforce's release names. */
-export const API_VERSIONS = [
-  { version: '60.0', label: "Spring '24" },
-  { version: '61.0', label: "Summer '24" },
-  { version: '62.0', label: "Winter '25" },
-  { version: '63.0', label: "Spring '25" },
-  { version: '64.0', label: "Summer '25" },
-] as const;
+export { API_VERSIONS } from './salesforce-rest/api-versions.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -79,12 +75,12 @@ export function createResourceEndpoints(deps: BearerDeps) {
     /** The REST API's version list; needs the `api` (or `full`) scope. */
     apiVersions(req: EndpointRequest): Promise<EndpointResponse> {
       return withBearer(req, deps, (ctx) => {
-        const scopes = ctx.claims.scope.split(' ');
-        if (!scopes.includes('api') && !scopes.includes('full')) {
-          throw new InsufficientScopeError('the api scope is required', 'scope_insufficient');
-        }
-        return ok(API_VERSIONS.map((v) => ({ label: v.label, url: `/services/data/v${v.version}`, version: v.version })));
+        requireApiScope(ctx);
+        return ok(apiVersionList());
       });
     },
+
+    /** `/services/data/{path}`: the versioned REST API resources (the query resource). */
+    restApi: createSalesforceRestApi(deps),
   };
 }
