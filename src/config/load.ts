@@ -39,7 +39,7 @@ export interface DeclaredConfig {
   readonly org: ConfigFile['org'];
   readonly users: readonly DeclaredUser[];
   readonly apps: readonly DeclaredApp[];
-  readonly oauth: ConfigFile['oauth'];
+  readonly oauth?: ConfigFile['oauth'];
   readonly storage: ConfigFile['storage'];
 }
 

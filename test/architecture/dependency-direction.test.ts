@@ -15,7 +15,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   config: ['platform'],
   domain: ['platform'],
   oauth: ['platform', 'domain'],
-  admin: ['platform', 'domain', 'config'],
+  // The application services orchestrate the review (run, keep, fix) for every surface.
+  admin: ['platform', 'domain', 'config', 'review'],
   review: ['platform', 'domain', 'config'],
   // Storage implements ports declared by the code that uses them, wherever that code lives.
   storage: ['platform', 'domain', 'oauth', 'admin', 'review', 'http'],

@@ -114,6 +114,28 @@ export interface RevokedTokenTable {
   expires_at_s: number;
 }
 
+export interface ReviewTable {
+  id: string;
+  generated_at: number;
+  score: number;
+  grade: string;
+  baseline: string;
+  app_count: number;
+  /** The review's JSON report. */
+  report: string;
+}
+
+export interface AcceptedRiskTable {
+  id: string;
+  control: string;
+  subject: string;
+  reason: string;
+  owner: string;
+  expires_at: number;
+  accepted_at: number;
+  state: string | null;
+}
+
 export interface Database {
   org: OrgTable;
   users: UserTable;
@@ -124,4 +146,6 @@ export interface Database {
   signing_keys: SigningKeyTable;
   opaque_tokens: OpaqueTokenTable;
   revoked_tokens: RevokedTokenTable;
+  reviews: ReviewTable;
+  accepted_risks: AcceptedRiskTable;
 }
