@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as consoleTables from './0002-console.js';
+import * as reviews from './0003-reviews.js';
 
 /** Migrations, in order. Portable schema-builder code shared by every SQL backend. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-console': consoleTables,
+  '0003-reviews': reviews,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
