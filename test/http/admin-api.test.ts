@@ -294,6 +294,10 @@ describe('admin API', () => {
       const email = await api('PATCH', `/users/${HELPER}`, { email: 'nope' });
       expect(email.statusCode).toBe(422);
       expect(email.json()).toMatchObject({ code: 'validation_failed', field: 'email' });
+      const typo = await api('PATCH', `/users/${HELPER}`, { emial: 'x@acme.test' });
+      expect(typo.statusCode).toBe(422);
+      expect(typo.json()).toMatchObject({ code: 'validation_failed' });
+      expect(typo.json().detail).toContain('emial');
     });
 
     it('refuses to let an administrator lock out themselves', async () => {
