@@ -374,3 +374,32 @@ export async function updateAppPolicies(
     },
   );
 }
+
+/** Gets an access token by the JWT Bearer grant (default: RSA app, integration user). */
+export async function jwtBearerToken(h: Harness, options: AssertionOptions = {}, extra: Record<string, string> = {}, post: PostOptions = {}): Promise<string> {
+  const response = await h.grant(h.assertion(options), extra, post);
+  if (response.statusCode !== 200) throw new Error(`token request failed: ${response.statusCode} ${response.body}`);
+  return (JSON.parse(response.body) as { access_token: string }).access_token;
+}
+
+/** `Authorization: Basic` for a client id and secret (RFC 6749 §2.3.1: each part form-encoded). */
+export function basicAuthorization(clientId: string, secret: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}` };
+}
+
+/** Gets an access token for the client credentials app with its consumer secret. */
+export async function clientCredentialsToken(h: Harness): Promise<string> {
+  const response = await h.token({ grant_type: 'client_credentials' }, { headers: basicAuthorization(APPS.cc, h.secrets.cc) });
+  if (response.statusCode !== 200) throw new Error(`token request failed: ${response.statusCode} ${response.body}`);
+  return (JSON.parse(response.body) as { access_token: string }).access_token;
+}
+
+/** A GET with an optional bearer token. */
+export function getWithToken(h: Harness, url: string, token?: string, options: { remoteAddress?: string; scheme?: string } = {}): Promise<Response> {
+  return h.app.inject({
+    method: 'GET',
+    url,
+    headers: token === undefined ? {} : { authorization: `${options.scheme ?? 'Bearer'} ${token}` },
+    remoteAddress: options.remoteAddress ?? '127.0.0.1',
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Token revocation (RFC 7009) at `POST /services/oauth2/revoke`: an authenticated app
+ * revokes its own tokens; without client authentication a valid token may revoke itself
+ * (Salesforce's behaviour, rules "Tokens, identity and revocation"); unknown, garbage or
+ * foreign tokens answer 200 and change nothing (§2.2). A revoked token is refused at once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOAuthError } from '../helpers/expect-oauth.js';
+import {
+  APPS,
+  basicAuthorization,
+  clientCredentialsToken,
+  getWithToken,
+  jwtBearerToken,
+  startHarness,
+  type Harness,
+  type Response,
+} from '../helpers/keygate-harness.js';
+
+const REVOKE = '/services/oauth2/revoke';
+const USERINFO = '/services/oauth2/userinfo';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+function expectRevokeOk(response: Response): void {
+  expect(response.statusCode, response.body).toBe(200);
+  expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.body).toBe('');
+}
+
+async function expectTokenWorks(token: string): Promise<void> {
+  expect((await getWithToken(h, USERINFO, token)).statusCode).toBe(200);
+}
+
+async function expectTokenRevoked(token: string): Promise<void> {
+  const response = await getWithToken(h, USERINFO, token);
+  expectOAuthError(response, 401, 'invalid_token', 'the access token has been revoked', {
+    wwwAuthenticate: 'Bearer realm="keygate", error="invalid_token", error_description="the access token has been revoked"',
+  });
+}
+
+const asCcApp = { headers: basicAuthorization(APPS.cc, '') };
+
+describe('RFC 7009 §2.1: revoking with client authentication', () => {
+  it('RFC 7009 §2.1: an app revokes its own token; the token is refused at the resources at once', async () => {
+    const token = await clientCredentialsToken(h);
+    await expectTokenWorks(token);
+    expectRevokeOk(await h.postForm(REVOKE, { token }, { headers: basicAuthorization(APPS.cc, h.secrets.cc) }));
+    await expectTokenRevoked(token);
+    const data = await getWithToken(h, '/services/data', token);
+    expectOAuthError(data, 401, 'invalid_token', 'the access token has been revoked', { wwwAuthenticate: /error="invalid_token"/ });
+  });
+
+  it('RFC 7009 §2.1: revoking twice answers 200 both times', async () => {
+    const token = await clientCredentialsToken(h);
+    const auth = { headers: basicAuthorization(APPS.cc, h.secrets.cc) };
+    expectRevokeOk(await h.postForm(REVOKE, { token }, auth));
+    expectRevokeOk(await h.postForm(REVOKE, { token }, auth));
+    await expectTokenRevoked(token);
+  });
+
+  it('RFC 7009 §2.1: a token of another app is left alone (200, and it still works)', async () => {
+    const foreign = await jwtBearerToken(h);
+    expectRevokeOk(await h.postForm(REVOKE, { token: foreign }, { headers: basicAuthorization(APPS.cc, h.secrets.cc) }));
+    await expectTokenWorks(foreign);
+  });
+
+  it('RFC 7009 §2.2: a garbage or unknown token answers 200', async () => {
+    const auth = { headers: basicAuthorization(APPS.cc, h.secrets.cc) };
+    expectRevokeOk(await h.postForm(REVOKE, { token: 'garbage' }, auth));
+    expectRevokeOk(await h.postForm(REVOKE, { token: 'a.b.c' }, auth));
+    expectRevokeOk(await h.postForm(REVOKE, { token: '00Dxxxxxxxxxxxxxxx!unknown' }, auth));
+  });
+
+  it('RFC 7009 §2.1: a wrong client secret is 401 invalid_client, and the token stays valid', async () => {
+    const token = await clientCredentialsToken(h);
+    const response = await h.postForm(REVOKE, { token }, { headers: basicAuthorization(APPS.cc, 'wrong') });
+    expectOAuthError(response, 401, 'invalid_client', 'client authentication failed', { wwwAuthenticate: 'Basic realm="keygate"' });
+    await expectTokenWorks(token);
+    // An empty secret is a wrong secret too.
+    expectOAuthError(await h.postForm(REVOKE, { token }, asCcApp), 401, 'invalid_client', 'client authentication failed');
+    await expectTokenWorks(token);
+  });
+});
+
+describe('RFC 7009: self-revocation without client authentication', () => {
+  it('rules, revocation: a valid JWT access token revokes itself without client authentication', async () => {
+    const token = await jwtBearerToken(h);
+    await expectTokenWorks(token);
+    expectRevokeOk(await h.postForm(REVOKE, { token }));
+    await expectTokenRevoked(token);
+  });
+
+  it('rules, revocation: a valid opaque access token revokes itself', async () => {
+    const token = await jwtBearerToken(h, { key: h.keys.ec, claims: { iss: APPS.opaque } });
+    await expectTokenWorks(token);
+    expectRevokeOk(await h.postForm(REVOKE, { token }));
+    await expectTokenRevoked(token);
+  });
+
+  it('rules, revocation: revoking one token leaves the others of the same user and app alone', async () => {
+    const first = await jwtBearerToken(h);
+    const second = await jwtBearerToken(h);
+    expectRevokeOk(await h.postForm(REVOKE, { token: first }));
+    await expectTokenRevoked(first);
+    await expectTokenWorks(second);
+  });
+
+  it('RFC 7009 §2.2: a tampered token answers 200 and revokes nothing', async () => {
+    const token = await jwtBearerToken(h);
+    const [head, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${head}.${Buffer.from(JSON.stringify({ ...claims, exp: (claims.exp as number) + 1 })).toString('base64url')}.${signature}`;
+    expectRevokeOk(await h.postForm(REVOKE, { token: forged }));
+    await expectTokenWorks(token);
+  });
+
+  it('RFC 7009 §2.1: a body that is not a form is invalid_request', async () => {
+    const response = await h.postForm(REVOKE, JSON.stringify({ token: 'x' }), { contentType: 'application/json' });
+    expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  });
+});
