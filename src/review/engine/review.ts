@@ -103,24 +103,24 @@ export function reviewSnapshot(snapshot: Snapshot, options: ReviewOptions): Revi
   };
 
   const findings: Finding[] = [];
-  const judge = (control: Control, outcome: Outcome, app: SnapshotApp | null): void => {
-    findings.push(toFinding(control, outcome, app, context, baseline, accepted));
-  };
-
-  for (const control of options.controls) {
-    if (control.scope === 'org') judge(control, guardTraffic(control, context) ?? control.evaluate(context), null);
+  const plans = options.controls.map((c) => planControl(c, baseline));
+  for (const plan of plans) {
+    const control = plan.control;
+    if (control.scope === 'org') findings.push(toFinding(plan, guardTraffic(control, context) ?? control.evaluate(context), null, context, accepted));
   }
-  const appControls = options.controls.filter((c) => c.scope === 'app');
+  const appPlans = plans.filter((p) => p.control.scope === 'app');
   const every = Math.max(1, options.progressEvery ?? 500);
   const total = snapshot.apps.length;
   snapshot.apps.forEach((app, i) => {
-    for (const control of appControls) {
-      judge(control, guardTraffic(control, context) ?? control.evaluate(app, context), app);
+    for (const plan of appPlans) {
+      const control = plan.control;
+      if (control.scope !== 'app') continue;
+      findings.push(toFinding(plan, guardTraffic(control, context) ?? control.evaluate(app, context), app, context, accepted));
     }
     if (options.onProgress && ((i + 1) % every === 0 || i + 1 === total)) options.onProgress(i + 1, total);
   });
 
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const score = scoreFindings(findings);
   return {
     score,
@@ -138,11 +138,13 @@ export function reviewSnapshot(snapshot: Snapshot, options: ReviewOptions): Revi
 /** Traffic-aware controls have nothing to read in a snapshot without a login history. */
 function guardTraffic(control: Control, context: EvaluationContext): Outcome | null {
   if (!control.metadata.needsTraffic || context.snapshot.traffic !== null) return null;
-  return {
-    status: 'not_applicable',
-    evidence: 'This review has no login history (an offline review of configuration); traffic-aware controls need a review against the running server.',
-  };
+  return NO_TRAFFIC;
 }
+
+const NO_TRAFFIC: Outcome = {
+  status: 'not_applicable',
+  evidence: 'This review has no login history (an offline review of configuration); traffic-aware controls need a review against the running server.',
+};
 
 const STATUS_ORDER: Readonly<Record<FindingStatus, number>> = {
   fail: 0,
@@ -153,66 +155,124 @@ const STATUS_ORDER: Readonly<Record<FindingStatus, number>> = {
   not_applicable: 5,
 };
 
-/** Open findings first, then by severity, CVSS score, subject and control. */
+/**
+ * Open findings first, then by severity and CVSS score, org before apps. Ties keep review
+ * order: apps in snapshot order, controls in catalogue order.
+ */
 export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    severityRank(b.severity) - severityRank(a.severity) ||
-    (b.cvss?.score ?? 0) - (a.cvss?.score ?? 0) ||
-    (a.subjectKind === b.subjectKind ? 0 : a.subjectKind === 'org' ? -1 : 1) ||
-    a.subject.localeCompare(b.subject) ||
-    a.control.localeCompare(b.control)
-  );
+  return sortKey(a) - sortKey(b);
 }
 
+function sortKey(f: Finding): number {
+  const cvss10 = f.cvss ? Math.round(f.cvss.score * 10) : 0;
+  return STATUS_ORDER[f.status] * 100_000 + (4 - severityRank(f.severity)) * 10_000 + (100 - cvss10) * 10 + (f.subjectKind === 'org' ? 0 : 1);
+}
+
+/** Sorts in place by {@link compareFindings}, computing each key once (100,000+ findings). */
+function sortFindings(findings: Finding[]): void {
+  const keys = new Float64Array(findings.length);
+  const order = new Uint32Array(findings.length);
+  for (let i = 0; i < findings.length; i++) {
+    keys[i] = sortKey(findings[i]!) * 1e7 + i;
+    order[i] = i;
+  }
+  order.sort((a, b) => keys[a]! - keys[b]!);
+  const sorted = Array.from(order, (i) => findings[i]!);
+  for (let i = 0; i < sorted.length; i++) findings[i] = sorted[i]!;
+}
+
+/** What the engine works out once per control and reuses for every subject. */
+interface ControlPlan {
+  readonly control: Control;
+  readonly category: RiskCategory;
+  readonly remediation: string;
+  /** Placed CVSS and severity by status and held conditions. */
+  readonly scored: Map<string, { cvss: FindingCvss; severity: Severity }>;
+  readonly applied: Map<RiskCondition, AppliedCondition>;
+}
+
+function planControl(control: Control, baseline: Baseline): ControlPlan {
+  const meta = control.metadata;
+  return {
+    control,
+    category: baseline.categories[control.id] ?? meta.cvss.category,
+    remediation: meta.remediation.join(' '),
+    scored: new Map(),
+    applied: new Map(
+      [...meta.higherRiskWhen, ...meta.lowRiskWhen].map((c) => [c, { id: c.id, kind: c.kind, description: c.description }]),
+    ),
+  };
+}
+
+function scoreOpen(plan: ControlPlan, status: 'fail' | 'warn', held: readonly RiskCondition[]): { cvss: FindingCvss; severity: Severity } {
+  const key = `${status}|${held.map((c) => c.id).join('+')}`;
+  const cached = plan.scored.get(key);
+  if (cached) return cached;
+  const meta = plan.control.metadata;
+  const vector = applyCvssOverrides(
+    meta.cvss.baseVector,
+    held.map((c) => c.overrides),
+  );
+  const vectorScore = scoreCvssVector(vector);
+  const target = status === 'fail' ? plan.category : categoryBelow(plan.category);
+  const to = target === meta.cvss.category ? meta.cvss.range : CATEGORY_RANGES[target];
+  const score = placeScore(vectorScore, meta.cvss.range, to);
+  const scored = { cvss: { score, vector, vectorScore }, severity: target === 'informational' ? ('informational' as const) : bandOfScore(score) };
+  plan.scored.set(key, scored);
+  return scored;
+}
+
+const NO_CONDITIONS: readonly AppliedCondition[] = [];
+const STATELESS: Readonly<Record<EvaluatedStatus, string>> = {
+  pass: 'pass||',
+  warn: 'warn||',
+  fail: 'fail||',
+  not_applicable: 'not_applicable||',
+  unknown: 'unknown||',
+};
+
 function toFinding(
-  control: Control,
+  plan: ControlPlan,
   outcome: Outcome,
   app: SnapshotApp | null,
   context: EvaluationContext,
-  baseline: Baseline,
   accepted: ReadonlyMap<string, AcceptedRisk>,
 ): Finding {
-  const meta = control.metadata;
-  const category = baseline.categories[control.id] ?? meta.cvss.category;
-  const open = outcome.status === 'fail' || outcome.status === 'warn';
-  const conditions = open ? heldConditions(meta.higherRiskWhen, meta.lowRiskWhen, context, app) : [];
-  let cvss: FindingCvss | null = null;
-  let severity: Severity = category;
-  if (open) {
-    const vector = applyCvssOverrides(
-      meta.cvss.baseVector,
-      conditions.map((c) => c.overrides),
-    );
-    const vectorScore = scoreCvssVector(vector);
-    const target = outcome.status === 'fail' ? category : categoryBelow(category);
-    const to = target === meta.cvss.category ? meta.cvss.range : CATEGORY_RANGES[target];
-    const score = placeScore(vectorScore, meta.cvss.range, to);
-    cvss = { score, vector, vectorScore };
-    severity = target === 'informational' ? 'informational' : bandOfScore(score);
-  }
-  const subject = app ? app.name : context.snapshot.org.name;
-  const state = [outcome.status, conditions.map((c) => c.id).join('+'), outcome.state ?? ''].join('|');
-  const location = outcome.location ?? (app ? ((outcome.fact && app.locations?.[outcome.fact]) ?? app.location) : context.snapshot.org.location);
-  const base = {
-    control: control.id,
+  const meta = plan.control.metadata;
+  const status = outcome.status;
+  const open = status === 'fail' || status === 'warn';
+  const held = open ? heldConditions(meta.higherRiskWhen, meta.lowRiskWhen, context, app) : [];
+  const scored = open ? scoreOpen(plan, status, held) : null;
+  const conditions = held.length === 0 ? NO_CONDITIONS : held.map((c) => plan.applied.get(c)!);
+  const location =
+    outcome.location ?? (app ? ((outcome.fact !== undefined ? app.locations?.[outcome.fact] : undefined) ?? app.location) : context.snapshot.org.location);
+  const finding: Mutable<Finding> = {
+    control: plan.control.id,
     title: meta.name,
-    subject,
-    subjectKind: app ? ('app' as const) : ('org' as const),
-    evaluatedStatus: outcome.status,
-    severity,
-    category,
-    cvss,
-    conditions: conditions.map(({ id, kind, description }) => ({ id, kind, description })),
+    subject: app ? app.name : context.snapshot.org.name,
+    subjectKind: app ? 'app' : 'org',
+    status,
+    evaluatedStatus: status,
+    severity: scored ? scored.severity : plan.category,
+    category: plan.category,
+    cvss: scored ? scored.cvss : null,
+    conditions,
     evidence: outcome.evidence,
-    remediation: meta.remediation.join(' '),
-    ...(location ? { location } : {}),
-    state,
+    remediation: plan.remediation,
+    state: held.length === 0 && outcome.state === undefined ? STATELESS[status] : `${status}|${held.map((c) => c.id).join('+')}|${outcome.state ?? ''}`,
   };
-  const acceptance = open ? judgeAcceptance(base, accepted, context.now) : null;
-  if (!acceptance) return { ...base, status: outcome.status };
-  return { ...base, status: acceptance.outcome === 'accepted' ? 'accepted' : outcome.status, acceptance };
+  if (location) finding.location = location;
+  if (open && accepted.size > 0) {
+    const acceptance = judgeAcceptance(finding, accepted, context.now);
+    if (acceptance) {
+      finding.acceptance = acceptance;
+      if (acceptance.outcome === 'accepted') finding.status = 'accepted';
+    }
+  }
+  return finding;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Higher-risk conditions that hold; low-risk ones only when no higher-risk condition holds,
