@@ -87,6 +87,43 @@ const CASES: Record<string, Record<Case, () => Snapshot>> = {
     fail: () => snapshot([app(), app({ name: 'legacy', flows: CC_ONLY, ...secretApp })], { org: org({ requireAsymmetricM2M: false }) }),
     not_applicable: () => snapshot([app({ flows: NO_FLOWS })], { org: org({ requireAsymmetricM2M: false }) }),
   },
+  // Controls for facts only Salesforce metadata holds (test/review/salesforce/ reviews real files).
+  'eca.security.pkce-required': {
+    pass: () => snapshot([app({ pkceRequired: true })], { org: org({ pkceRequired: false }) }),
+    warn: () => snapshot([app({ pkceRequired: false })], { org: org({ pkceRequired: false }) }),
+    fail: () => snapshot([app({ pkceRequired: false, flows: CC_ONLY, ...secretApp })], { org: org({ pkceRequired: false }) }),
+    not_applicable: () => snapshot([app()]),
+  },
+  'eca.security.refresh-token-rotation': {
+    pass: () => snapshot([app({ scopes: ['api', 'refresh_token'], refreshTokenRotation: true, refreshTokenPolicy: { kind: 'infinite', raw: 'infinite' } })]),
+    warn: () => snapshot([app({ scopes: ['api', 'refresh_token'], refreshTokenRotation: false, refreshTokenPolicy: { kind: 'lifetime', periodMinutes: 1440, raw: 'SpecificLifetime 1 Days' } })]),
+    fail: () => snapshot([app({ scopes: ['api', 'refresh_token'], refreshTokenRotation: false, refreshTokenPolicy: { kind: 'infinite', raw: 'infinite' } })]),
+    not_applicable: () => snapshot([app()]),
+  },
+  'eca.policy.refresh-token-lifetime': {
+    pass: () => snapshot([app({ scopes: ['api', 'refresh_token'], refreshTokenRotation: true, refreshTokenPolicy: { kind: 'lifetime', periodMinutes: 1440, raw: 'SpecificLifetime 1 Days' } })]),
+    warn: () => snapshot([app({ scopes: ['api', 'refresh_token'], refreshTokenRotation: true, refreshTokenPolicy: { kind: 'inactivity', periodMinutes: 43200, raw: 'SpecificInactivity 30 Days' } })]),
+    fail: () => snapshot([app({ scopes: ['api', 'refresh_token'], refreshTokenRotation: false, refreshTokenPolicy: { kind: 'infinite', raw: 'infinite' } })]),
+    not_applicable: () => snapshot([app()]),
+  },
+  'eca.settings.metadata-secrets-protection': {
+    pass: () => snapshot([app()], { org: org({ secretsReadableViaMetadataApi: false, retrievedConsumerSecrets: [] }) }),
+    warn: () => snapshot([app()], { org: org({ secretsReadableViaMetadataApi: true, retrievedConsumerSecrets: [] }) }),
+    fail: () => snapshot([app()], { org: org({ secretsReadableViaMetadataApi: true, retrievedConsumerSecrets: [{ file: 'erp.ecaGlblOauth-meta.xml', line: 5 }] }) }),
+    not_applicable: () => snapshot([app()]),
+  },
+  'eca.settings.rest-api-secret-masking': {
+    pass: () => snapshot([app()], { org: org({ secretsReadableViaRestApi: false }) }),
+    warn: () => snapshot([app()], { org: org({ secretsReadableViaRestApi: true }) }),
+    fail: () => snapshot([app({ flows: CC_ONLY, ...secretApp })], { org: org({ secretsReadableViaRestApi: true }) }),
+    not_applicable: () => snapshot([app()]),
+  },
+  'org.permissions.use-any-api-client': {
+    pass: () => snapshot([app()], { org: org({ useAnyApiClient: [] }) }),
+    warn: () => snapshot([app()], { org: org({ useAnyApiClient: [{ kind: 'permissionSet', name: 'Power_Users', elevatedPermissions: [], interactiveSignIn: true }] }) }),
+    fail: () => snapshot([app()], { org: org({ useAnyApiClient: [{ kind: 'profile', name: 'Standard', elevatedPermissions: [], interactiveSignIn: true }] }) }),
+    not_applicable: () => snapshot([app()]),
+  },
   'traffic.secret-authentication': {
     pass: () => withTraffic(appTraffic('erp-sync')),
     warn: () =>

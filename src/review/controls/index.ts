@@ -17,6 +17,13 @@ import { scopeLeastPrivilege } from './scope-least-privilege.js';
 import { secretAuthenticationTraffic } from './secret-authentication-traffic.js';
 import { sessionTimeout } from './session-timeout.js';
 import { usernamePasswordDisabled } from './username-password-disabled.js';
+// Controls for facts only Salesforce metadata holds (not applicable to Keygate's own sources).
+import { metadataSecretsProtection } from './metadata-secrets-protection.js';
+import { pkceRequired } from './pkce-required.js';
+import { refreshTokenLifetime } from './refresh-token-lifetime.js';
+import { refreshTokenRotation } from './refresh-token-rotation.js';
+import { restApiSecretMasking } from './rest-api-secret-masking.js';
+import { useAnyApiClient } from './use-any-api-client.js';
 
 export const CONTROLS: readonly Control[] = [
   jwtBearerEnabled,
@@ -30,7 +37,13 @@ export const CONTROLS: readonly Control[] = [
   integrationUserLeastPrivilege,
   consumerSecretRotation,
   requireJti,
+  pkceRequired,
+  refreshTokenRotation,
+  refreshTokenLifetime,
   asymmetricM2MRequired,
+  metadataSecretsProtection,
+  restApiSecretMasking,
+  useAnyApiClient,
   secretAuthenticationTraffic,
   dormantApp,
 ];
