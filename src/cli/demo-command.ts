@@ -12,7 +12,6 @@ import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../platform/logger.js';
 import { generateKeyPairWithCertificate } from '../platform/keygen.js';
 import { generateSecret } from '../platform/secrets.js';
-import { buildKeygate } from '../main.js';
 import { initialise } from './init-command.js';
 import { writeCliProfile } from './cli-profile.js';
 import { printLine } from './output.js';
@@ -88,6 +87,8 @@ export function registerDemoCommand(program: Command): void {
       await initialise({ dataDir: dir, baseUrl, admin: ADMIN, orgName: 'Demo Corp' });
       const env = { KEYGATE_DEMO_ADMIN_PASSWORD: secrets.adminPassword, KEYGATE_DEMO_LEGACY_SECRET: secrets.legacySecret };
       const config = loadConfigFile(join(dir, 'keygate.yaml'), env);
+      // Loaded on use: the composition root pulls in every layer, which other commands never need.
+      const { buildKeygate } = await import('../main.js');
       const server = await buildKeygate({ dataDir: dir, host: '127.0.0.1', port, log: createLogger({ level: 'warn' }), config });
       writeCliProfile(dir, { url: server.url });
       const rel = opts.data;
@@ -101,7 +102,7 @@ export function registerDemoCommand(program: Command): void {
       printLine(`  npx keygate history --data ${rel}`);
       printLine('Review the org ("Legacy Reporting" still uses a consumer secret):');
       printLine(`  npx keygate review --data ${rel}`);
-      printLine(`Console: ${server.url}/console  (username ${ADMIN}, password ${secrets.adminPassword}, shown here for the demo only)`);
+      printLine(`Console: ${server.url}/console  (username ${ADMIN}; the demo password is in ${rel}/demo-secrets.json, mode 0600)`);
       printLine('Press Ctrl+C to stop.');
       const stop = async () => {
         await server.close();

@@ -7,7 +7,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readEnvironment } from '../config/environment.js';
-import { openKeygate } from '../main.js';
 import { generateKeyPairWithCertificate } from '../platform/keygen.js';
 import { ADMIN_KEY_FILE, writeCliProfile } from './cli-profile.js';
 import { printLine } from './output.js';
@@ -30,6 +29,7 @@ export interface InitResult {
 
 /** Creates the org (if absent), the admin user and the Admin CLI app; safe to run twice. */
 export async function initialise(options: InitOptions): Promise<InitResult> {
+  const { openKeygate } = await import('../main.js');
   const core = await openKeygate({ dataDir: options.dataDir });
   try {
     const { orgs, users, apps } = core.services;
