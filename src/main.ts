@@ -148,7 +148,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
       jwks: () => keys.jwks,
     });
     await registerAdminApi(app, { services, bearer: { tokens, directory, nowSeconds: () => clock.epochSeconds() } });
-    await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.history });
+    await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.history, review: services.reviews });
     await app.ready();
     stores.maintain({ onPass: (report) => options.log.debug({ report }, 'storage maintenance pass'), ...options.maintenance });
     let url = '';

@@ -215,6 +215,9 @@ describe('console', () => {
       const page = await browser.get(`/console/apps/${app.id}`);
       expect(page.body).not.toContain(secret);
       expect(page.body).toContain('never shown again');
+      const deleted = await browser.post(`/console/apps/${app.id}/secret/delete`, { csrf_token: csrfOf(page.body) });
+      expect(deleted.headers.location).toBe(`/console/apps/${app.id}?saved=secret-deleted`);
+      expect((await h.server.services.apps.get({ id: app.id })).consumerSecretHash).toBeNull();
     });
 
     it('validates trusted IP ranges as CIDR and saves policies', async () => {
@@ -276,6 +279,65 @@ describe('console', () => {
       const response = await browser.post(`/console/users/${me.id}/status`, { csrf_token: csrfOf(page.body), action: 'deactivate' });
       expect(response.statusCode).toBe(409);
       expect((await h.server.services.users.get({ id: me.id })).active).toBe(true);
+    });
+  });
+
+  describe('Security Health Review', () => {
+    it('shows the seed control failing, then passing after the remediation, with the score going up', async () => {
+      await h.server.services.users.create({ username: 'erp-svc@acme.test', profile: 'Integration' });
+      const legacy = await h.server.services.apps.create({
+        name: 'legacy-erp',
+        generateSecret: true,
+        clientCredentialsRunAs: 'erp-svc@acme.test',
+        flows: { clientCredentials: true },
+      });
+      const browser = await signedIn();
+      const empty = await browser.get('/console/review');
+      const first = await browser.post('/console/review/run', { csrf_token: csrfOf(empty.body) });
+      expect(first.headers.location).toBe('/console/review?saved=run');
+      const before = await browser.get('/console/review');
+      expect(before.body).toContain('role="img" aria-labelledby="gauge-title"');
+      const group = before.body.slice(before.body.indexOf(`id="app-${legacy.app.id}"`));
+      const seed = group.slice(0, group.indexOf('</section>')).split('<article').find((a) => a.includes('<code>eca.oauth-flow.jwt-bearer-enabled</code>'))!;
+      expect(seed).toContain('Enable JWT Bearer Flow');
+      expect(seed).toContain('Failing');
+      expect(seed).toContain(`href="/console/apps/${legacy.app.id}/oauth"`);
+      const scoreBefore = Number(/Score (\d+) out of 100/.exec(before.body)![1]);
+
+      const key = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'legacy-erp', days: 365, notBefore: new Date(h.clock.now().getTime() - 60_000) });
+      const settings = await browser.get(`/console/apps/${legacy.app.id}/oauth`);
+      const saved = await browser.postMultipart(
+        `/console/apps/${legacy.app.id}/oauth`,
+        { csrf_token: csrfOf(settings.body), jwtBearer: 'on', scopes: 'api', runAs: 'erp-svc@acme.test' },
+        { name: 'certificate', filename: 'legacy.crt.pem', content: key.certificatePem },
+      );
+      expect(saved.statusCode).toBe(303);
+      await browser.post('/console/review/run', { csrf_token: csrfOf(settings.body) });
+      const after = await browser.get('/console/review');
+      const afterGroup = after.body.slice(after.body.indexOf(`id="app-${legacy.app.id}"`));
+      expect(afterGroup.slice(0, afterGroup.indexOf('</section>'))).toMatch(/External Client Apps: OAuth Flow Enablement: Enable JWT Bearer Flow: Passing/);
+      const scoreAfter = Number(/Score (\d+) out of 100/.exec(after.body)![1]);
+      expect(scoreAfter).toBeGreaterThan(scoreBefore);
+      expect(after.body).toContain('<title id="chart-title">Score over time</title>');
+      expect(after.body).toContain('<polyline');
+    });
+
+    it('accepts a risk with reason, owner and expiry, and revokes it', async () => {
+      const browser = await signedIn();
+      const page = await browser.get('/console/review');
+      const match = /<input type="hidden" name="control" value="([^"]+)"><input type="hidden" name="subject" value="([^"]+)">/.exec(page.body)!;
+      const expires = new Date(h.clock.now().getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const missing = await browser.post('/console/review/accept', { csrf_token: csrfOf(page.body), control: match[1]!, subject: match[2]!, reason: '', owner: 'me', expires });
+      expect(missing.body).toContain('The risk was not accepted');
+      const accepted = await browser.post('/console/review/accept', { csrf_token: csrfOf(page.body), control: match[1]!, subject: match[2]!, reason: 'Vendor migration in Q3', owner: 'Ops', expires });
+      expect(accepted.headers.location).toBe('/console/review?saved=accepted');
+      const after = await browser.get('/console/review');
+      expect(after.body).toContain('Vendor migration in Q3');
+      const risks = await h.server.services.reviews.listAcceptedRisks();
+      const risk = risks.find((r) => r.reason === 'Vendor migration in Q3')!;
+      const revoked = await browser.post(`/console/review/accepted/${risk.id}/revoke`, { csrf_token: csrfOf(after.body) });
+      expect(revoked.headers.location).toBe('/console/review?saved=revoked');
+      expect((await h.server.services.reviews.listAcceptedRisks()).some((r) => r.id === risk.id)).toBe(false);
     });
   });
 

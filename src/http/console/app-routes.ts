@@ -9,6 +9,7 @@ import type { ExternalClientApp, Flows } from '../../domain/app.js';
 import { isValidCidr } from '../../platform/cidr.js';
 import type { AdminSubmission, ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
 import type { Notice } from './layout.js';
+import { latestStatusByApp } from './review-routes.js';
 import {
   appListPage,
   appPage,
@@ -28,6 +29,7 @@ const SAVED: Record<string, string> = {
   oauth: 'OAuth settings saved.',
   policies: 'Policies saved.',
   'certificate-removed': 'The certificate was removed.',
+  'secret-deleted': 'The consumer secret was deleted; nothing can authenticate with it any more.',
 };
 
 /** The message shown beside a form for a refused write. */
@@ -73,7 +75,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
   const { apps, users, history } = deps.services;
 
   router.page('/apps', async ({ chrome }) => {
-    const [list, review] = await Promise.all([apps.list(), deps.review?.latestStatusByApp() ?? Promise.resolve(null)]);
+    const [list, review] = await Promise.all([apps.list(), latestStatusByApp(deps.review)]);
     return appListPage({ admin: chrome, apps: list, now: deps.clock.now(), review });
   });
 
@@ -105,7 +107,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
     const app = await apps.get({ id });
     const [activity, review] = await Promise.all([
       history.queryLoginHistory({ appId: app.id, limit: 10 }),
-      deps.review?.latestStatusByApp() ?? Promise.resolve(null),
+      latestStatusByApp(deps.review),
     ]);
     return appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review: review?.get(app.name) ?? null, notice: savedNotice(req.query) });
   });
@@ -156,6 +158,22 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
     return secretOncePage({ admin: chrome, app, secret: consumerSecret!, created: false });
   });
 
+  router.form<IdParams>('/apps/:id/secret/delete', async ({ chrome }, { id }) => {
+    try {
+      await apps.removeSecret({ id });
+      return { redirect: `/console/apps/${id}?saved=secret-deleted` };
+    } catch (err) {
+      if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
+      const app = await apps.get({ id });
+      const activity = await history.queryLoginHistory({ appId: app.id, limit: 10 });
+      const review = (await latestStatusByApp(deps.review))?.get(app.name) ?? null;
+      return {
+        status: err.status,
+        page: appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review, notice: { kind: 'error', text: refusalMessage(err) } }),
+      };
+    }
+  });
+
   router.form<{ id: string; certificateId: string }>('/apps/:id/certificates/:certificateId/remove', async ({ chrome }, { id, certificateId }) => {
     try {
       await apps.removeCertificate({ id }, certificateId);
@@ -164,7 +182,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
       if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
       const app = await apps.get({ id });
       const activity = await history.queryLoginHistory({ appId: app.id, limit: 10 });
-      const review = (await deps.review?.latestStatusByApp())?.get(app.name) ?? null;
+      const review = (await latestStatusByApp(deps.review))?.get(app.name) ?? null;
       return {
         status: err.status,
         page: appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review, notice: { kind: 'error', text: refusalMessage(err) } }),

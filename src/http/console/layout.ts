@@ -65,9 +65,11 @@ ${body}
 /** A labelled text-like input with an optional hint and error, wired with aria-describedby. */
 export function textField(options: {
   id: string;
+  /** The form field's name when it differs from the id (repeated forms on one page). */
+  name?: string;
   label: string;
   value?: string | number | null;
-  type?: 'text' | 'password' | 'email' | 'number' | 'datetime-local';
+  type?: 'text' | 'password' | 'email' | 'number' | 'datetime-local' | 'date';
   hint?: string;
   error?: string | null;
   required?: boolean;
@@ -79,7 +81,7 @@ export function textField(options: {
   const hintId = `${options.id}-hint`;
   const errorId = `${options.id}-error`;
   const described = [options.hint ? hintId : '', options.error ? errorId : ''].filter(Boolean).join(' ');
-  const common = html` id="${options.id}" name="${options.id}"${described ? html` aria-describedby="${described}"` : ''}${
+  const common = html` id="${options.id}" name="${options.name ?? options.id}"${described ? html` aria-describedby="${described}"` : ''}${
     options.error ? html` aria-invalid="true"` : ''
   }${options.required ? html` required` : ''}${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : ''}`;
   const control = options.multiline
@@ -94,11 +96,12 @@ export function textField(options: {
 
 export function checkbox(options: { id: string; label: string; checked: boolean; value?: string; hint?: string }): SafeHtml {
   const hintId = `${options.id}-hint`;
+  // The hint sits outside the label so that the accessible name is the label alone.
   return html`<div class="check"><input type="checkbox" id="${options.id}" name="${options.id}" value="${options.value ?? 'on'}"${
     options.checked ? html` checked` : ''
-  }${options.hint ? html` aria-describedby="${hintId}"` : ''}><label for="${options.id}">${options.label}${
+  }${options.hint ? html` aria-describedby="${hintId}"` : ''}><div><label for="${options.id}">${options.label}</label>${
     options.hint ? html`<span class="hint" id="${hintId}">${options.hint}</span>` : ''
-  }</label></div>`;
+  }</div></div>`;
 }
 
 export function selectField(options: {

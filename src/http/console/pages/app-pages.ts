@@ -186,9 +186,13 @@ ${flowLine('Username-Password Flow', app.flows.usernamePassword)}
 <dt>Review status</dt><dd>${reviewCell(options.review)} <a href="/console/review#app-${app.id}">Security Health Review</a></dd>
 </dl>
 ${current ? html`<h3>Current certificate</h3>${certificateFacts(current)}` : ''}
-<form class="inline" method="post" action="/console/apps/${app.id}/secret">${csrfField(admin.csrfToken)}<button type="submit" class="secondary">${
+<div class="actions"><form class="inline" method="post" action="/console/apps/${app.id}/secret">${csrfField(admin.csrfToken)}<button type="submit" class="secondary">${
       app.consumerSecretHash ? 'Rotate consumer secret' : 'Generate consumer secret'
-    }</button></form>
+    }</button></form>${
+      app.consumerSecretHash
+        ? html`<form class="inline" method="post" action="/console/apps/${app.id}/secret/delete">${csrfField(admin.csrfToken)}<button type="submit" class="danger">Delete consumer secret</button></form>`
+        : ''
+    }</div>
 </section>
 
 <section class="card" aria-labelledby="policies-heading">
