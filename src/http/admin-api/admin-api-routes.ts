@@ -24,6 +24,7 @@ import { renderLoginHistoryCsv } from './login-history-csv.js';
 import { parseLoginHistoryQuery } from './login-history-query.js';
 import { mergeAppPatch, mergeOrgPatch, mergeUserPatch } from './merge-patch.js';
 import { ADMIN_API_OPENAPI } from './openapi.js';
+import { registerReviewRoutes } from './review-routes.js';
 import { toAppDto, toAppWithSecretDto, toCertificateDto, toLoginEventDto, toOrgDto, toUserDto } from './wire-mappers.js';
 
 export const ADMIN_API_PREFIX = '/admin/api/v1';
@@ -290,6 +291,8 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           }
           return { items, total, limit: query.limit, offset: query.offset };
         });
+
+        registerReviewRoutes(secured, services);
       });
     },
     { prefix: ADMIN_API_PREFIX },

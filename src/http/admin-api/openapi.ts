@@ -286,13 +286,181 @@ const schemas: Record<string, Schema> = {
   },
 };
 
+// Health Review (review-routes.ts).
+const findingStatus = { enum: ['pass', 'warn', 'fail', 'not_applicable', 'unknown', 'accepted'] };
+const severityBand = { enum: ['critical', 'high', 'medium', 'low', 'informational'] };
+const reviewSchemas: Record<string, Schema> = {
+  ReviewRun: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { baseline: { enum: ['standard', 'high-security'], default: 'standard' } },
+  },
+  ReviewSummary: {
+    type: 'object',
+    required: ['id', 'generatedAt', 'score', 'grade', 'baseline', 'appCount'],
+    properties: {
+      id: { type: 'string' },
+      generatedAt: dateTime,
+      score: { type: 'integer', minimum: 0, maximum: 100 },
+      grade: { enum: ['Excellent', 'Very Good', 'Good', 'Poor', 'Very Poor'] },
+      baseline: { type: 'string' },
+      appCount: { type: 'integer' },
+    },
+  },
+  Finding: {
+    type: 'object',
+    description: 'One control\'s verdict on the org or one app (docs/controls/ describes each control).',
+    properties: {
+      control: { type: 'string' },
+      title: { type: 'string' },
+      subject: { type: 'string', description: 'The org\'s or the app\'s name.' },
+      subjectKind: { enum: ['org', 'app'] },
+      status: findingStatus,
+      evaluatedStatus: { ...findingStatus, description: 'What the control concluded, before any acceptance.' },
+      severity: severityBand,
+      category: { type: 'string' },
+      cvss: nullable({ type: 'object', properties: { score: { type: 'number' }, vector: { type: 'string' }, vectorScore: { type: 'number' } } }),
+      conditions: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, kind: { enum: ['higher', 'lower'] }, description: { type: 'string' } } } },
+      evidence: { type: 'string' },
+      remediation: { type: 'string' },
+      state: { type: 'string' },
+      acceptance: {
+        type: 'object',
+        properties: {
+          owner: { type: 'string' },
+          reason: { type: 'string' },
+          expires: { type: 'string', format: 'date' },
+          outcome: { enum: ['accepted', 'expired', 'condition_changed'] },
+          note: { type: 'string' },
+        },
+      },
+    },
+  },
+  ReviewReport: {
+    type: 'object',
+    description: 'The JSON report, as `keygate review --format json` prints it.',
+    properties: {
+      score: { type: 'integer' },
+      grade: { type: 'string' },
+      baseline: { type: 'string' },
+      generatedAt: dateTime,
+      source: { type: 'string' },
+      appCount: { type: 'integer' },
+      trafficWindow: nullable({ type: 'object', properties: { since: dateTime, until: dateTime } }),
+      summary: { type: 'object', additionalProperties: { type: 'integer' } },
+      findings: { type: 'array', items: ref('Finding') },
+    },
+  },
+  Review: {
+    allOf: [
+      ref('ReviewSummary'),
+      {
+        type: 'object',
+        required: ['summary', 'report'],
+        properties: {
+          summary: { type: 'object', description: 'Findings counted by status.', additionalProperties: { type: 'integer' } },
+          report: ref('ReviewReport'),
+        },
+      },
+    ],
+  },
+  ReviewComparison: {
+    type: 'object',
+    properties: {
+      before: { type: 'string' },
+      after: { type: 'string' },
+      scoreBefore: { type: 'integer' },
+      scoreAfter: { type: 'integer' },
+      scoreDelta: { type: 'integer' },
+      gradeBefore: { type: 'string' },
+      gradeAfter: { type: 'string' },
+      sameBaseline: { type: 'boolean' },
+      changes: {
+        type: 'array',
+        description: 'Findings that changed status or severity, largest effect on the score first.',
+        items: {
+          type: 'object',
+          properties: {
+            control: { type: 'string' },
+            subject: { type: 'string' },
+            before: nullable({ type: 'object', properties: { status: findingStatus, severity: severityBand } }),
+            after: nullable({ type: 'object', properties: { status: findingStatus, severity: severityBand, evidence: { type: 'string' } } }),
+            weightDelta: { type: 'number', description: 'Weighted credit after minus before; positive raised the score.' },
+          },
+        },
+      },
+    },
+  },
+  AcceptedRisk: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      control: { type: 'string' },
+      subject: { type: 'string' },
+      reason: { type: 'string' },
+      owner: { type: 'string' },
+      expires: dateTime,
+      acceptedAt: nullable(dateTime),
+      state: nullable({ type: 'string', description: 'The finding\'s condition when accepted; another condition reopens it.' }),
+    },
+  },
+  AcceptedRiskCreate: {
+    type: 'object',
+    required: ['control', 'subject', 'reason', 'owner', 'expires'],
+    additionalProperties: false,
+    properties: {
+      control: { type: 'string' },
+      subject: { type: 'string' },
+      reason: { type: 'string' },
+      owner: { type: 'string' },
+      expires: { type: 'string', description: 'RFC 3339 date (lasts to the end of that UTC day) or date-time; must be in the future.' },
+    },
+  },
+  FixPlan: {
+    type: 'object',
+    properties: {
+      control: { type: 'string' },
+      app: { type: 'string' },
+      changes: {
+        type: 'array',
+        items: { type: 'object', properties: { change: { type: 'object' }, setting: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } },
+      },
+      breaks: nullable({
+        type: 'array',
+        description: 'Integrations the change would stop, from the login history; null when there is none.',
+        items: {
+          type: 'object',
+          properties: {
+            username: nullable({ type: 'string' }),
+            address: nullable({ type: 'string' }),
+            requests: { type: 'integer' },
+            lastSeen: dateTime,
+            reason: { type: 'string' },
+          },
+        },
+      }),
+      blocked: nullable({ type: 'string' }),
+      summary: { type: 'string' },
+    },
+  },
+  FixApply: {
+    type: 'object',
+    required: ['control', 'app', 'confirm'],
+    additionalProperties: false,
+    properties: { control: { type: 'string' }, app: { type: 'string', description: 'App id or name.' }, confirm: { const: true } },
+  },
+  FixApplied: {
+    allOf: [ref('FixPlan'), { type: 'object', required: ['applied'], properties: { applied: { type: 'boolean', description: 'False when the app already complied.' } } }],
+  },
+};
+
 export const ADMIN_API_OPENAPI = {
   openapi: '3.1.0',
   info: {
     title: 'Keygate admin API',
     version: '1',
     description:
-      'Administers a Keygate org: users, External Client Apps, certificates, flows, policies and the login history. ' +
+      'Administers a Keygate org: users, External Client Apps, certificates, flows, policies, the login history and the Health Review (reviews, accepted risks, fixes). ' +
       'Authenticate with a Keygate access token carrying the `admin` scope, for a user holding `ManageUsers`. ' +
       'JSON is camelCase; errors are RFC 9457 problem+json with a stable `code`.',
   },
@@ -300,7 +468,7 @@ export const ADMIN_API_OPENAPI = {
   security: [{ bearer: [] }],
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Keygate access token with the `admin` scope.' } },
-    schemas,
+    schemas: { ...schemas, ...reviewSchemas },
   },
   paths: {
     '/openapi.json': {
@@ -414,6 +582,83 @@ export const ADMIN_API_OPENAPI = {
           '422': problemResponse('A filter is invalid (code `validation_failed`; `field` names it).'),
         },
       },
+    },
+
+    '/reviews': {
+      post: {
+        summary: 'Run a Health Review now and keep it',
+        description: 'Reviews the org as stored, with the login history of the last 90 days and the accepted risks. The body is optional.',
+        requestBody: { required: false, content: { 'application/json': { schema: ref('ReviewRun') } } },
+        responses: { '201': json(ref('Review'), 'Created; `Location` names the review.'), ...securedErrors, ...bodyErrors },
+      },
+      get: {
+        summary: 'List past reviews with their scores, newest first',
+        parameters: [query('limit', 'Reviews to list', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
+        responses: { '200': json(list('ReviewSummary')), ...securedErrors, '422': problemResponse('`limit` is invalid (code `validation_failed`).') },
+      },
+    },
+    '/reviews/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { summary: 'Show a stored review with its report', responses: { '200': json(ref('Review')), ...securedErrors, '404': problemResponse('No review with that id (code `not_found`).') } },
+    },
+    '/reviews/compare': {
+      get: {
+        summary: 'Compare two reviews: what changed and why the score moved',
+        parameters: [
+          { ...query('before', 'The earlier review\'s id'), required: true },
+          { ...query('after', 'The later review\'s id'), required: true },
+        ],
+        responses: {
+          '200': json(ref('ReviewComparison')),
+          ...securedErrors,
+          '404': problemResponse('No review with one of the ids (code `not_found`).'),
+          '422': problemResponse('`before` or `after` is missing (code `validation_failed`).'),
+        },
+      },
+    },
+    '/reviews/fix-plan': {
+      get: {
+        summary: 'Plan the safe fix of a control on an app, without changing anything',
+        parameters: [{ ...query('control', 'A fixable control id'), required: true }, { ...query('app', 'App id or name'), required: true }],
+        responses: {
+          '200': json(ref('FixPlan')),
+          ...securedErrors,
+          '404': problemResponse('No such app (code `not_found`, field `app`).'),
+          '422': problemResponse('The control has no automatic fix, or a parameter is missing (code `validation_failed`).'),
+        },
+      },
+    },
+    '/reviews/fix': {
+      post: {
+        summary: 'Apply the safe fix of a control on an app',
+        description: 'Plans the fix afresh and applies it through the app service. Without `"confirm": true` nothing changes (422).',
+        requestBody: jsonBody(ref('FixApply')),
+        responses: {
+          '200': json(ref('FixApplied'), 'The plan that was applied.'),
+          ...securedErrors,
+          ...bodyErrors,
+          '404': problemResponse('No such app (code `not_found`, field `app`).'),
+          ...conflict('The fix is blocked, e.g. no trusted IP range to enforce (code `conflict`).'),
+        },
+      },
+    },
+    '/accepted-risks': {
+      get: { summary: 'List accepted risks', responses: { '200': json(list('AcceptedRisk')), ...securedErrors } },
+      post: {
+        summary: 'Accept the current failing or warning finding of a control on a subject',
+        requestBody: jsonBody(ref('AcceptedRiskCreate')),
+        responses: {
+          '201': json(ref('AcceptedRisk'), 'Created; `Location` names it. An acceptance of the same control and subject is replaced.'),
+          ...securedErrors,
+          ...bodyErrors,
+          '404': problemResponse('The control has no finding on that subject (code `not_found`, field `subject`).'),
+          ...conflict('The finding passes or does not apply, so there is nothing to accept (code `conflict`).'),
+        },
+      },
+    },
+    '/accepted-risks/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      delete: { summary: 'Revoke an accepted risk', responses: { ...noContent, ...securedErrors, '404': problemResponse('No accepted risk with that id (code `not_found`).') } },
     },
   },
 } as const;
