@@ -3,9 +3,8 @@
  * and step 8 (pre-authorization) cannot silently disappear.
  *
  * Regression: src/admin/inputs.ts built UpdateUserInput / UpdateAppInput with `.partial()`
- * over schema
- * fields that carry `.default(...)`; under zod 4 a default can still apply to an absent key, so
- * a partial update reset fields it did not name. Locking a user reset the profile and
+ * over schema fields that carry `.default(...)`; under zod 4 a default can still apply to an
+ * absent key, so a partial update reset fields it did not name. Locking a user reset the profile and
  * wiped its login IP ranges; changing one policy wiped the app's pre-authorized profiles,
  * permission sets and trusted IP ranges (and an update could reset scopes and the token format).
  * A network restriction silently disappeared. Found by these protocol tests; the admin owner's

@@ -22,7 +22,7 @@ import {
   type Harness,
   type Response,
 } from '../helpers/keygate-harness.js';
-import { compactJws } from '../helpers/keys.js';
+import { compactJws, type TestKey } from '../helpers/keys.js';
 
 let h: Harness;
 const logLines: string[] = [];
@@ -96,7 +96,7 @@ async function withFailingWrites(work: () => Promise<void>): Promise<void> {
 beforeAll(async () => {
   h = await startHarness({ logSink: (line) => logLines.push(line), logLevel: 'trace' });
   for (const value of Object.values(h.secrets)) canary('configured secret', value);
-  for (const [name, key] of Object.entries(h.keys)) {
+  for (const [name, key] of Object.entries(h.keys) as [string, TestKey][]) {
     canary(`${name} private key`, key.privateKeyPem);
     for (const line of key.privateKeyPem.split('\n').filter((l) => l.length === 64)) canary(`${name} private key line`, line);
   }
