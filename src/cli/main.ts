@@ -13,6 +13,7 @@ import { registerFlowCommand } from './flow-command.js';
 import { registerHistoryCommand } from './history-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerKeygenCommand } from './keygen-command.js';
+import { registerReviewCommand } from './review-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerUserCommand } from './user-command.js';
@@ -27,6 +28,7 @@ export const COMMANDS = [
   registerCertCommand,
   registerFlowCommand,
   registerHistoryCommand,
+  registerReviewCommand,
   registerKeygenCommand,
   registerAssertionCommand,
   registerTokenCommand,
