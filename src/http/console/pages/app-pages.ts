@@ -262,7 +262,7 @@ export function oauthSettingsPage(options: {
 <form method="post" action="/console/apps/${app.id}/oauth" enctype="multipart/form-data">
 ${csrfField(admin.csrfToken)}
 <div class="field"><label for="certificate">Certificate</label>
-<span class="hint" id="certificate-hint">The X.509 certificate (PEM) of the integration's signing key, e.g. the .crt.pem that <code>keygate keygen</code> writes. Never the private key. RSA 2048+ , EC P-256/P-384 or Ed25519; currently valid.</span>
+<span class="hint" id="certificate-hint">The X.509 certificate (PEM) of the integration's signing key, e.g. the .crt.pem that <code>keygate keygen</code> writes. Never the private key. RSA 2048 bits or more, EC P-256/P-384 or Ed25519; currently valid.</span>
 ${certError ? html`<span class="field-error" id="certificate-error">${certError}</span>` : ''}
 <input type="file" id="certificate" name="certificate" accept=".pem,.crt,.cer,application/x-pem-file" aria-describedby="certificate-hint${certError ? ' certificate-error' : ''}"${certError ? html` aria-invalid="true"` : ''}></div>
 <fieldset><legend>Flows</legend>
