@@ -168,18 +168,22 @@ function sortKey(f: Finding): number {
   return STATUS_ORDER[f.status] * 100_000 + (4 - severityRank(f.severity)) * 10_000 + (100 - cvss10) * 10 + (f.subjectKind === 'org' ? 0 : 1);
 }
 
-/** Sorts in place by {@link compareFindings}, computing each key once (100,000+ findings). */
+/**
+ * Sorts in place by {@link compareFindings}, stably. Each key carries the finding's index in
+ * its low digits so that a typed-array sort (numeric, no comparator) does the work.
+ */
 function sortFindings(findings: Finding[]): void {
-  const keys = new Float64Array(findings.length);
-  const order = new Uint32Array(findings.length);
-  for (let i = 0; i < findings.length; i++) {
-    keys[i] = sortKey(findings[i]!) * 1e7 + i;
-    order[i] = i;
-  }
-  order.sort((a, b) => keys[a]! - keys[b]!);
-  const sorted = Array.from(order, (i) => findings[i]!);
-  for (let i = 0; i < sorted.length; i++) findings[i] = sorted[i]!;
+  const n = findings.length;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = sortKey(findings[i]!) * INDEX_SPACE + i;
+  keys.sort();
+  const sorted = new Array<Finding>(n);
+  for (let i = 0; i < n; i++) sorted[i] = findings[keys[i]! % INDEX_SPACE]!;
+  for (let i = 0; i < n; i++) findings[i] = sorted[i]!;
 }
+
+// Sort keys stay below 10^6, so key × 10^8 + index stays an exact integer in a double.
+const INDEX_SPACE = 1e8;
 
 /** What the engine works out once per control and reuses for every subject. */
 interface ControlPlan {
