@@ -41,6 +41,8 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
       }
       if (claims.appId !== client.app.id) return INACTIVE;
       const user = deps.directory.userById(claims.userId);
+      // "active" means usable now (§2.2): the resources refuse a token whose user is gone, inactive or locked.
+      if (!user || !user.user.active || user.user.locked) return INACTIVE;
       return {
         status: 200,
         headers: HEADERS,
@@ -48,7 +50,7 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
           active: true,
           scope: claims.scope,
           client_id: client.app.consumerKey,
-          username: user?.user.username,
+          username: user.user.username,
           token_type: 'Bearer',
           exp: claims.expiresAt,
           iat: claims.issuedAt,
