@@ -15,8 +15,10 @@ import {
   USERS,
   basicAuthorization,
   clientCredentialsToken,
+  getWithToken,
   jwtBearerToken,
   startHarness,
+  updateUser,
   type Harness,
   type Response,
 } from '../helpers/keygate-harness.js';
@@ -106,6 +108,30 @@ describe('RFC 7662 §2.2: the caller\'s own tokens', () => {
     const revoked = await h.postForm('/services/oauth2/revoke', { token }, { headers: basicAuthorization(APPS.cc, h.secrets.cc) });
     expect(revoked.statusCode).toBe(200);
     expectInactive(await asCcApp({ token }));
+  });
+});
+
+describe('RFC 7662 §2.2: "active" means usable now', () => {
+  it('RFC 7662 §2.2: a token whose user was deactivated since is inactive, as the resources refuse it', async () => {
+    const token = await clientCredentialsToken(h);
+    await updateUser(h, USERS.svc, { active: false });
+    try {
+      expect((await getWithToken(h, '/services/oauth2/userinfo', token)).statusCode).toBe(401);
+      expectInactive(await asCcApp({ token }));
+    } finally {
+      await updateUser(h, USERS.svc, { active: true });
+    }
+    expect(jsonBody(await asCcApp({ token }))).toMatchObject({ active: true });
+  });
+
+  it('RFC 7662 §2.2: a token whose user was locked since is inactive', async () => {
+    const token = await clientCredentialsToken(h);
+    await updateUser(h, USERS.svc, { locked: true });
+    try {
+      expectInactive(await asCcApp({ token }));
+    } finally {
+      await updateUser(h, USERS.svc, { locked: false });
+    }
   });
 });
 
