@@ -55,7 +55,7 @@ const ApplyFixBody = z.strictObject({
  * file) or a date-time with an offset.
  */
 const expiry = z.string().transform((value, ctx) => {
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(value)
+  const at = z.iso.date().safeParse(value).success
     ? new Date(`${value}T23:59:59.999Z`)
     : z.iso.datetime({ offset: true }).safeParse(value).success
       ? new Date(value)
