@@ -30,6 +30,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import type { MaintenanceOptions } from './storage/maintenance.js';
 import { openStores as openStorage, type OpenedStores, type StorageOptions } from './storage/open-stores.js';
+export { describeStorage, migrateStorage } from './storage/open-stores.js';
 import { SqlConsoleStore } from './storage/sql/sql-console-store.js';
 
 /**
@@ -88,6 +89,8 @@ export interface ServerOptions extends StoreOptions {
   readonly clock?: Clock;
   readonly config?: DeclaredConfig;
   readonly prune?: boolean;
+  /** The configuration was applied by another process (the `--workers` primary): read its settings, do not apply it again. */
+  readonly configApplied?: boolean;
   readonly tls?: { cert: string; key: string };
   readonly trustedProxies?: readonly string[];
   readonly insecureHttp?: boolean;
@@ -126,7 +129,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
   const notifier = announceChanges(stores, async () => directory?.refresh(), options.log);
   const services = createAdminServices({ store: stores.admin, history: stores.admin, clock, notifier });
   try {
-    const applied = options.config ? await applyConfig(services, options.config, { prune: options.prune ?? false }) : null;
+    const applied = options.config && !options.configApplied ? await applyConfig(services, options.config, { prune: options.prune ?? false }) : null;
     directory = await CachedClientDirectory.load(stores.admin);
     const keys = await loadSigningKeys(stores.signingKeys, clock.now());
     const tokens = new AccessTokens(keys, stores.tokens);
@@ -150,7 +153,11 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     await registerAdminApi(app, { services, bearer: { tokens, directory, nowSeconds: () => clock.epochSeconds() } });
     await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.history, review: services.reviews });
     await app.ready();
-    stores.maintain({ onPass: (report) => options.log.debug({ report }, 'storage maintenance pass'), ...options.maintenance });
+    stores.maintain({
+      loginHistoryRetentionDays: options.config?.storage?.loginHistoryRetentionDays,
+      onPass: (report) => options.log.debug({ report }, 'storage maintenance pass'),
+      ...options.maintenance,
+    });
     let url = '';
     if (listen) {
       await app.listen({ host: options.host, port: options.port });

@@ -13,6 +13,7 @@ import { registerFlowCommand } from './flow-command.js';
 import { registerHistoryCommand } from './history-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerKeygenCommand } from './keygen-command.js';
+import { registerMigrateCommand } from './migrate-command.js';
 import { registerReviewCommand } from './review-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
@@ -23,6 +24,7 @@ export const COMMANDS = [
   registerServeCommand,
   registerDemoCommand,
   registerInitCommand,
+  registerMigrateCommand,
   registerAppCommand,
   registerUserCommand,
   registerCertCommand,

@@ -1,12 +1,16 @@
 /** `keygate serve`: apply the configuration file (if any) and serve HTTP(S). */
+import cluster from 'node:cluster';
+import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
+import { applyConfig } from '../admin/apply-config.js';
 import { loadConfigFile } from '../config/load.js';
 import { readEnvironment } from '../config/environment.js';
 import { createLogger } from '../platform/logger.js';
-import { buildKeygate, readTls } from '../main.js';
+import { buildKeygate, openKeygate, readTls } from '../main.js';
 import { writeCliProfile } from './cli-profile.js';
 import { printLine } from './output.js';
-import { parsePort } from './parse.js';
+import { parsePort, parsePositiveInt } from './parse.js';
+import { runWorkerPrimary } from './serve-workers.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -21,23 +25,42 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-key <file>', 'private key for --tls-cert (PEM)')
     .option('--trusted-proxy <cidr...>', 'reverse proxies whose X-Forwarded-For is believed')
     .option('--insecure-http', 'allow plain HTTP on a non-loopback address', false)
+    .option('--workers <n>', 'processes sharing the port (node:cluster), on SQLite or PostgreSQL', '1')
     .action(async (opts: ServeOptions) => {
       const env = readEnvironment();
       const dataDir = opts.data ?? env.dataDir ?? '.keygate';
       const config = opts.config ? loadConfigFile(opts.config, env.all) : undefined;
+      const storage = { dataDir, databaseUrl: env.databaseUrl ?? config?.storage?.url, redisUrl: env.redisUrl };
+      const workers = parsePositiveInt(opts.workers, '--workers');
+      if (workers > 1 && cluster.isPrimary) {
+        // Migrate and apply the configuration once, before the workers race to do it.
+        return runWorkerPrimary(workers, async () => {
+          const core = await openKeygate(storage);
+          try {
+            if (config) await applyConfig(core.services, config, { prune: opts.prune });
+          } finally {
+            await core.close();
+          }
+        });
+      }
       const log = createLogger({ level: env.logLevel ?? 'info' });
       const server = await buildKeygate({
-        dataDir,
+        ...storage,
         host: opts.host,
         port: parsePort(opts.port),
         log,
         config,
         prune: opts.prune,
+        configApplied: cluster.isWorker,
         tls: readTls(opts.tlsCert, opts.tlsKey),
         trustedProxies: opts.trustedProxy ?? [],
         insecureHttp: opts.insecureHttp,
       });
-      writeCliProfile(dataDir, { url: server.url });
+      if (!cluster.isWorker || cluster.worker?.id === 1) {
+        // On PostgreSQL nothing else creates the data directory.
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        writeCliProfile(dataDir, { url: server.url });
+      }
       if (server.applied) {
         const { created, updated, removed } = server.applied;
         printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
@@ -62,4 +85,5 @@ interface ServeOptions {
   tlsKey?: string;
   trustedProxy?: string[];
   insecureHttp: boolean;
+  workers: string;
 }

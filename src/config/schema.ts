@@ -96,6 +96,8 @@ export const OAuthSchema = z.strictObject({
 export const StorageSchema = z.strictObject({
   /** `sqlite:` (default, in the data directory) or a postgres:// URL. */
   url: z.string().optional(),
+  /** Login history older than this is deleted by the background maintenance pass. */
+  loginHistoryRetentionDays: z.int().min(1).max(3650).default(90),
 });
 
 export const ConfigFileSchema = z.strictObject({

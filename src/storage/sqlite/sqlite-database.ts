@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import type { Database as Tables } from '../sql/tables.js';
 
 export interface SqliteHandle {
@@ -19,6 +19,27 @@ export interface SqliteOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
 }
 
+/**
+ * Kysely transactions (the admin writes) begin IMMEDIATE: they read, then write, and a
+ * deferred transaction whose snapshot another process (a `--workers` sibling) has moved past
+ * fails at its first write with SQLITE_BUSY instead of waiting for the lock.
+ */
+class ImmediateTransactionDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateTransactionDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionDriver(this.settings);
+  }
+}
+
 export function openSqlite(dataDir: string, options: SqliteOptions = {}): SqliteHandle {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'keygate.db');
@@ -27,6 +48,6 @@ export function openSqlite(dataDir: string, options: SqliteOptions = {}): Sqlite
   raw.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Tables>({ dialect: new ImmediateTransactionDialect({ database: raw }) });
   return { raw, db, file };
 }
