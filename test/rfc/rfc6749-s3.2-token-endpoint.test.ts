@@ -104,6 +104,7 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
   it('RFC 6749 §3.1: a repeated parameter with an odd name is reported without echoing the name', async () => {
     const response = await h.token(`grant_type=${encodeURIComponent(JWT_BEARER)}&assertion=${h.assertion()}&X<y>=1&X<y>=2`);
     expectOAuthError(response, 400, 'invalid_request', 'parameter (unnamed) was given more than once');
+    await expectFreshAssertionStillWorks(h);
   });
 
   it('RFC 6749 §3.2: a JSON body is invalid_request', async () => {
@@ -122,6 +123,7 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
   it('RFC 6749 §3.2: a multipart body is invalid_request', async () => {
     const body = `--b\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\n${JWT_BEARER}\r\n--b--\r\n`;
     expectOAuthError(await h.token(body, { contentType: 'multipart/form-data; boundary=b' }), 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+    await expectFreshAssertionStillWorks(h);
   });
 
   it('RFC 6749 §3.2: a body without a content type is invalid_request', async () => {
@@ -146,6 +148,7 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
     it(`RFC 6749 §3.2: ${method} is invalid_request`, async () => {
       const response = await h.token({ grant_type: JWT_BEARER, assertion: h.assertion() }, { method });
       expectOAuthError(response, 400, 'invalid_request', 'the token endpoint accepts POST only');
+      await expectFreshAssertionStillWorks(h);
     });
   }
 
@@ -164,6 +167,7 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
 
   it('RFC 6749 §3.1: an empty grant_type counts as missing', async () => {
     expectOAuthError(await h.token({ grant_type: '', assertion: h.assertion() }), 400, 'invalid_request', 'grant_type is required');
+    await expectFreshAssertionStillWorks(h);
   });
 
   it('rules, Request: a missing assertion is invalid_request', async () => {
@@ -175,6 +179,7 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
 
   it('rules, Request: an empty assertion counts as missing', async () => {
     expectOAuthError(await h.token({ grant_type: JWT_BEARER, assertion: '' }), 400, 'invalid_request', 'assertion is required');
+    await expectFreshAssertionStillWorks(h);
   });
 
   it('RFC 6749 §5.2: an unknown grant_type is unsupported_grant_type', async () => {
@@ -186,11 +191,13 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
 
   it('RFC 6749 §5.2: grant_type matching is exact (no case folding)', async () => {
     expectOAuthError(await h.token({ grant_type: JWT_BEARER.toUpperCase(), assertion: h.assertion() }), 400, 'unsupported_grant_type', 'grant type not supported');
+    await expectFreshAssertionStillWorks(h);
   });
 
   it('RFC 6749 §5.2: the SAML 2.0 bearer grant is not supported', async () => {
     const response = await h.token({ grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer', assertion: 'PHNhbWw+' });
     expectOAuthError(response, 400, 'unsupported_grant_type', 'grant type not supported');
+    await expectFreshAssertionStillWorks(h);
   });
 
   it('RFC 6749 §5.2: error bodies carry only error and error_description', async () => {
