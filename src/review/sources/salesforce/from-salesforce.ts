@@ -175,7 +175,8 @@ function mapExternalClientApp(bundle: EcaBundle, context: MappingContext): Snaps
   const access = policy ? permittedUsersOf(policy, context) : { permittedUsers: noPolicy, preAuthorizedProfiles: noPolicy, principals: noPolicy, trustedIpRanges: noPolicy };
   if (policy) {
     locations['policies.permittedUsers'] = policy.at('permittedUsersPolicyType', policy.text('permittedUsersPolicyType'));
-    locations['policies.profiles'] = policy.has('commaSeparatedProfile') ? policy.at('commaSeparatedProfile') : locations['policies.permittedUsers'];
+    const granted = ['commaSeparatedProfile', 'commaSeparatedPermissionSet'].find((e) => policy.has(e));
+    locations['policies.profiles'] = granted ? policy.at(granted) : locations['policies.permittedUsers'];
     locations['policies.trustedIpRanges'] = locations['policies.profiles'];
   }
 
@@ -299,7 +300,8 @@ function mapConnectedApp(name: string, app: MetadataFields, context: MappingCont
   locations['policies.permittedUsers'] = oauth.has('isAdminApproved') ? oauth.at('isAdminApproved', oauth.text('isAdminApproved')) : (policy ?? oauth).at('isAdminApproved');
   const profiles = repeatedTexts(app, 'profileName');
   const permissionSets = repeatedTexts(app, 'permissionSetName');
-  locations['policies.profiles'] = locations['policies.trustedIpRanges'] = profiles.length > 0 ? app.at('profileName') : locations['policies.permittedUsers'];
+  locations['policies.profiles'] = locations['policies.trustedIpRanges'] =
+    profiles.length > 0 ? app.at('profileName') : permissionSets.length > 0 ? app.at('permissionSetName') : locations['policies.permittedUsers'];
   const access = isUnknown(approved)
     ? { permittedUsers: approved, preAuthorizedProfiles: approved, principals: approved, trustedIpRanges: approved }
     : accessOf(approved ? 'adminApproved' : 'selfAuthorized', profiles, permissionSets, app, context);

@@ -1,0 +1,70 @@
+/**
+ * `keygate review` as a function: the offline `--config` source beside `--salesforce`, option
+ * checks, and the place the online review of the running server plugs in.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliError } from '../../../src/cli/cli-error.js';
+import { runReviewCommand, SNAPSHOT_SOURCES, type ReviewCommandIo } from '../../../src/cli/review-command.js';
+import { indexElementLines } from '../../../src/review/sources/salesforce/metadata-xml.js';
+import { tokenizeScopes } from '../../../src/review/sources/salesforce/from-salesforce.js';
+import { REVIEWED_AT } from './fixtures.js';
+
+const YAML = `org:
+  name: Acme
+  baseUrl: https://keygate.example.com
+users:
+  - username: admin@example.com
+    profile: System Administrator
+    permissions: [ModifyAllData]
+apps:
+  - name: legacy-crm
+    flows:
+      clientCredentials: true
+    consumerSecretEnv: CRM_SECRET
+    clientCredentialsRunAs: admin@example.com
+    scopes: [api, full]
+`;
+
+function io(): { io: ReviewCommandIo; out: string[] } {
+  const out: string[] = [];
+  return { out, io: { stdout: (t) => out.push(t), stderr: () => undefined, now: () => REVIEWED_AT, interactive: false, env: { CRM_SECRET: 's'.repeat(40) } } };
+}
+
+describe('keygate review --config', () => {
+  it('reviews a keygate.yaml offline through the same catalogue; Salesforce-only controls are not applicable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygate-review-cmd-'));
+    writeFileSync(join(dir, 'keygate.yaml'), YAML);
+    const { io: captured, out } = io();
+    const code = await runReviewCommand({ config: join(dir, 'keygate.yaml'), format: 'json', failOn: 'high' }, captured);
+    expect(code).toBe(3);
+    const report = JSON.parse(out.join('')) as { source: string; findings: { control: string; status: string }[] };
+    expect(report.source).toBe('keygate-config');
+    for (const id of ['eca.security.pkce-required', 'eca.security.refresh-token-rotation', 'eca.policy.refresh-token-lifetime', 'eca.settings.metadata-secrets-protection', 'eca.settings.rest-api-secret-masking', 'org.permissions.use-any-api-client']) {
+      expect(report.findings.filter((f) => f.control === id).map((f) => f.status), id).toEqual(['not_applicable']);
+    }
+    expect(report.findings.find((f) => f.control === 'eca.oauth-flow.jwt-bearer-enabled')!.status).toBe('fail');
+  });
+
+  it('refuses --config together with --salesforce (exit 2)', async () => {
+    await expect(runReviewCommand({ config: 'a.yaml', salesforce: 'force-app' }, io().io)).rejects.toSatisfy((e: unknown) => e instanceof CliError && e.exitCode === 2);
+  });
+
+  it('without an offline source, asks the server source, which another command wires in', async () => {
+    expect(Object.keys(SNAPSHOT_SOURCES).sort()).toEqual(['config', 'salesforce', 'server']);
+    await expect(runReviewCommand({}, io().io)).rejects.toThrow(/--config FILE or --salesforce DIR/);
+  });
+});
+
+describe('metadata reading details', () => {
+  it('records the line of every opening tag, skipping comments, CDATA and the declaration', () => {
+    const lines = indexElementLines('<?xml version="1.0"?>\n<!-- <scopes> -->\n<A>\n  <scopes>Api</scopes>\n  <![CDATA[<scopes>]]>\n  <scopes>Web</scopes>\n</A>\n');
+    expect([lines.of('A'), lines.of('scopes'), lines.of('scopes', 1), lines.of('scopes', 2)]).toEqual([3, 4, 6, undefined]);
+  });
+
+  it('tokenises scope lists leniently', () => {
+    expect(tokenizeScopes('Api, Web,Full ,RefreshToken;  CustomScope_1')).toEqual(['api', 'web', 'full', 'refresh_token', 'customscope_1']);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Input the Salesforce review refuses: malformed XML, an unexpected root element or
+ * namespace, an unreadable folder, files that cannot be joined. Each gives one clear line and
+ * exit code 2; files of other types are ignored.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, type Dirent } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runReviewCommand, type ReviewCommandIo } from '../../../src/cli/review-command.js';
+import { CliError } from '../../../src/cli/cli-error.js';
+import { snapshotFromSalesforce } from '../../../src/review/sources/salesforce/from-salesforce.js';
+import { findMetadataFiles } from '../../../src/review/sources/salesforce/metadata-files.js';
+import { SalesforceMetadataError } from '../../../src/review/sources/salesforce/salesforce-metadata-error.js';
+import { ensureBuilt, keygateIn } from './cli.js';
+import { FIXTURES, REVIEWED_AT } from './fixtures.js';
+
+const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+
+function folderWith(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'keygate-sf-err-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function errorOf(fn: () => unknown): SalesforceMetadataError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof SalesforceMetadataError) return err;
+    throw err;
+  }
+  throw new Error('expected a SalesforceMetadataError');
+}
+
+const review = (dir: string): unknown => snapshotFromSalesforce(dir, { now: REVIEWED_AT });
+
+function captured(): { io: ReviewCommandIo; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), now: () => REVIEWED_AT, interactive: false, env: {} } };
+}
+
+describe('malformed and unexpected metadata', () => {
+  it('malformed XML names the file and line', () => {
+    const e = errorOf(() => review(join(FIXTURES, 'broken-xml')));
+    expect(e.message).toMatch(/Broken\.eca-meta\.xml:4: malformed XML: /);
+    expect(e.line).toBe(4);
+  });
+
+  it('an unknown root element for a known suffix names the root it expected', () => {
+    const e = errorOf(() => review(join(FIXTURES, 'unknown-root')));
+    expect(e.message).toContain('Wrong.ecaGlblOauth-meta.xml:2: unexpected root element <ConnectedApp> for a file with this suffix; expected <ExtlClntAppGlobalOauthSettings>');
+  });
+
+  it('a root element without the Metadata API namespace is refused', () => {
+    const dir = folderWith({ 'externalClientApps/A.eca-meta.xml': '<ExternalClientApplication><label>A</label></ExternalClientApplication>' });
+    expect(errorOf(() => review(dir)).message).toContain('must declare xmlns="http://soap.sforce.com/2006/04/metadata"');
+  });
+
+  it('a child file without <externalClientApplication> cannot be joined and is refused', () => {
+    const dir = folderWith({ 'x/A.ecaOauth-meta.xml': `<ExtlClntAppOauthSettings ${NS}><label>A</label></ExtlClntAppOauthSettings>` });
+    expect(errorOf(() => review(dir)).message).toContain('lacks the required <externalClientApplication> element');
+  });
+
+  it('two files configuring the same part of one app are refused', () => {
+    const file = `<ExtlClntAppOauthSettings ${NS}><externalClientApplication>A</externalClientApplication></ExtlClntAppOauthSettings>`;
+    const dir = folderWith({ 'one/A_oauth.ecaOauth-meta.xml': file, 'two/Other.ecaOauth-meta.xml': file });
+    expect(errorOf(() => review(dir)).message).toContain('describes ExtlClntAppOauthSettings of External Client App A again');
+  });
+
+  it('files of other types are ignored, even when they are not XML', () => {
+    const dir = folderWith({
+      'classes/A.cls': 'public class A { <not xml> }',
+      'objects/Account/Account.object-meta.xml': `<CustomObject ${NS}><label>Account</label></CustomObject>`,
+      'staticresources/data.xml': '<<<',
+    });
+    expect(findMetadataFiles(dir)).toEqual([]);
+    expect(review(dir)).toMatchObject({ apps: [] });
+  });
+});
+
+describe('folders', () => {
+  it('a folder that does not exist is refused', () => {
+    expect(errorOf(() => review('/nonexistent/force-app')).message).toBe('/nonexistent/force-app: cannot read the folder (ENOENT)');
+  });
+
+  it('a file given as the folder is refused', () => {
+    expect(errorOf(() => review(join(FIXTURES, 'README.md'))).message).toContain('is not a folder');
+  });
+
+  it('an unreadable folder inside the tree names that folder', () => {
+    const dir = folderWith({ 'force-app/main/default/settings/OauthOidc.settings-meta.xml': `<OauthOidcSettings ${NS}/>`, 'force-app/locked/x.txt': '' });
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const e = errorOf(() =>
+      snapshotFromSalesforce(dir, {
+        now: REVIEWED_AT,
+        reader: {
+          folders: {
+            isDirectory: () => true,
+            readdir: (path: string): Dirent[] => {
+              if (path.endsWith('locked')) throw denied;
+              return readdirSync(path, { withFileTypes: true });
+            },
+          },
+        },
+      }),
+    );
+    expect(e.message).toBe(`${join(dir, 'force-app/locked')}: cannot read the folder (EACCES)`);
+  });
+});
+
+describe('keygate review --salesforce exits 2 with one line', () => {
+  it('the command function turns metadata errors into a usage error (exit 2)', async () => {
+    const { io } = captured();
+    await expect(runReviewCommand({ salesforce: join(FIXTURES, 'broken-xml') }, io)).rejects.toSatisfy(
+      (e: unknown) => e instanceof CliError && e.exitCode === 2 && e.message.startsWith('invalid Salesforce metadata: ') && !e.message.includes('\n'),
+    );
+  });
+
+  describe('the binary', () => {
+    beforeAll(ensureBuilt, 120_000);
+
+    for (const [name, dir, expected] of [
+      ['malformed XML', 'broken-xml', /^keygate: invalid Salesforce metadata: broken-xml\/externalClientApps\/Broken\.eca-meta\.xml:4: malformed XML: .+\n$/],
+      ['an unknown root element', 'unknown-root', /^keygate: invalid Salesforce metadata: unknown-root\/extlClntAppGlobalOauthSets\/Wrong\.ecaGlblOauth-meta\.xml:2: unexpected root element <ConnectedApp>.+\n$/],
+      ['an unreadable folder', 'no-such-folder', /^keygate: invalid Salesforce metadata: no-such-folder: cannot read the folder \(ENOENT\)\n$/],
+    ] as const) {
+      it(`${name}: one line on stderr, exit 2, no stack trace`, async () => {
+        const run = await keygateIn(FIXTURES, ['review', '--salesforce', dir]);
+        expect(run.code, run.stderr).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(expected);
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+      });
+    }
+
+    it('a bad --format or --fail-on is a usage error (exit 2)', async () => {
+      const format = await keygateIn(FIXTURES, ['review', '--salesforce', 'older-api', '--format', 'pdf']);
+      expect([format.code, format.stderr]).toEqual([2, 'keygate: --format must be one of text, json, sarif, html, csv, not "pdf"\n']);
+      const failOn = await keygateIn(FIXTURES, ['review', '--salesforce', 'older-api', '--fail-on', 'severe']);
+      expect(failOn.code).toBe(2);
+    });
+  });
+});
