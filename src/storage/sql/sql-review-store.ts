@@ -72,11 +72,15 @@ export class SqlReviewStore implements ReviewStore, ReviewHistoryStore {
         .execute(),
     ]);
 
-    const apps = new Map<string, { appId: string | null; lastTokenAt: number | null; usage: AppTraffic['usage'][number][]; addresses: AppTraffic['clientAddresses'][number][] }>();
-    const appOf = (name: string, appId: string | null) => {
+    type Usage = { -readonly [K in keyof AppTraffic['usage'][number]]: AppTraffic['usage'][number][K] };
+    const apps = new Map<
+      string,
+      { appId: string | null; idSeenAt: number; lastTokenAt: number | null; usage: Map<string, Usage>; addresses: AppTraffic['clientAddresses'][number][] }
+    >();
+    const appOf = (name: string) => {
       let app = apps.get(name);
       if (!app) {
-        app = { appId, lastTokenAt: null, usage: [], addresses: [] };
+        app = { appId: null, idSeenAt: -Infinity, lastTokenAt: null, usage: new Map(), addresses: [] };
         apps.set(name, app);
       }
       return app;
@@ -89,22 +93,37 @@ export class SqlReviewStore implements ReviewStore, ReviewHistoryStore {
       usersOf.set(key, list);
     }
     for (const row of usage) {
-      const app = appOf(row.app_name!, row.app_id);
+      // Rows are grouped by app id too: an app deleted and created again under the same name
+      // has two. Like summarizeLoginEvents, merge them into one summary per name, with the id
+      // seen last.
+      const app = appOf(row.app_name!);
       const last = Number(row.last);
+      if (last >= app.idSeenAt) {
+        app.appId = row.app_id;
+        app.idSeenAt = last;
+      }
       const assertionBased = row.credential === 'assertion' || row.credential === 'client-assertion';
-      app.usage.push({
-        grant: row.grant_type as LoginGrant,
-        credential: row.credential as CredentialKind,
-        outcome: row.outcome as 'success' | 'failure',
-        count: Number(row.n),
-        users: (usersOf.get(`${row.app_name}|${row.grant_type}|${row.credential}|${row.outcome}`) ?? []).sort(),
-        lastSeen: new Date(last),
-        withoutJti: assertionBased ? Number(row.without_jti) : 0,
-      });
+      const key = `${row.grant_type}|${row.credential}|${row.outcome}`;
+      const prior = app.usage.get(key);
+      if (prior) {
+        prior.count += Number(row.n);
+        prior.lastSeen = new Date(Math.max(prior.lastSeen.getTime(), last));
+        prior.withoutJti += assertionBased ? Number(row.without_jti) : 0;
+      } else {
+        app.usage.set(key, {
+          grant: row.grant_type as LoginGrant,
+          credential: row.credential as CredentialKind,
+          outcome: row.outcome as 'success' | 'failure',
+          count: Number(row.n),
+          users: (usersOf.get(`${row.app_name}|${key}`) ?? []).sort(),
+          lastSeen: new Date(last),
+          withoutJti: assertionBased ? Number(row.without_jti) : 0,
+        });
+      }
       if (row.outcome === 'success') app.lastTokenAt = Math.max(app.lastTokenAt ?? last, last);
     }
     for (const row of addresses) {
-      appOf(row.app_name!, null).addresses.push({ address: row.client_address, count: Number(row.n), lastSeen: new Date(Number(row.last)) });
+      appOf(row.app_name!).addresses.push({ address: row.client_address, count: Number(row.n), lastSeen: new Date(Number(row.last)) });
     }
     return {
       window: { since: window.since, until: window.until },
@@ -114,7 +133,7 @@ export class SqlReviewStore implements ReviewStore, ReviewHistoryStore {
           appName,
           appId: app.appId,
           lastTokenAt: app.lastTokenAt === null ? null : new Date(app.lastTokenAt),
-          usage: app.usage,
+          usage: [...app.usage.values()],
           clientAddresses: app.addresses
             .sort((a, b) => b.count - a.count || a.address.localeCompare(b.address))
             .slice(0, MAX_ADDRESSES),
