@@ -237,4 +237,30 @@ describe('traffic-aware controls over a login history written by real token requ
     ]);
     expect(sql.apps.map((a) => a.appName)).toEqual([SECRET_APP, JWT_APP]);
   });
+
+  it('summarizes an app deleted and created again under the same name as one app, in SQL as in summarizeLoginEvents', async () => {
+    const name = 'Nightly Report';
+    const requestWithSecret = async (clientId: string, secret: string) =>
+      tokenRequest({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` });
+    clock.set(at(3 * HOUR_MS));
+    const old = await server.services.apps.create({ name, flows: { clientCredentials: true }, clientCredentialsRunAs: SVC, generateSecret: true });
+    expect(await requestWithSecret(old.app.consumerKey, old.consumerSecret!)).toBe(200);
+    await server.services.apps.delete({ id: old.app.id });
+    clock.set(at(2 * HOUR_MS));
+    const again = await server.services.apps.create({ name, flows: { clientCredentials: true }, clientCredentialsRunAs: SVC, generateSecret: true });
+    expect(await requestWithSecret(again.app.consumerKey, again.consumerSecret!)).toBe(200);
+    clock.set(T0);
+
+    const sql = (await server.services.reviews.snapshot()).traffic!;
+    const rows = (await server.services.history.queryLoginHistory({ limit: 1000 })).events;
+    expect(normalized(sql)).toEqual(normalized(summarizeLoginEvents(rows, sql.window)));
+    expect(sql.apps.find((a) => a.appName === name)).toEqual({
+      appName: name,
+      appId: again.app.id,
+      lastTokenAt: at(2 * HOUR_MS),
+      usage: [{ grant: 'client-credentials', credential: 'client-secret', outcome: 'success', count: 2, users: [SVC], lastSeen: at(2 * HOUR_MS), withoutJti: 0 }],
+      clientAddresses: [{ address: '127.0.0.1', count: 2, lastSeen: at(2 * HOUR_MS) }],
+      scopesUsed: null,
+    });
+  });
 });
