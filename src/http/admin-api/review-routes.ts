@@ -140,7 +140,7 @@ function toFixPlanDto(plan: FixPlan) {
   return {
     control: plan.control,
     app: plan.app,
-    changes: plan.changes.map((c) => ({ ...c, change: { ...c.change } })),
+    changes: plan.changes,
     breaks: plan.breaks === null ? null : plan.breaks.map((b) => ({ ...b, lastSeen: b.lastSeen.toISOString() })),
     blocked: plan.blocked,
     summary: plan.summary,
