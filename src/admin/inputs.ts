@@ -6,6 +6,16 @@ import { z } from 'zod';
 import { AppSchema, OrgSchema, PoliciesSchema, UserSchema } from '../config/schema.js';
 import { AdminError } from './admin-errors.js';
 
+type WithoutDefaults<S extends z.core.$ZodShape> = { [K in keyof S]: S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K] };
+
+/**
+ * The configuration schema's fields as an update takes them: without their defaults, so
+ * that a field an update leaves out keeps its current value instead of being reset.
+ */
+function withoutDefaults<S extends z.core.$ZodShape>(shape: S): WithoutDefaults<S> {
+  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field])) as WithoutDefaults<S>;
+}
+
 export const CreateUserInput = UserSchema.omit({ passwordEnv: true }).extend({
   email: z.email().optional(),
   /** Console sign-in (users holding ManageUsers) and the legacy password flow. */
@@ -14,17 +24,19 @@ export const CreateUserInput = UserSchema.omit({ passwordEnv: true }).extend({
 export type CreateUserInput = z.input<typeof CreateUserInput>;
 
 export const UpdateUserInput = z
-  .strictObject({
-    email: z.email(),
-    profile: UserSchema.shape.profile,
-    permissionSets: UserSchema.shape.permissionSets,
-    permissions: UserSchema.shape.permissions,
-    active: z.boolean(),
-    locked: z.boolean(),
-    loginIpRanges: UserSchema.shape.loginIpRanges,
-    approvedApps: UserSchema.shape.approvedApps,
-    password: CreateUserInput.shape.password,
-  })
+  .strictObject(
+    withoutDefaults({
+      email: z.email(),
+      profile: UserSchema.shape.profile,
+      permissionSets: UserSchema.shape.permissionSets,
+      permissions: UserSchema.shape.permissions,
+      active: z.boolean(),
+      locked: z.boolean(),
+      loginIpRanges: UserSchema.shape.loginIpRanges,
+      approvedApps: UserSchema.shape.approvedApps,
+      password: CreateUserInput.shape.password,
+    }),
+  )
   .partial();
 export type UpdateUserInput = z.input<typeof UpdateUserInput>;
 
@@ -41,21 +53,23 @@ export const CreateAppInput = AppSchema.omit({ certificates: true, consumerSecre
 export type CreateAppInput = z.input<typeof CreateAppInput>;
 
 export const UpdateAppInput = z
-  .strictObject({
-    contactEmail: z.email(),
-    scopes: AppSchema.shape.scopes,
-    flows: FlowsInput,
-    clientCredentialsRunAs: z.string().nullable(),
-    requireJti: z.boolean(),
-    accessTokenFormat: AppSchema.shape.accessTokenFormat,
-    assertionProfile: AppSchema.shape.assertionProfile,
-    keyCustody: AppSchema.shape.keyCustody,
-    policies: PoliciesSchema.partial(),
-  })
+  .strictObject(
+    withoutDefaults({
+      contactEmail: z.email(),
+      scopes: AppSchema.shape.scopes,
+      flows: FlowsInput,
+      clientCredentialsRunAs: z.string().nullable(),
+      requireJti: z.boolean(),
+      accessTokenFormat: AppSchema.shape.accessTokenFormat,
+      assertionProfile: AppSchema.shape.assertionProfile,
+      keyCustody: AppSchema.shape.keyCustody,
+      policies: z.strictObject(withoutDefaults(PoliciesSchema.shape)).partial(),
+    }),
+  )
   .partial();
 export type UpdateAppInput = z.input<typeof UpdateAppInput>;
 
-export const UpdateOrgInput = OrgSchema.partial();
+export const UpdateOrgInput = z.strictObject(withoutDefaults(OrgSchema.shape)).partial();
 export type UpdateOrgInput = z.input<typeof UpdateOrgInput>;
 
 /** Parses service input, turning the first problem into a `validation_failed` error with its path. */
