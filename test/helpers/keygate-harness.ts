@@ -18,7 +18,7 @@ import type { LoginEvent } from '../../src/domain/login-event.js';
 import { buildKeygate, type RunningKeygate } from '../../src/main.js';
 import { FixedClock } from '../../src/platform/clock.js';
 import { createLogger, type LogLevel } from '../../src/platform/logger.js';
-import { compactJws, makeTestKey, type TestKey } from './keys.js';
+import { compactJws, makeOtherTestKey, makeTestKey, type TestKey } from './keys.js';
 
 export type Response = LightMyRequestResponse;
 
@@ -66,6 +66,8 @@ export const APPS = {
   noJti: 'nojti-app',
   opaque: 'opaque-app',
   compat: 'compat-app',
+  /** Holds an EC P-384 and an Ed25519 certificate. */
+  modern: 'modern-app',
   cc: 'cc-app',
   password: 'password-app',
   secret: 'secret-app',
@@ -87,6 +89,8 @@ export interface HarnessKeys {
   readonly cc: TestKey;
   /** On no app at all. */
   readonly attacker: TestKey;
+  readonly p384: TestKey;
+  readonly ed25519: TestKey;
 }
 
 export interface HarnessSecrets {
@@ -158,7 +162,7 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const creation = new Date(T0.getTime() - 30 * DAY);
   const validFrom = new Date(T0.getTime() - 60 * DAY);
-  const [rsa, ec, dualA, dualB, rotOld, rotNew, expired, cc, attacker] = await Promise.all([
+  const [rsa, ec, dualA, dualB, rotOld, rotNew, expired, cc, attacker, p384, ed25519] = await Promise.all([
     makeTestKey('RS256', 'rsa-app', validFrom),
     makeTestKey('ES256', 'ec-app', validFrom),
     makeTestKey('ES256', 'dual-a', validFrom),
@@ -168,8 +172,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     makeTestKey('ES256', 'expired', new Date(T0.getTime() - 40 * DAY), 20),
     makeTestKey('RS256', 'cc-app', validFrom),
     makeTestKey('ES256', 'attacker', validFrom),
+    makeOtherTestKey('P-384', 'modern-p384', validFrom),
+    makeOtherTestKey('Ed25519', 'modern-ed25519', validFrom),
   ]);
-  const keys: HarnessKeys = { rsa, ec, dualA, dualB, rotOld, rotNew, expired, cc, attacker };
+  const keys: HarnessKeys = { rsa, ec, dualA, dualB, rotOld, rotNew, expired, cc, attacker, p384, ed25519 };
   const secrets: HarnessSecrets = {
     cc: `cc-${randomBytes(24).toString('base64url')}`,
     passwordApp: `pa-${randomBytes(24).toString('base64url')}`,
@@ -215,6 +221,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       jwtApp('No Jti App', APPS.noJti, [ec], { requireJti: false }),
       jwtApp('Opaque App', APPS.opaque, [ec], { accessTokenFormat: 'opaque' }),
       jwtApp('Compat App', APPS.compat, [ec], { assertionProfile: 'salesforce-compat' }),
+      jwtApp('Modern App', APPS.modern, [p384, ed25519]),
       {
         name: 'CC App',
         consumerKey: APPS.cc,

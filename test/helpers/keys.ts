@@ -3,12 +3,14 @@
  * (STYLE.md rule 11). The builder signs by hand with node:crypto so that tests can also make
  * the malformed and hostile assertions a JOSE library would refuse to produce.
  */
-import { X509Certificate, constants, createHash, createHmac, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import 'reflect-metadata';
+import { X509Certificate, constants, createHash, createHmac, createPrivateKey, sign as cryptoSign, webcrypto, type KeyObject } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import { generateKeyPairWithCertificate, type KeygenAlgorithm } from '../../src/platform/keygen.js';
 
 export interface TestKey {
   /** The JWS algorithm this key signs with by default. */
-  readonly alg: 'RS256' | 'ES256';
+  readonly alg: 'RS256' | 'ES256' | 'ES384' | 'EdDSA';
   readonly privateKey: KeyObject;
   readonly privateKeyPem: string;
   readonly certificatePem: string;
@@ -31,6 +33,37 @@ export async function makeTestKey(alg: KeygenAlgorithm, subject: string, notBefo
     publicKey: x509.publicKey,
     fingerprint: createHash('sha256').update(x509.raw).digest('hex'),
     thumbprint: createHash('sha256').update(x509.raw).digest('base64url'),
+  };
+}
+
+/**
+ * Key types `keygate keygen` does not make but the rules accept (EC P-384: ES384; Ed25519:
+ * EdDSA), with a self-signed certificate made by the same X.509 library.
+ */
+export async function makeOtherTestKey(kind: 'P-384' | 'Ed25519', subject: string, notBefore: Date, days = 365): Promise<TestKey> {
+  // keygen.ts has already registered node's webcrypto as @peculiar/x509's provider.
+  const algorithm = kind === 'Ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: 'P-384' };
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '0'.concat(Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex')).replace(/^0[89a-f]/, '01'),
+    name: `CN=${subject}`,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + days * 86_400_000),
+    signingAlgorithm: kind === 'Ed25519' ? algorithm : { name: 'ECDSA', hash: 'SHA-384' },
+    keys,
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const certificatePem = `${cert.toString('pem')}\n`;
+  const parsed = new X509Certificate(certificatePem);
+  return {
+    alg: kind === 'Ed25519' ? 'EdDSA' : 'ES384',
+    privateKey: createPrivateKey(privateKeyPem),
+    privateKeyPem,
+    certificatePem,
+    publicKey: parsed.publicKey,
+    fingerprint: createHash('sha256').update(parsed.raw).digest('hex'),
+    thumbprint: createHash('sha256').update(parsed.raw).digest('base64url'),
   };
 }
 

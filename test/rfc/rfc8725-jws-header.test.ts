@@ -116,6 +116,31 @@ describe('RFC 8725 §3.1: alg allow-list', () => {
     });
   }
 
+  it('rules step 2: accepts ES384 for an EC P-384 certificate', async () => {
+    expectTokenResponse(await h.grant(h.assertion({ key: h.keys.p384, claims: { iss: APPS.modern } })));
+    expect((await h.lastLogin()).certificateFingerprint).toBe(h.keys.p384.fingerprint);
+  });
+
+  it('rules step 2: accepts EdDSA for an Ed25519 certificate', async () => {
+    expectTokenResponse(await h.grant(h.assertion({ key: h.keys.ed25519, claims: { iss: APPS.modern } })));
+    expect((await h.lastLogin()).certificateFingerprint).toBe(h.keys.ed25519.fingerprint);
+  });
+
+  it('rules step 2: rejects ES256 on an app holding only P-384 and Ed25519 certificates', async () => {
+    const response = await h.grant(h.assertion({ key: h.keys.ec, claims: { iss: APPS.modern } }));
+    await expectGrantRefused(h, response, 'invalid_grant', 'invalid assertion', 'alg_not_allowed_for_key', { options: { key: h.keys.p384, claims: { iss: APPS.modern } } });
+  });
+
+  it('rules step 2: rejects EdDSA on an RSA certificate', async () => {
+    const response = await h.grant(h.assertion({ key: h.keys.ed25519 }));
+    await expectGrantRefused(h, response, 'invalid_grant', 'invalid assertion', 'alg_not_allowed_for_key');
+  });
+
+  it('rules step 2: an EdDSA header over an ES384 signature verifies with no key', async () => {
+    const response = await h.grant(h.assertion({ key: h.keys.p384, alg: 'ES384', header: { alg: 'EdDSA' }, claims: { iss: APPS.modern } }));
+    await expectGrantRefused(h, response, 'invalid_grant', 'invalid assertion', 'signature_invalid', { options: { key: h.keys.ed25519, claims: { iss: APPS.modern } } });
+  });
+
   it('RFC 7523 §2.1: accepts an assertion signed with jose SignJWT (interop)', async () => {
     const key = await importPKCS8(h.keys.ec.privateKeyPem, 'ES256');
     const assertion = await new SignJWT({})
