@@ -29,6 +29,7 @@ import { loadSigningKeys } from './oauth/tokens/signing-keys.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import type { MaintenanceOptions } from './storage/maintenance.js';
+import { SqlReviewStore } from './storage/sql/sql-review-store.js';
 import { openStores as openStorage, type OpenedStores, type StorageOptions } from './storage/open-stores.js';
 export { describeStorage, migrateStorage } from './storage/open-stores.js';
 import { SqlConsoleStore } from './storage/sql/sql-console-store.js';
@@ -70,13 +71,17 @@ function announceChanges(stores: OpenedStores, reload: () => Promise<void>, log?
   };
 }
 
+function adminServices(stores: OpenedStores, clock: Clock, notifier: ChangeNotifier): AdminServices {
+  return createAdminServices({ store: stores.admin, history: stores.admin, clock, notifier, reviews: new SqlReviewStore(stores.db, stores.admin) });
+}
+
 /** Opens the store and the admin services without serving HTTP (for `keygate init` and tests). */
 export async function openKeygate(options: StoreOptions & { clock?: Clock; onChange?: () => Promise<void> }): Promise<KeygateCore> {
   const stores = await openStores(options);
   const clock = options.clock ?? systemClock;
   const notifier = announceChanges(stores, options.onChange ?? (async () => {}));
   return {
-    services: createAdminServices({ store: stores.admin, history: stores.admin, clock, notifier }),
+    services: adminServices(stores, clock, notifier),
     clock,
     close: () => stores.close(),
   };
@@ -123,11 +128,11 @@ export function checkListenSafety(options: Pick<ServerOptions, 'host' | 'tls' | 
 export async function buildKeygate(options: ServerOptions, listen = true): Promise<RunningKeygate> {
   checkListenSafety(options);
   const clock = options.clock ?? systemClock;
-  const oauthOptions: OAuthOptions = { ...DEFAULT_OAUTH_OPTIONS, ...options.oauth };
+  const oauthOptions: OAuthOptions = { ...DEFAULT_OAUTH_OPTIONS, ...options.config?.oauth, ...options.oauth };
   const stores = await openStores(options, options.log);
   let directory: CachedClientDirectory | null = null;
   const notifier = announceChanges(stores, async () => directory?.refresh(), options.log);
-  const services = createAdminServices({ store: stores.admin, history: stores.admin, clock, notifier });
+  const services = adminServices(stores, clock, notifier);
   try {
     const applied = options.config && !options.configApplied ? await applyConfig(services, options.config, { prune: options.prune ?? false }) : null;
     directory = await CachedClientDirectory.load(stores.admin);
