@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../../src/cli/cli-error.js';
 import { runReviewCommand, SNAPSHOT_SOURCES, type ReviewCommandIo } from '../../../src/cli/review-command.js';
-import { indexElementLines } from '../../../src/review/sources/salesforce/metadata-xml.js';
+import { indexElementLines, scanXml, XmlSyntaxError } from '../../../src/review/sources/salesforce/metadata-xml.js';
 import { tokenizeScopes } from '../../../src/review/sources/salesforce/from-salesforce.js';
 import { REVIEWED_AT } from './fixtures.js';
 
@@ -62,6 +62,30 @@ describe('metadata reading details', () => {
   it('records the line of every opening tag, skipping comments, CDATA and the declaration', () => {
     const lines = indexElementLines('<?xml version="1.0"?>\n<!-- <scopes> -->\n<A>\n  <scopes>Api</scopes>\n  <![CDATA[<scopes>]]>\n  <scopes>Web</scopes>\n</A>\n');
     expect([lines.of('A'), lines.of('scopes'), lines.of('scopes', 1), lines.of('scopes', 2)]).toEqual([3, 4, 6, undefined]);
+  });
+
+  it('refuses XML that is not well-formed, naming the line', () => {
+    const cases: [string, string, number][] = [
+      ['<A>\n  <b>x</c>\n</A>', 'closing tag </c> does not match <b>', 2],
+      ['<A>\n  <b>fish & chips</b>\n</A>', 'a bare "&"', 2],
+      ['<!DOCTYPE A [<!ENTITY x "y">]>\n<A/>', 'DOCTYPE', 1],
+      ['<A/>\n<B/>', '<B> after the root element has closed', 2],
+      ['<A>\n  <b>\n</A>', 'closing tag </A> does not match <b>', 3],
+      ['<A>\n  <b x=1/>\n</A>', 'a malformed start tag', 2],
+      ['<A>\n', '<A> is never closed', 2],
+      ['stray <A/>', 'text outside the root element', 1],
+    ];
+    for (const [xml, message, line] of cases) {
+      let error: unknown;
+      try {
+        scanXml(xml);
+      } catch (err) {
+        error = err;
+      }
+      expect(error, xml).toBeInstanceOf(XmlSyntaxError);
+      expect([(error as XmlSyntaxError).message, (error as XmlSyntaxError).line], xml).toEqual([expect.stringContaining(message), line]);
+    }
+    expect(() => scanXml('\ufeff<?xml version="1.0"?>\n<A x="1" y=\'2\'><b>&amp;&#38;&#x26;</b><![CDATA[<&>]]><c/></A>\n')).not.toThrow();
   });
 
   it('tokenises scope lists leniently', () => {
