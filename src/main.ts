@@ -146,8 +146,8 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     const app = createHttpServer(options.log, { trustedProxies: options.trustedProxies ?? [], tls: options.tls });
     await registerOAuthRoutes(app, {
       token: createTokenEndpoint({ grants, directory, history: stores.history, clock, log: options.log }),
-      introspect: createIntrospectionEndpoint(grantDeps),
-      revoke: createRevocationEndpoint(grantDeps),
+      introspect: createIntrospectionEndpoint({ ...grantDeps, log: options.log }),
+      revoke: createRevocationEndpoint({ ...grantDeps, log: options.log }),
       userinfo: resources.userinfo,
       identity: resources.identity,
       apiVersions: resources.apiVersions,

@@ -155,6 +155,13 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
   it('RFC 6749 §3.2: an oversized body (over 16 KiB) is invalid_request, and no token is issued', async () => {
     const response = await h.grant(h.assertion(), { padding: 'x'.repeat(20_000) });
     expectOAuthError(response, 400, 'invalid_request', 'the request body is too large');
+    await expectLoginFailure(h, 'invalid_request', 'body_too_large');
+    await expectFreshAssertionStillWorks(h);
+  });
+
+  it('RFC 6749 §3.2: a body over the HTTP limit (64 KiB) is refused before it is read, and no token is issued', async () => {
+    const response = await h.grant(h.assertion(), { padding: 'x'.repeat(70_000) });
+    expectOAuthError(response, 400, 'invalid_request', 'the request body is too large');
     await expectFreshAssertionStillWorks(h);
   });
 

@@ -22,8 +22,11 @@ export interface OAuthRouteHandlers {
   readonly jwks: () => unknown;
 }
 
-/** Bodies above this are refused before parsing (the assertion itself is capped lower). */
-export const OAUTH_BODY_LIMIT = 16 * 1024;
+/**
+ * Bodies above this are refused before parsing, and unrecorded: an upper bound on what one
+ * request can make Keygate read. The token endpoint refuses (and records) anything over 16 KiB.
+ */
+export const OAUTH_BODY_LIMIT = 64 * 1024;
 
 export async function registerOAuthRoutes(app: FastifyInstance, handlers: OAuthRouteHandlers): Promise<void> {
   const oauthRoute = { bodyLimit: OAUTH_BODY_LIMIT, config: { errorFormat: 'oauth' as const } };

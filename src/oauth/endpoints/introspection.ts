@@ -3,17 +3,19 @@
  * authenticate as an app, and learns only about that app's own tokens: anything else,
  * including a token it does not own, is `{"active": false}` and nothing more (§2.2).
  */
+import type { Logger } from 'pino';
 import { OAuthError } from '../errors/oauth-error.js';
-import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
+import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient } from '../client-auth/client-authentication.js';
 import type { PrivateKeyJwtDeps } from '../client-auth/private-key-jwt.js';
 import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
 import type { AccessTokens } from '../tokens/access-token.js';
-import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody } from './form.js';
 
 export interface IntrospectionDeps extends PrivateKeyJwtDeps {
   readonly tokens: AccessTokens;
+  readonly log: Logger;
 }
 
 const HEADERS = { ...NO_STORE_HEADERS, 'content-type': 'application/json; charset=utf-8' };
@@ -61,8 +63,7 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
         },
       };
     } catch (error) {
-      const rendered = renderOAuthError(error);
-      return { status: rendered.status, headers: rendered.headers, body: rendered.body };
+      return errorResponse(error, deps.log);
     }
   };
 }

@@ -5,10 +5,10 @@
  * tokens answer 200 and change nothing (§2.2).
  */
 import { OAuthError } from '../errors/oauth-error.js';
-import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
+import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient, hasClientCredentials } from '../client-auth/client-authentication.js';
 import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
-import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody } from './form.js';
 import type { IntrospectionDeps } from './introspection.js';
 
@@ -36,8 +36,7 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
       await deps.tokens.revoke(claims);
       return DONE;
     } catch (error) {
-      const rendered = renderOAuthError(error);
-      return { status: rendered.status, headers: rendered.headers, body: rendered.body };
+      return errorResponse(error, deps.log);
     }
   };
 }

@@ -13,7 +13,7 @@ import type { ClientDirectory } from '../client-directory.js';
 import type { LoginTrail, TokenRequest } from '../grants/grant.js';
 import type { GrantRegistry } from '../grants/grant-registry.js';
 import type { LoginRecorder } from '../ports.js';
-import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody } from './form.js';
 
 export interface TokenEndpointDeps {
@@ -23,6 +23,12 @@ export interface TokenEndpointDeps {
   readonly clock: Clock;
   readonly log: Logger;
 }
+
+/**
+ * Longest form the token endpoint reads (an assertion is capped lower). Bodies up to the HTTP
+ * layer's larger limit still reach this endpoint, so that they are refused and recorded here.
+ */
+export const MAX_FORM_LENGTH = 16 * 1024;
 
 const SUCCESS_HEADERS = { ...NO_STORE_HEADERS, 'content-type': 'application/json; charset=utf-8' };
 
@@ -52,6 +58,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     try {
       if (req.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_post');
       requireFormBody(req.contentType);
+      if (req.body.length > MAX_FORM_LENGTH) throw new InvalidRequestError('the request body is too large', 'body_too_large');
       const params = parseForm(req.body);
       const grantType = params.get('grant_type');
       if (grantType === undefined) throw new InvalidRequestError('grant_type is required', 'grant_type_missing');
@@ -70,14 +77,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const validated = await grant.validate(request);
       response = { status: 200, headers: SUCCESS_HEADERS, body: await grant.issue(validated, request) };
     } catch (error) {
-      if (error instanceof OAuthError) {
-        failure = error;
-      } else {
-        log.error({ err: error, grant: loginGrant }, 'token request failed inside Keygate');
-        failure = new TemporarilyUnavailableError('internal_error');
-      }
-      const rendered = renderOAuthError(failure);
-      response = { status: rendered.status, headers: rendered.headers, body: rendered.body };
+      failure = error instanceof OAuthError ? error : new TemporarilyUnavailableError('internal_error');
+      response = errorResponse(error, log);
     }
     try {
       await history.record({
