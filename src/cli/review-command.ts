@@ -11,7 +11,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../config/load.js';
-import { CONTROL_IDS, CONTROLS, failOnExitCode, isFailOnBand, resolveBaseline, runReview, type Baseline, type ReviewResult, type Snapshot } from '../review/index.js';
+import {
+  CONTROL_IDS,
+  CONTROLS,
+  failOnExitCode,
+  isFailOnBand,
+  loadAcceptedRisks,
+  resolveBaseline,
+  runReview,
+  type AcceptedRisk,
+  type Baseline,
+  type ReviewResult,
+  type Snapshot,
+} from '../review/index.js';
 import { compareFindings } from '../review/engine/review.js';
 import { isReportFormat, renderReport, REPORT_FORMATS } from '../review/report/render-report.js';
 import { formatProgress, PROGRESS_THRESHOLD_APPS } from '../review/report/text.js';
@@ -29,6 +41,7 @@ export interface ReviewCommandOptions {
   readonly baseline?: string;
   readonly output?: string;
   readonly failOn?: string;
+  readonly acceptedRisks?: string;
 }
 
 /** Where output goes and what time it is: the process by default, captured in tests. */
@@ -86,6 +99,7 @@ export function registerReviewCommand(program: Command): void {
     .option('--baseline <baseline>', 'standard, high-security, or a baseline file (YAML/JSON, or a Salesforce Health Check XML)')
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--fail-on <band>', 'exit 3 when an open finding at or above critical, high, medium or low fails')
+    .option('--accepted-risks <file>', 'accepted risks (YAML or JSON): matching findings become accepted until they expire')
     .action(async (opts: ReviewCommandOptions) => {
       process.exitCode = await runReviewCommand(opts);
     });
@@ -100,8 +114,9 @@ export async function runReviewCommand(options: ReviewCommandOptions, io: Review
   }
   const source = sourceOf(options);
   const baseline = loadBaseline(options.baseline);
+  const acceptedRisks = options.acceptedRisks !== undefined ? loadAcceptedRisks(options.acceptedRisks) : [];
   const snapshot = await loadSnapshot(source, io);
-  const result = review(snapshot, baseline, format === 'text' && io.interactive, io);
+  const result = review(snapshot, baseline, acceptedRisks, format === 'text' && io.interactive, io);
   const report = renderReport(result, format, { controls: CONTROLS, toolVersion: toolVersion(), color: format === 'text' && io.interactive && !io.env['NO_COLOR'] });
   if (options.output !== undefined) {
     try {
@@ -147,10 +162,17 @@ function loadBaseline(nameOrFile: string | undefined): { baseline: Baseline; hea
   }
 }
 
-function review(snapshot: Snapshot, chosen: { baseline: Baseline; healthCheck?: HealthCheckBaseline }, progress: boolean, io: ReviewCommandIo): ReviewResult {
+function review(
+  snapshot: Snapshot,
+  chosen: { baseline: Baseline; healthCheck?: HealthCheckBaseline },
+  acceptedRisks: readonly AcceptedRisk[],
+  progress: boolean,
+  io: ReviewCommandIo,
+): ReviewResult {
   const showProgress = progress && snapshot.apps.length >= PROGRESS_THRESHOLD_APPS;
   const result = runReview(snapshot, {
     baseline: chosen.baseline,
+    acceptedRisks,
     ...(showProgress ? { onProgress: (done: number, total: number) => io.stderr(`\r${formatProgress(done, total)}${done === total ? '\n' : ''}`) } : {}),
   });
   if (!chosen.healthCheck || chosen.healthCheck.unmapped.length === 0) return result;

@@ -48,6 +48,20 @@ describe('keygate review --config', () => {
     expect(report.findings.find((f) => f.control === 'eca.oauth-flow.jwt-bearer-enabled')!.status).toBe('fail');
   });
 
+  it('--accepted-risks turns a matching failing finding into accepted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygate-review-cmd-'));
+    writeFileSync(join(dir, 'keygate.yaml'), YAML);
+    const expires = new Date(REVIEWED_AT.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+    writeFileSync(
+      join(dir, 'accepted.yaml'),
+      `acceptedRisks:\n  - control: eca.oauth-scope.least-privilege\n    subject: legacy-crm\n    reason: vendor narrows scopes in release 7\n    owner: ana@example.com\n    expires: ${expires}\n`,
+    );
+    const { io: captured, out } = io();
+    await runReviewCommand({ config: join(dir, 'keygate.yaml'), format: 'json', acceptedRisks: join(dir, 'accepted.yaml') }, captured);
+    const report = JSON.parse(out.join('')) as { findings: { control: string; status: string }[] };
+    expect(report.findings.find((f) => f.control === 'eca.oauth-scope.least-privilege')!.status).toBe('accepted');
+  });
+
   it('refuses --config together with --salesforce (exit 2)', async () => {
     await expect(runReviewCommand({ config: 'a.yaml', salesforce: 'force-app' }, io().io)).rejects.toSatisfy((e: unknown) => e instanceof CliError && e.exitCode === 2);
   });
