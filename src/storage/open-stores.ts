@@ -15,7 +15,7 @@ import { PostgresChangeFeed } from './postgres/postgres-change-feed.js';
 import { PostgresSchemaPlugin } from './postgres/postgres-schema-plugin.js';
 import { PostgresTokenPath } from './postgres/postgres-token-path.js';
 import type { ChangeFeed, StorageCapabilities } from './ports.js';
-import { openRedis } from './redis/redis-database.js';
+import { inspectDurability, openRedis } from './redis/redis-database.js';
 import { RedisChangeFeed } from './redis/redis-change-feed.js';
 import { RedisReplayStore, RedisRevocationCache } from './redis/redis-token-path.js';
 import { SqlAdminStore, type WriteLock } from './sql/sql-admin-store.js';
@@ -189,13 +189,21 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
       }
       replay = new RedisReplayStore(redis.redis, prefix);
       tokens = new RedisRevocationCache(redis.redis, prefix, sqlBackend.tokenPath);
-      capabilities = { ...capabilities, durableReplay: false };
+      const durability = await inspectDurability(redis.redis).catch(() => ({ appendOnly: false, mayEvict: false }));
+      capabilities = { ...capabilities, durableReplay: durability.appendOnly && !durability.mayEvict };
+      if (durability.mayEvict) {
+        options.log?.warn('Redis may evict keys (maxmemory with a policy other than noeviction): an evicted jti lets its assertion be replayed');
+      }
+      if (!durability.appendOnly) {
+        options.log?.warn('Redis runs without AOF persistence: after a Redis restart, assertions still inside their lifetime could be replayed');
+      }
       closeRedis = () => redis.close();
     } catch (err) {
       await sqlBackend.close();
       throw err;
     }
   }
+  options.log?.info({ storage: describeStorage(options), capabilities }, 'storage opened');
   let maintenance: Maintenance | null = null;
   return {
     db: sqlBackend.db,

@@ -24,8 +24,9 @@ export interface StorageCapabilities {
   /** Instances on other machines can share the store (a network database), not only processes on this one. */
   readonly sharedAcrossMachines: boolean;
   /**
-   * `jti` entries survive a restart of the store that holds them. False for Redis without
-   * persistence: after a Redis restart an assertion still inside its lifetime could be replayed.
+   * `jti` entries survive a restart of the store that holds them and are never evicted. False
+   * for Redis without AOF persistence or with an evicting maxmemory policy: an assertion still
+   * inside its lifetime could then be replayed after a Redis restart (read from Redis at start).
    */
   readonly durableReplay: boolean;
 }

@@ -52,3 +52,22 @@ export async function openRedis(options: RedisOptions): Promise<RedisHandle> {
     },
   };
 }
+
+/** What Redis keeps across a restart and under memory pressure, as far as it lets us read. */
+export interface RedisDurability {
+  /** AOF persistence is on: `jti` keys survive a Redis restart (up to its fsync policy). */
+  readonly appendOnly: boolean;
+  /** Keys may be evicted under memory pressure (a maxmemory limit with a policy other than noeviction). */
+  readonly mayEvict: boolean;
+}
+
+function infoField(info: string, field: string): string | undefined {
+  return new RegExp(`^${field}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+}
+
+export async function inspectDurability(redis: Redis): Promise<RedisDurability> {
+  const [persistence, memory] = await Promise.all([redis.info('persistence'), redis.info('memory')]);
+  const maxmemory = Number(infoField(memory, 'maxmemory') ?? '0');
+  const policy = infoField(memory, 'maxmemory_policy') ?? 'noeviction';
+  return { appendOnly: infoField(persistence, 'aof_enabled') === '1', mayEvict: maxmemory > 0 && policy !== 'noeviction' };
+}
