@@ -95,7 +95,10 @@ export const OAuthSchema = z.strictObject({
 
 export const StorageSchema = z.strictObject({
   /** `sqlite:` (default, in the data directory) or a postgres:// URL. */
-  url: z.string().optional(),
+  url: z
+    .string()
+    .regex(/^(sqlite:$|postgres(ql)?:\/\/)/, 'must be a postgres:// (or postgresql://) URL, or "sqlite:" for the data directory')
+    .optional(),
   /** Login history older than this is deleted by the background maintenance pass. */
   loginHistoryRetentionDays: z.int().min(1).max(3650).default(90),
 });
