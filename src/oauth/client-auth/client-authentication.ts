@@ -22,6 +22,11 @@ export interface ClientAuthRequest {
   readonly now: number;
   /** Audiences a client assertion may name: the issuer and this endpoint. */
   readonly audiences: ReadonlySet<string>;
+  /**
+   * Told which app the request claims to be, as soon as it is found and before its credential
+   * is checked, so that a failed attempt is still attributed to the app in the login history.
+   */
+  readonly identified?: (client: ClientRecord, credential: CredentialKind) => void;
 }
 
 /** Whether the request carries any client credential at all. */
@@ -45,16 +50,19 @@ export async function authenticateClient(request: ClientAuthRequest, deps: Priva
     if (request.params.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
       throw new InvalidRequestError('client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'client_assertion_type_invalid');
     }
-    return { client: await authenticateWithPrivateKeyJwt(request, deps), credential: 'client-assertion' };
+    return { client: await authenticateWithPrivateKeyJwt(request, deps, (c) => request.identified?.(c, 'client-assertion')), credential: 'client-assertion' };
   }
   if (basic) {
     const credentials = readBasicCredentials(request.authorization!);
-    return { client: await authenticateWithClientSecret(credentials, deps.directory, true), credential: 'client-secret' };
+    return { client: await authenticateWithClientSecret(credentials, deps.directory, true, (c) => request.identified?.(c, 'client-secret')), credential: 'client-secret' };
   }
   const clientId = request.params.get('client_id');
   const secret = request.params.get('client_secret');
   if (clientId !== undefined && secret !== undefined) {
-    return { client: await authenticateWithClientSecret({ clientId, secret }, deps.directory, false), credential: 'client-secret' };
+    return {
+      client: await authenticateWithClientSecret({ clientId, secret }, deps.directory, false, (c) => request.identified?.(c, 'client-secret')),
+      credential: 'client-secret',
+    };
   }
   throw new InvalidClientError('client_auth_missing');
 }

@@ -26,8 +26,10 @@ export async function authenticateWithClientSecret(
   credentials: { clientId: string; secret: string },
   directory: ClientDirectory,
   usedBasic: boolean,
+  identified?: (client: ClientRecord) => void,
 ): Promise<ClientRecord> {
   const client = directory.clientByConsumerKey(credentials.clientId);
+  if (client) identified?.(client);
   const hash = client?.app.consumerSecretHash ?? null;
   const matches = await verifySecret(credentials.secret, hash ?? DECOY_HASH);
   if (!client) throw new InvalidClientError('client_unknown', usedBasic);

@@ -28,6 +28,7 @@ const fail = (reason: string) => new InvalidClientError(reason);
 export async function authenticateWithPrivateKeyJwt(
   request: { params: ReadonlyMap<string, string>; now: number; audiences: ReadonlySet<string> },
   deps: PrivateKeyJwtDeps,
+  identified?: (client: ClientRecord) => void,
 ): Promise<ClientRecord> {
   const assertion = request.params.get('client_assertion')!;
   let jws;
@@ -43,6 +44,7 @@ export async function authenticateWithPrivateKeyJwt(
   if (clientId !== undefined && clientId !== iss) throw fail('client_assertion_client_id_mismatch');
   const client = deps.directory.clientByConsumerKey(iss);
   if (!client) throw fail('client_unknown');
+  identified?.(client);
   verifyWithClientKeys(jws, header, client, deps.clock.now(), fail);
 
   const audience = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;

@@ -51,3 +51,12 @@ export interface Grant<Validated> {
   validate(request: TokenRequest): Promise<Validated>;
   issue(validated: Validated, request: TokenRequest): Promise<TokenResponse>;
 }
+
+/** Records the app a client-authenticated request claims to be, for the login history. */
+export function recordClientOn(trail: LoginTrail) {
+  return (client: { app: { id: string; name: string } }, credential: CredentialKind): void => {
+    trail.appId = client.app.id;
+    trail.appName = client.app.name;
+    trail.credential = credential;
+  };
+}

@@ -58,7 +58,9 @@ export function summarizeLoginEvents(
     usage.count += 1;
     if (e.username !== null && usage.users.size < maxUsers) usage.users.add(e.username);
     usage.lastSeen = Math.max(usage.lastSeen, at);
-    if ((e.credential === 'assertion' || e.credential === 'client-assertion') && e.jtiHash === null) usage.withoutJti += 1;
+    // Only an accepted JWT Bearer assertion shows whether it carried a jti: a refused one stops
+    // before the replay check, and private_key_jwt always requires one.
+    if (e.outcome === 'success' && e.credential === 'assertion' && e.jtiHash === null) usage.withoutJti += 1;
     if (e.outcome === 'success') {
       app.lastTokenAt = Math.max(app.lastTokenAt ?? at, at);
       const address = app.addresses.get(e.clientAddress);

@@ -102,13 +102,15 @@ export class SqlReviewStore implements ReviewStore, ReviewHistoryStore {
         app.appId = row.app_id;
         app.idSeenAt = last;
       }
-      const assertionBased = row.credential === 'assertion' || row.credential === 'client-assertion';
+      // Only an accepted JWT Bearer assertion shows whether it carried a jti: a refused one stops
+      // before the replay check, and private_key_jwt always requires one (see summarizeLoginEvents).
+      const withoutJti = row.credential === 'assertion' && row.outcome === 'success' ? Number(row.without_jti) : 0;
       const key = `${row.grant_type}|${row.credential}|${row.outcome}`;
       const prior = app.usage.get(key);
       if (prior) {
         prior.count += Number(row.n);
         prior.lastSeen = new Date(Math.max(prior.lastSeen.getTime(), last));
-        prior.withoutJti += assertionBased ? Number(row.without_jti) : 0;
+        prior.withoutJti += withoutJti;
       } else {
         app.usage.set(key, {
           grant: row.grant_type as LoginGrant,
@@ -117,7 +119,7 @@ export class SqlReviewStore implements ReviewStore, ReviewHistoryStore {
           count: Number(row.n),
           users: (usersOf.get(`${row.app_name}|${key}`) ?? []).sort(),
           lastSeen: new Date(last),
-          withoutJti: assertionBased ? Number(row.without_jti) : 0,
+          withoutJti,
         });
       }
       if (row.outcome === 'success') app.lastTokenAt = Math.max(app.lastTokenAt ?? last, last);

@@ -10,7 +10,7 @@ import type { PrivateKeyJwtDeps } from '../../client-auth/private-key-jwt.js';
 import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
-import type { Grant } from '../grant.js';
+import { recordClientOn, type Grant } from '../grant.js';
 import { acceptedAudiences } from '../jwt-bearer/assertion-claims.js';
 
 export interface ClientCredentialsDeps extends PrivateKeyJwtDeps {
@@ -30,13 +30,16 @@ export function createClientCredentialsGrant(deps: ClientCredentialsDeps): Grant
     loginGrant: 'client-credentials',
 
     async validate(request) {
-      const { client, credential } = await authenticateClient(
-        { params: request.params, authorization: request.authorization, now: request.now, audiences: acceptedAudiences(request.org) },
+      const { client } = await authenticateClient(
+        {
+          params: request.params,
+          authorization: request.authorization,
+          now: request.now,
+          audiences: acceptedAudiences(request.org),
+          identified: recordClientOn(request.trail),
+        },
         deps,
       );
-      request.trail.appId = client.app.id;
-      request.trail.appName = client.app.name;
-      request.trail.credential = credential;
       if (!client.app.flows.clientCredentials) {
         throw new UnauthorizedClientError('the client credentials flow is not enabled for this app', 'flow_disabled');
       }

@@ -9,7 +9,7 @@ import { authenticateClient, CLIENT_AUTH_PARAMETERS } from '../../client-auth/cl
 import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
-import type { Grant } from '../grant.js';
+import { recordClientOn, type Grant } from '../grant.js';
 import { acceptedAudiences } from '../jwt-bearer/assertion-claims.js';
 import type { ClientCredentialsDeps } from '../client-credentials/client-credentials-grant.js';
 
@@ -27,11 +27,15 @@ export function createPasswordGrant(deps: ClientCredentialsDeps & { readonly tok
 
     async validate(request) {
       const { client } = await authenticateClient(
-        { params: request.params, authorization: request.authorization, now: request.now, audiences: acceptedAudiences(request.org) },
+        {
+          params: request.params,
+          authorization: request.authorization,
+          now: request.now,
+          audiences: acceptedAudiences(request.org),
+          identified: recordClientOn(request.trail),
+        },
         deps,
       );
-      request.trail.appId = client.app.id;
-      request.trail.appName = client.app.name;
       request.trail.credential = 'password';
       if (!client.app.flows.usernamePassword) {
         throw new UnauthorizedClientError('the username-password flow is not enabled for this app', 'flow_disabled');
