@@ -177,7 +177,7 @@ describe('secret canary', () => {
     const statuses = new Set(responses.map((r) => r.statusCode));
     for (const status of [200, 400, 401, 503]) expect(statuses, `status ${status}`).toContain(status);
     const log = logLines.join('');
-    expect(log).toContain('token request failed inside Keygate');
+    expect(log).toContain('request failed inside Keygate');
     expect(log).toContain('login history unavailable');
     expect(log).toContain('SQLITE_FULL');
     expect([...canaries.values()].filter((l) => l === 'access token').length).toBeGreaterThan(3);
