@@ -42,11 +42,39 @@ const RECORD_EVENTS = `INSERT INTO login_history (${EVENT_COLUMNS.map(([c]) => c
 
 const key = (namespace: string, jti: string): string => `${namespace}\u0000${jti}`;
 
+/**
+ * Whether an error says the server cannot be reached (rather than that a statement was wrong):
+ * no SQLSTATE at all (refused, reset, timed out), or class 08 (connection exception) or 57P
+ * (the server is shutting down or restarting).
+ */
+function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P');
+}
+
+/** Thrown without asking the server while it was found unreachable moments ago. */
+export class PostgresUnavailableError extends Error {
+  override readonly name = 'PostgresUnavailableError';
+}
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
 export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore {
   readonly #jti: InsertBatcher<JtiRow, boolean>;
   readonly #events: InsertBatcher<LoginEvent, void>;
 
-  constructor(private readonly pool: pg.Pool) {
+  #unreachableUntil = 0;
+
+  /**
+   * @param pauseMs after the server was found unreachable, how long calls fail at once instead
+   *   of each waiting out a connect timeout (a network black hole would otherwise cost every
+   *   token request the full timeout, twice: its `jti` and its login-history row).
+   */
+  constructor(
+    private readonly pool: Queryable,
+    private readonly pauseMs = 1000,
+  ) {
     this.#jti = new InsertBatcher((rows) => this.#consumeBatch(rows));
     this.#events = new InsertBatcher((events) => this.#recordBatch(events));
   }
@@ -64,7 +92,7 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
     const first = new Map<string, JtiRow>();
     for (const row of rows) if (!first.has(key(row.namespace, row.jti))) first.set(key(row.namespace, row.jti), row);
     const unique = [...first.values()];
-    const result = await this.pool.query<{ namespace: string; jti: string }>({
+    const result = await this.#query<{ namespace: string; jti: string }>({
       name: 'keygate_consume_jti',
       text: CONSUME_JTI,
       values: [unique.map((r) => r.namespace), unique.map((r) => r.jti), unique.map((r) => r.expiresAt)],
@@ -75,7 +103,7 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
 
   async #recordBatch(events: readonly LoginEvent[]): Promise<void[]> {
     const rows = events.map(loginEventToRow);
-    await this.pool.query({
+    await this.#query({
       name: 'keygate_record_events',
       text: RECORD_EVENTS,
       values: EVENT_COLUMNS.map(([column]) => rows.map((row) => row[column])),
@@ -84,7 +112,7 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
   }
 
   async saveOpaque(tokenHash: string, r: OpaqueTokenRecord): Promise<void> {
-    await this.pool.query({
+    await this.#query({
       name: 'keygate_save_opaque',
       text: 'INSERT INTO opaque_tokens (token_hash, token_id, app_id, user_id, scope, issued_at_s, expires_at_s) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       values: [tokenHash, r.tokenId, r.appId, r.userId, r.scope, r.issuedAt, r.expiresAt],
@@ -92,7 +120,7 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
   }
 
   async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
-    const { rows } = await this.pool.query<{
+    const { rows } = await this.#query<{
       token_id: string;
       app_id: string;
       user_id: string;
@@ -117,7 +145,7 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
   }
 
   async revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void> {
-    await this.pool.query({
+    await this.#query({
       name: 'keygate_revoke',
       text: 'INSERT INTO revoked_tokens (token_id, app_id, expires_at_s) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       values: [tokenId, appId, expiresAtSeconds],
@@ -125,12 +153,22 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query({
+    const { rowCount } = await this.#query({
       name: 'keygate_is_revoked',
       text: 'SELECT 1 FROM revoked_tokens WHERE token_id = $1',
       values: [tokenId],
     });
     return (rowCount ?? 0) > 0;
+  }
+
+  async #query<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
+    if (Date.now() < this.#unreachableUntil) throw new PostgresUnavailableError('PostgreSQL was unreachable moments ago');
+    try {
+      return await this.pool.query<R>(config);
+    } catch (error) {
+      if (isUnreachable(error)) this.#unreachableUntil = Date.now() + this.pauseMs;
+      throw error;
+    }
   }
 
   /** Waits for the batches in flight and refuses new writes. */
