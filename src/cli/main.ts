@@ -41,6 +41,8 @@ export function buildProgram(): Command {
     .description('Keygate: an OAuth 2.0 authorization server for certificate-based machine-to-machine integrations')
     .version('0.1.0')
     .showSuggestionAfterError()
+    // A subcommand's options belong to it even where its parent has one of the same name.
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of COMMANDS) register(program);
   program.commands.forEach(function exitOverrideAll(cmd: Command) {

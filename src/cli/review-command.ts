@@ -2,8 +2,8 @@
  * `keygate review`: the security health review from the command line.
  *
  * Offline sources: `--config keygate.yaml` (a configuration file, for pull-request gates) and
- * `--salesforce DIR` (metadata retrieved from a real Salesforce org). With neither, the review
- * reads the running server; that source plugs into {@link SNAPSHOT_SOURCES}.
+ * `--salesforce DIR` (metadata retrieved from a real Salesforce org). With neither, the running
+ * server reviews itself through the admin API and the CLI renders the result.
  *
  * Exit codes: 0 done, 3 when `--fail-on BAND` trips, 2 for usage, configuration or metadata
  * errors (one line on stderr, never a stack trace).
@@ -31,10 +31,14 @@ import { snapshotFromConfig } from '../review/sources/from-config.js';
 import { looksLikeXml, parseHealthCheckBaseline, unmappedSettingFindings, type HealthCheckBaseline } from '../review/sources/salesforce/health-check-baseline.js';
 import { snapshotFromSalesforce } from '../review/sources/salesforce/from-salesforce.js';
 import { SalesforceMetadataError } from '../review/sources/salesforce/salesforce-metadata-error.js';
+import { fromJsonReport, type JsonReport } from '../review/report/json.js';
+import type { ScorePoint } from '../review/report/html.js';
+import { addConnectionOptions, connectAdmin, type ConnectionOptions } from './admin-connection.js';
 import { CliError } from './cli-error.js';
+import { registerReviewFixCommand } from './review-fix-command.js';
 
 /** The options `keygate review` takes, as Commander parses them. */
-export interface ReviewCommandOptions {
+export interface ReviewCommandOptions extends ConnectionOptions {
   readonly config?: string;
   readonly salesforce?: string;
   readonly format?: string;
@@ -62,15 +66,12 @@ const PROCESS_IO: ReviewCommandIo = {
   env: process.env,
 };
 
-/** What a review reads. */
-export type ReviewSource =
-  | { readonly kind: 'config'; readonly file: string }
-  | { readonly kind: 'salesforce'; readonly dir: string }
-  | { readonly kind: 'server' };
+/** What an offline review reads. */
+export type ReviewSource = { readonly kind: 'config'; readonly file: string } | { readonly kind: 'salesforce'; readonly dir: string };
 
 type SourceLoader<K extends ReviewSource['kind']> = (source: Extract<ReviewSource, { kind: K }>, io: ReviewCommandIo) => Promise<Snapshot>;
 
-/** One snapshot builder per source; the online review of the running server adds `server`. */
+/** One snapshot builder per offline source. */
 export const SNAPSHOT_SOURCES: { [K in ReviewSource['kind']]: SourceLoader<K> } = {
   config: async ({ file }, io) => {
     const config = loadConfigFile(file, io.env);
@@ -84,13 +85,30 @@ export const SNAPSHOT_SOURCES: { [K in ReviewSource['kind']]: SourceLoader<K> } 
       throw err;
     }
   },
-  server: async () => {
-    throw new CliError('reviewing the running server is not available from this command yet; give --config FILE or --salesforce DIR', 2);
-  },
 };
 
+/**
+ * The running server reviews itself (traffic-aware controls included) and keeps the result;
+ * the CLI renders it, with the score history for the HTML report.
+ */
+async function reviewRunningServer(options: ReviewCommandOptions): Promise<{ result: ReviewResult; history: ScorePoint[] }> {
+  if (options.acceptedRisks !== undefined) {
+    throw new CliError('--accepted-risks applies to offline reviews; the running server keeps its own accepted risks (admin API, console)', 2);
+  }
+  const baseline = options.baseline ?? 'standard';
+  if (baseline !== 'standard' && baseline !== 'high-security') {
+    throw new CliError('the running server reviews with a built-in baseline: standard or high-security', 2);
+  }
+  const admin = await connectAdmin(options);
+  const stored = await admin.request<{ report: JsonReport }>('POST', '/reviews', { baseline });
+  const past = await admin.request<{ items: { generatedAt: string; score: number }[] }>('GET', '/reviews?limit=100');
+  // Newest first, and the newest is the review just run: the chart appends that one itself.
+  const history = past.items.slice(1).map((r) => ({ at: new Date(r.generatedAt), score: r.score })).reverse();
+  return { result: fromJsonReport(stored.report), history };
+}
+
 export function registerReviewCommand(program: Command): void {
-  program
+  const review = program
     .command('review')
     .description('run the security health review over a configuration file, Salesforce metadata or the running server')
     .option('--config <file>', 'review a keygate.yaml offline')
@@ -99,10 +117,13 @@ export function registerReviewCommand(program: Command): void {
     .option('--baseline <baseline>', 'standard, high-security, or a baseline file (YAML/JSON, or a Salesforce Health Check XML)')
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--fail-on <band>', 'exit 3 when an open finding at or above critical, high, medium or low fails')
-    .option('--accepted-risks <file>', 'accepted risks (YAML or JSON): matching findings become accepted until they expire')
-    .action(async (opts: ReviewCommandOptions) => {
-      process.exitCode = await runReviewCommand(opts);
-    });
+    .option('--accepted-risks <file>', 'accepted risks (YAML or JSON): matching findings become accepted until they expire');
+  // `review fix` has options of the same names; they belong to whichever command they follow.
+  review.enablePositionalOptions();
+  addConnectionOptions(review).action(async (opts: ReviewCommandOptions) => {
+    process.exitCode = await runReviewCommand(opts);
+  });
+  registerReviewFixCommand(review);
 }
 
 /** Runs the review and writes the report; returns the exit code (0 or 3). Throws CliError (exit 2). */
@@ -113,11 +134,22 @@ export async function runReviewCommand(options: ReviewCommandOptions, io: Review
     throw new CliError(`--fail-on must be one of critical, high, medium, low, not "${options.failOn}"`, 2);
   }
   const source = sourceOf(options);
-  const baseline = loadBaseline(options.baseline);
-  const acceptedRisks = options.acceptedRisks !== undefined ? loadAcceptedRisks(options.acceptedRisks) : [];
-  const snapshot = await loadSnapshot(source, io);
-  const result = review(snapshot, baseline, acceptedRisks, format === 'text' && io.interactive, io);
-  const report = renderReport(result, format, { controls: CONTROLS, toolVersion: toolVersion(), color: format === 'text' && io.interactive && !io.env['NO_COLOR'] });
+  let result: ReviewResult;
+  let history: ScorePoint[] | undefined;
+  if (source === null) {
+    ({ result, history } = await reviewRunningServer(options));
+  } else {
+    const baseline = loadBaseline(options.baseline);
+    const acceptedRisks = options.acceptedRisks !== undefined ? loadAcceptedRisks(options.acceptedRisks) : [];
+    const snapshot = await loadSnapshot(source, io);
+    result = review(snapshot, baseline, acceptedRisks, format === 'text' && io.interactive, io);
+  }
+  const report = renderReport(result, format, {
+    controls: CONTROLS,
+    toolVersion: toolVersion(),
+    color: format === 'text' && io.interactive && !io.env['NO_COLOR'],
+    ...(history ? { history } : {}),
+  });
   if (options.output !== undefined) {
     try {
       writeFileSync(options.output, report);
@@ -136,11 +168,12 @@ function loadSnapshot(source: ReviewSource, io: ReviewCommandIo): Promise<Snapsh
   return load(source, io);
 }
 
-function sourceOf(options: ReviewCommandOptions): ReviewSource {
+/** The offline source named by the options, or null for the running server. */
+function sourceOf(options: ReviewCommandOptions): ReviewSource | null {
   if (options.config !== undefined && options.salesforce !== undefined) throw new CliError('give either --config or --salesforce, not both', 2);
   if (options.config !== undefined) return { kind: 'config', file: options.config };
   if (options.salesforce !== undefined) return { kind: 'salesforce', dir: options.salesforce };
-  return { kind: 'server' };
+  return null;
 }
 
 /** A built-in name, a YAML/JSON baseline file, or a Salesforce Health Check XML baseline. */

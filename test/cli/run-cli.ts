@@ -58,10 +58,10 @@ export interface ServeProcess {
 }
 
 /** Starts `keygate serve ARGS...` and resolves once it prints "listening on URL". */
-export function serve(args: readonly string[]): Promise<ServeProcess> {
+export function serve(args: readonly string[], env: Record<string, string> = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     cwd: ROOT,
-    env: { ...process.env, KEYGATE_DATA_DIR: '', KEYGATE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, KEYGATE_DATA_DIR: '', KEYGATE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

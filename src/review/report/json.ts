@@ -86,3 +86,21 @@ export function toJsonReport(result: ReviewResult): JsonReport {
 export function renderJson(result: ReviewResult): string {
   return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
 }
+
+/**
+ * Reads a JSON report back as a review result, so that a review run by the server can be
+ * rendered in any format by the CLI. The inverse of {@link toJsonReport}.
+ */
+export function fromJsonReport(report: JsonReport): ReviewResult {
+  return {
+    score: report.score,
+    grade: report.grade as ReviewResult['grade'],
+    baseline: report.baseline,
+    generatedAt: new Date(report.generatedAt),
+    source: report.source as ReviewResult['source'],
+    ...(report.origin !== undefined ? { origin: report.origin } : {}),
+    appCount: report.appCount,
+    trafficWindow: report.trafficWindow ? { since: new Date(report.trafficWindow.since), until: new Date(report.trafficWindow.until) } : null,
+    findings: report.findings as unknown as ReviewResult['findings'],
+  };
+}

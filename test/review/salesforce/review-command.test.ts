@@ -66,9 +66,10 @@ describe('keygate review --config', () => {
     await expect(runReviewCommand({ config: 'a.yaml', salesforce: 'force-app' }, io().io)).rejects.toSatisfy((e: unknown) => e instanceof CliError && e.exitCode === 2);
   });
 
-  it('without an offline source, asks the server source, which another command wires in', async () => {
-    expect(Object.keys(SNAPSHOT_SOURCES).sort()).toEqual(['config', 'salesforce', 'server']);
-    await expect(runReviewCommand({}, io().io)).rejects.toThrow(/--config FILE or --salesforce DIR/);
+  it('without an offline source, reviews the running server named by the data directory', async () => {
+    expect(Object.keys(SNAPSHOT_SOURCES).sort()).toEqual(['config', 'salesforce']);
+    const empty = mkdtempSync(join(tmpdir(), 'keygate-no-server-'));
+    await expect(runReviewCommand({ data: empty }, io().io)).rejects.toThrow(/no server URL/);
   });
 });
 
