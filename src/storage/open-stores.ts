@@ -188,7 +188,8 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
         throw err;
       }
       replay = new RedisReplayStore(redis.redis, prefix);
-      tokens = new RedisRevocationCache(redis.redis, prefix, sqlBackend.tokenPath);
+      const revocationCache = new RedisRevocationCache(redis.redis, prefix, sqlBackend.tokenPath);
+      tokens = revocationCache;
       const durability = await inspectDurability(redis.redis).catch(() => ({ appendOnly: false, mayEvict: false }));
       capabilities = { ...capabilities, durableReplay: durability.appendOnly && !durability.mayEvict };
       if (durability.mayEvict) {
@@ -197,7 +198,10 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
       if (!durability.appendOnly) {
         options.log?.warn('Redis runs without AOF persistence: after a Redis restart, assertions still inside their lifetime could be replayed');
       }
-      closeRedis = () => redis.close();
+      closeRedis = async () => {
+        revocationCache.close();
+        await redis.close();
+      };
     } catch (err) {
       await sqlBackend.close();
       throw err;

@@ -28,9 +28,15 @@ export class RedisReplayStore implements ReplayStore {
  * A {@link TokenStore} whose revocation check asks Redis first. `revoke` writes the SQL store,
  * then sets the key to "1", overwriting any cached "0", so every instance refuses the token
  * as soon as the call returns. A miss reads the SQL store and caches the answer; a "0" is only
- * written if no "1" arrived meanwhile (NX). If Redis is away the SQL store answers alone.
+ * written if no "1" arrived meanwhile (NX). If Redis is away the SQL store answers alone, and a
+ * "1" that could not be written is retried every 250 ms until Redis takes it, so that a "0"
+ * cached before the outage cannot outlive the revocation once Redis is back.
  */
 export class RedisRevocationCache implements TokenStore {
+  /** Revocations committed to the SQL store whose "1" Redis has not taken yet: token id → expiry. */
+  readonly #pending = new Map<string, number>();
+  #retry: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -48,11 +54,17 @@ export class RedisRevocationCache implements TokenStore {
 
   async revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void> {
     await this.store.revoke(tokenId, appId, expiresAtSeconds);
-    // If this fails the caller hears of it; a cached "0" then lives at most NOT_REVOKED_TTL_SECONDS.
-    await this.redis.set(this.#key(tokenId), '1', 'EXAT', Math.max(expiresAtSeconds, this.nowSeconds() + 1));
+    try {
+      await this.#markRevoked(tokenId, expiresAtSeconds);
+    } catch {
+      // The revocation is committed; only the cache lags. Keep trying until Redis takes it.
+      this.#pending.set(tokenId, expiresAtSeconds);
+      this.#retry ??= setInterval(() => void this.#retryPending(), 250).unref();
+    }
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {
+    if (this.#pending.has(tokenId)) return true;
     let cached: string | null;
     try {
       cached = await this.redis.get(this.#key(tokenId));
@@ -66,6 +78,31 @@ export class RedisRevocationCache implements TokenStore {
       : this.redis.set(this.#key(tokenId), '0', 'EX', NOT_REVOKED_TTL_SECONDS, 'NX');
     await caching.catch(() => {});
     return revoked;
+  }
+
+  /** Stops retrying (the process is closing; the SQL store holds every revocation anyway). */
+  close(): void {
+    if (this.#retry) clearInterval(this.#retry);
+    this.#retry = null;
+  }
+
+  #markRevoked(tokenId: string, expiresAtSeconds: number): Promise<unknown> {
+    return this.redis.set(this.#key(tokenId), '1', 'EXAT', Math.max(expiresAtSeconds, this.nowSeconds() + 1));
+  }
+
+  async #retryPending(): Promise<void> {
+    for (const [tokenId, expiresAt] of this.#pending) {
+      try {
+        await this.#markRevoked(tokenId, expiresAt);
+        this.#pending.delete(tokenId);
+      } catch {
+        return;
+      }
+    }
+    if (this.#pending.size === 0 && this.#retry) {
+      clearInterval(this.#retry);
+      this.#retry = null;
+    }
   }
 
   #key(tokenId: string): string {
