@@ -4,8 +4,8 @@
  * once the service is back, each instance recovers by itself, change notification included.
  *
  * This stops the machine's real services, which would break every other suite using them, so
- * it runs only when asked, alone:
- *   KEYGATE_TEST_RESTART_SERVICES=1 npx vitest run test/scale/service-failure.scale.test.ts
+ * it runs only when asked, alone: `npm test` runs it last, after every other suite, as
+ * `npm run test:service-failure` (KEYGATE_TEST_RESTART_SERVICES=1).
  * Each stop is undone in a `finally`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
