@@ -5,13 +5,13 @@
  */
 import { InvalidGrantError, SALESFORCE_DESCRIPTIONS, UnauthorizedClientError } from '../../errors/oauth-error.js';
 import { checkNetworkPolicy, checkUserStanding, resolveScope } from '../../access-policy.js';
-import { authenticateClient, CLIENT_AUTH_PARAMETERS } from '../../client-auth/client-authentication.js';
+import { CLIENT_AUTH_PARAMETERS } from '../../client-auth/client-authentication.js';
+import { authenticateGrantClient } from '../authenticate-grant-client.js';
 import type { PrivateKeyJwtDeps } from '../../client-auth/private-key-jwt.js';
 import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
-import { recordClientOn, type Grant } from '../grant.js';
-import { acceptedAudiences } from '../jwt-bearer/assertion-claims.js';
+import type { Grant } from '../grant.js';
 
 export interface ClientCredentialsDeps extends PrivateKeyJwtDeps {
   readonly tokens: AccessTokens;
@@ -30,16 +30,7 @@ export function createClientCredentialsGrant(deps: ClientCredentialsDeps): Grant
     loginGrant: 'client-credentials',
 
     async validate(request) {
-      const { client } = await authenticateClient(
-        {
-          params: request.params,
-          authorization: request.authorization,
-          now: request.now,
-          audiences: acceptedAudiences(request.org),
-          identified: recordClientOn(request.trail),
-        },
-        deps,
-      );
+      const { client } = await authenticateGrantClient(request, deps);
       if (!client.app.flows.clientCredentials) {
         throw new UnauthorizedClientError('the client credentials flow is not enabled for this app', 'flow_disabled');
       }

@@ -5,12 +5,12 @@
 import { verifySecret } from '../../../platform/secrets.js';
 import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../../errors/oauth-error.js';
 import { checkNetworkPolicy, checkPermittedUser, checkUserStanding, resolveScope } from '../../access-policy.js';
-import { authenticateClient, CLIENT_AUTH_PARAMETERS } from '../../client-auth/client-authentication.js';
+import { CLIENT_AUTH_PARAMETERS } from '../../client-auth/client-authentication.js';
+import { authenticateGrantClient } from '../authenticate-grant-client.js';
 import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
-import { recordClientOn, type Grant } from '../grant.js';
-import { acceptedAudiences } from '../jwt-bearer/assertion-claims.js';
+import type { Grant } from '../grant.js';
 import type { ClientCredentialsDeps } from '../client-credentials/client-credentials-grant.js';
 
 interface Validated {
@@ -26,16 +26,7 @@ export function createPasswordGrant(deps: ClientCredentialsDeps & { readonly tok
     loginGrant: 'password',
 
     async validate(request) {
-      const { client } = await authenticateClient(
-        {
-          params: request.params,
-          authorization: request.authorization,
-          now: request.now,
-          audiences: acceptedAudiences(request.org),
-          identified: recordClientOn(request.trail),
-        },
-        deps,
-      );
+      const { client } = await authenticateGrantClient(request, deps);
       request.trail.credential = 'password';
       if (!client.app.flows.usernamePassword) {
         throw new UnauthorizedClientError('the username-password flow is not enabled for this app', 'flow_disabled');
