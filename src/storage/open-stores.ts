@@ -149,7 +149,7 @@ async function openSqlBackend(options: StorageOptions): Promise<SqlBackend> {
   }
   return {
     db: handle.db,
-    tokenPath: new SqliteTokenPath(handle.raw),
+    tokenPath: new SqliteTokenPath(handle.raw, { file: handle.file, synchronous: options.synchronous ?? 'FULL' }),
     changes: new SqliteChangeFeed(resolve(handle.file)),
     capabilities: { sharedAcrossMachines: false, durableReplay: true },
     close: () => handle.db.destroy(),

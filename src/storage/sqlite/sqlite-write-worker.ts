@@ -1,0 +1,83 @@
+/**
+ * The token path's SQLite writer, on its own thread and its own connection. Each message is
+ * one batch run as one IMMEDIATE transaction, so its commit (and fsync, with
+ * `synchronous=FULL`) happens here while the main thread goes on verifying signatures.
+ *
+ * Self-contained on purpose: it imports only node and better-sqlite3, so the same file runs
+ * compiled (dist/) and, in tests, from source.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+/** One write, as a tuple so that it crosses threads cheaply. */
+export type WriteOp =
+  | readonly ['jti', namespace: string, jti: string, expiresAtSeconds: number]
+  | readonly ['event', row: Readonly<Record<string, string | number | null>>]
+  | readonly ['opaque', tokenHash: string, tokenId: string, appId: string, userId: string, scope: string, issuedAt: number, expiresAt: number]
+  | readonly ['revoke', tokenId: string, appId: string, expiresAtSeconds: number];
+
+export interface WriteRequest {
+  readonly id: number;
+  readonly ops: readonly WriteOp[];
+}
+
+/** Per op, whether it changed a row (a `jti` insert that conflicted did not). */
+export type WriteReply = { readonly id: number; readonly results: boolean[] } | { readonly id: number; readonly error: string; readonly code?: string };
+
+export interface WriterSettings {
+  readonly file: string;
+  readonly synchronous: 'FULL' | 'NORMAL';
+}
+
+function serve(settings: WriterSettings): void {
+  const db = new Database(settings.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${settings.synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  const insertJti = db.prepare('INSERT INTO used_jti (namespace, jti, expires_at_s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const insertEvent = db.prepare(
+    `INSERT INTO login_history (id, at, app_id, app_name, user_id, username, grant_type, credential, client_address,
+       outcome, error_code, reason, certificate_fingerprint, jti_hash)
+     VALUES (@id, @at, @app_id, @app_name, @user_id, @username, @grant_type, @credential, @client_address,
+       @outcome, @error_code, @reason, @certificate_fingerprint, @jti_hash)`,
+  );
+  const insertOpaque = db.prepare(
+    'INSERT INTO opaque_tokens (token_hash, token_id, app_id, user_id, scope, issued_at_s, expires_at_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertRevoked = db.prepare('INSERT INTO revoked_tokens (token_id, app_id, expires_at_s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+
+  const runOne = (op: WriteOp): boolean => {
+    switch (op[0]) {
+      case 'jti':
+        return insertJti.run(op[1], op[2], op[3]).changes === 1;
+      case 'event':
+        return insertEvent.run(op[1]).changes === 1;
+      case 'opaque':
+        return insertOpaque.run(op[1], op[2], op[3], op[4], op[5], op[6], op[7]).changes === 1;
+      case 'revoke':
+        return insertRevoked.run(op[1], op[2], op[3]).changes === 1;
+    }
+  };
+  const runBatch = db.transaction((ops: readonly WriteOp[]) => ops.map(runOne));
+
+  parentPort!.on('message', (request: WriteRequest | 'close') => {
+    if (request === 'close') {
+      db.close();
+      parentPort!.close();
+      return;
+    }
+    let reply: WriteReply;
+    try {
+      reply = { id: request.id, results: runBatch.immediate(request.ops) };
+    } catch (err) {
+      reply = { id: request.id, error: err instanceof Error ? err.message : String(err), ...(isCoded(err) && { code: err.code }) };
+    }
+    parentPort!.postMessage(reply);
+  });
+}
+
+function isCoded(err: unknown): err is { code: string } {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
+}
+
+if (parentPort) serve(workerData as WriterSettings);
