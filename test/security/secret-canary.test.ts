@@ -75,21 +75,19 @@ function bearer(token: string) {
 }
 
 /**
- * Makes every SQLite statement write fail as a full disk would, so that the token path's
- * storage faults (and the logging they cause) are exercised with the real server.
+ * Takes the token path's tables away for the duration of `work`, through a second connection
+ * to the real database file, so that every write of the token path fails inside the storage
+ * layer (on the writer thread) and its faults, and the logging they cause, are exercised.
  */
 async function withFailingWrites(work: () => Promise<void>): Promise<void> {
-  const probe = new Database(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as { run: (...args: unknown[]) => unknown };
-  probe.close();
-  const run = proto.run;
-  proto.run = function failingRun() {
-    throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
-  };
+  const db = new Database(join(h.dataDir, 'keygate.db'));
+  db.pragma('busy_timeout = 5000');
+  db.exec('ALTER TABLE login_history RENAME TO login_history_away; ALTER TABLE used_jti RENAME TO used_jti_away;');
   try {
     await work();
   } finally {
-    proto.run = run;
+    db.exec('ALTER TABLE login_history_away RENAME TO login_history; ALTER TABLE used_jti_away RENAME TO used_jti;');
+    db.close();
   }
 }
 
@@ -179,7 +177,7 @@ describe('secret canary', () => {
     const log = logLines.join('');
     expect(log).toContain('request failed inside Keygate');
     expect(log).toContain('login history unavailable');
-    expect(log).toContain('SQLITE_FULL');
+    expect(log).toContain('no such table');
     expect([...canaries.values()].filter((l) => l === 'access token').length).toBeGreaterThan(3);
   });
 

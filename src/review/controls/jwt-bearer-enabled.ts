@@ -63,8 +63,20 @@ export const jwtBearerEnabled: AppControl = {
   evaluate(app, context) {
     const flows = enabledFlows(app);
     if (isUnknown(flows)) return { status: 'unknown', evidence: unknownEvidence('OAuth flow settings', flows), fact: 'flows.jwtBearer' };
-    if (flows.length === 0) return { status: 'not_applicable', evidence: NO_FLOW_EVIDENCE };
     const jwt = app.flows.jwtBearer;
+    if (flows.length === 0) {
+      // An OAuth-enabled integration app without a certificate can only be reached with a secret
+      // or a person's sign-in: the remediation (a certificate and JWT Bearer) applies to it too.
+      if (app.oauthIntegration === true && jwt === false) {
+        return {
+          status: 'fail',
+          evidence: 'The app is enabled for OAuth but holds no certificate, so no integration can use the JWT Bearer flow.',
+          fact: 'flows.jwtBearer',
+          state: 'jwt-off:oauth-enabled',
+        };
+      }
+      return { status: 'not_applicable', evidence: NO_FLOW_EVIDENCE };
+    }
     if (isUnknown(jwt)) return { status: 'unknown', evidence: unknownEvidence('JWT Bearer flow setting', jwt), fact: 'flows.jwtBearer' };
     const secrets = secretFlows(app);
     if (!jwt) {

@@ -136,6 +136,12 @@ export interface SnapshotApp {
   readonly sessionTimeoutMinutes: Maybe<number | null>;
   readonly keyCustody: Maybe<'file' | 'kms' | 'hsm'>;
   readonly requireJti: Maybe<boolean>;
+  /**
+   * Whether the app is enabled for OAuth as an integration even with no machine-to-machine flow
+   * switched on (Salesforce: an External Client App with global OAuth settings); undefined when
+   * the source's flows say it all (Keygate).
+   */
+  readonly oauthIntegration?: boolean;
   /** Whether the authorization code flow must use PKCE (RFC 7636); undefined when the source has no such setting. */
   readonly pkceRequired?: Maybe<boolean>;
   /** Whether each use of a refresh token replaces it; undefined when the source has no such setting. */

@@ -46,6 +46,7 @@ describe('reading a Salesforce DX project', () => {
       'externalClientApp:Erp_Sync',
       'externalClientApp:Ops_Automation',
       'externalClientApp:Portal_Login',
+      'externalClientApp:Warehouse_Feed',
     ]);
     // Billing_Sync's children are BillingGlobal, BillingScopes and BillingPolicies.
     const billing = snap.apps.find((a) => a.name === 'Billing_Sync')!;
@@ -58,7 +59,7 @@ describe('reading a Salesforce DX project', () => {
     const all = filesUnder(join(acme.root, 'force-app'));
     // Skipped: the Apex class and its source, and the decomposed permission set's objectSettings.
     expect(all.length - metadata.fileCount).toBe(3);
-    expect(metadata.fileCount).toBe(29);
+    expect(metadata.fileCount).toBe(31);
   });
 });
 
@@ -85,6 +86,14 @@ describe('eca.oauth-flow.jwt-bearer-enabled', () => {
     expect(f.cvss!.score).toBeGreaterThanOrEqual(7.0);
     expect(f.cvss!.score).toBeLessThan(8.0);
     expect(f.location?.file).toBe(file('extlClntAppGlobalOauthSets/BillingGlobal.ecaGlblOauth-meta.xml'));
+  });
+
+  it('fails for an ECA enabled for OAuth with neither a certificate nor client credentials', () => {
+    const f = finding('eca.oauth-flow.jwt-bearer-enabled', 'Warehouse_Feed');
+    expect(f.status).toBe('fail');
+    expect(f.evidence).toBe('The app is enabled for OAuth but holds no certificate, so no integration can use the JWT Bearer flow.');
+    expect(f.cvss!.score).toBeGreaterThanOrEqual(7.0);
+    expect(f.location?.file).toBe(file('extlClntAppGlobalOauthSets/Warehouse_Feed_glbloauth.ecaGlblOauth-meta.xml'));
   });
 
   it('fails for a Connected App with neither a certificate nor client credentials, in an org that allows the username-password flow', () => {

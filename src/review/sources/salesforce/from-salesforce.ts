@@ -215,6 +215,8 @@ function mapExternalClientApp(bundle: EcaBundle, context: MappingContext): Snaps
     createdAt: UNDATED_APP,
     // External Client Apps do not support the username-password flow at all.
     flows: { jwtBearer, clientCredentials, usernamePassword: false },
+    // Global OAuth settings make the app an OAuth integration, certificate or not.
+    ...(global ? { oauthIntegration: true } : {}),
     hasConsumerSecret,
     consumerSecretCreatedAt: UNDATED_SECRET,
     scopes,
