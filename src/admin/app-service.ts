@@ -40,21 +40,8 @@ function describeRef(ref: AppRef): string {
 /** Parses and validates an uploaded certificate; any refusal becomes a clear admin error. */
 export function acceptCertificate(pem: string, now: Date): Certificate {
   try {
-    const parsed = parseCertificatePem(pem, now);
-    return {
-      id: newId('0Lh'),
-      pem: parsed.pem,
-      subject: parsed.subject,
-      issuer: parsed.issuer,
-      serialNumber: parsed.serialNumber,
-      notBefore: parsed.notBefore,
-      notAfter: parsed.notAfter,
-      fingerprintSha256: parsed.fingerprintSha256,
-      keyType: parsed.keyType,
-      keySize: parsed.keySize,
-      curve: parsed.curve,
-      addedAt: now,
-    };
+    const { publicKey: _key, ...facts } = parseCertificatePem(pem, now);
+    return { id: newId('0Lh'), ...facts, addedAt: now };
   } catch (err) {
     if (err instanceof CertificateRejectedError) throw new AdminError('certificate_rejected', err.message, 'certificate');
     throw err;

@@ -1,23 +1,10 @@
-import type { KeyType } from '../platform/x509.js';
+import type { CertificateFacts, KeyType } from '../platform/x509.js';
 
 export type { KeyType };
 
 /** An X.509 certificate uploaded to an app, parsed and validated when it was added. */
-export interface Certificate {
+export interface Certificate extends CertificateFacts {
   readonly id: string;
-  readonly pem: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  /** Lower-case hex SHA-256 of the DER encoding, colon-free. */
-  readonly fingerprintSha256: string;
-  readonly keyType: KeyType;
-  /** RSA modulus bits, or the EC curve size (256, 384); 256 for Ed25519. */
-  readonly keySize: number;
-  /** `P-256`, `P-384` for EC; null otherwise. */
-  readonly curve: string | null;
   readonly addedAt: Date;
 }
 

@@ -23,7 +23,8 @@ export class CertificateRejectedError extends Error {
   }
 }
 
-export interface ParsedCertificate {
+/** What an X.509 certificate says about itself and its key. */
+export interface CertificateFacts {
   /** The certificate re-encoded as a single canonical PEM block. */
   readonly pem: string;
   readonly subject: string;
@@ -31,10 +32,16 @@ export interface ParsedCertificate {
   readonly serialNumber: string;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  /** Lower-case hex SHA-256 of the DER encoding, colon-free. */
   readonly fingerprintSha256: string;
   readonly keyType: KeyType;
+  /** RSA modulus bits, or the EC curve size (256, 384); 256 for Ed25519. */
   readonly keySize: number;
+  /** `P-256`, `P-384` for EC; null otherwise. */
   readonly curve: string | null;
+}
+
+export interface ParsedCertificate extends CertificateFacts {
   readonly publicKey: KeyObject;
 }
 
