@@ -1,5 +1,5 @@
 /**
- * Group commit for the token path on PostgreSQL, the counterpart of SQLite's WriteBatcher:
+ * Group commit for the token path on PostgreSQL, the counterpart of SQLite's WriteQueue:
  * rows queued during one event-loop turn go to the server as one multi-row statement (one
  * round trip, one WAL flush), and each caller learns its own result once that statement has
  * committed. Per-request durability is unchanged: no answer leaves before its row is durable.
