@@ -1,0 +1,70 @@
+/**
+ * `keygate token --cache FILE` against a real Keygate: the token is written 0600 and reused
+ * while fresh, so the second call makes no token request; a different user is not served from it.
+ */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { buildKeygate, type RunningKeygate } from '../../src/main.js';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { ensureBuilt, keygate } from './run-cli.js';
+
+describe('keygate token --cache', () => {
+  let dir: string;
+  let server: RunningKeygate;
+  let keyFile: string;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = await mkdtemp(join(tmpdir(), 'keygate-token-cache-'));
+    const keys = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'erp', days: 30 });
+    keyFile = join(dir, 'erp.key.pem');
+    await writeFile(keyFile, keys.privateKeyPem, { mode: 0o600 });
+    server = await buildKeygate(
+      {
+        dataDir: join(dir, 'data'),
+        host: '127.0.0.1',
+        port: 0,
+        log: createLogger({ level: 'silent' }),
+        config: parseConfig(
+          JSON.stringify({
+            org: { baseUrl: 'http://127.0.0.1' },
+            users: [{ username: 'erp@acme.test', profile: 'Integration' }, { username: 'other@acme.test', profile: 'Integration' }],
+            apps: [{ name: 'ERP', consumerKey: 'erp', certificates: [{ pem: keys.certificatePem }], flows: { jwtBearer: true }, policies: { profiles: ['Integration'] } }],
+          }),
+          { baseDir: dir, env: {} },
+        ),
+      },
+      true,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const successes = async () => (await server.services.history.queryLoginHistory({ outcome: 'success' })).total;
+
+  it('writes the token 0600, reuses it while fresh, and keys it by server, app and user', async () => {
+    const cache = join(dir, 'token-cache.json');
+    const args = ['token', '--url', server.url, '--audience', 'http://127.0.0.1', '--client-id', 'erp', '--key', keyFile, '--cache', cache];
+    const first = await keygate([...args, '--username', 'erp@acme.test']);
+    expect(first.code, first.stderr).toBe(0);
+    expect((await stat(cache)).mode & 0o777).toBe(0o600);
+    expect(await successes()).toBe(1);
+
+    const second = await keygate([...args, '--username', 'erp@acme.test']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).access_token).toBe(JSON.parse(first.stdout).access_token);
+    expect(await successes()).toBe(1);
+
+    const other = await keygate([...args, '--username', 'other@acme.test']);
+    expect(other.code, other.stderr).toBe(0);
+    expect(JSON.parse(other.stdout).access_token).not.toBe(JSON.parse(first.stdout).access_token);
+    expect(await successes()).toBe(2);
+  });
+});
