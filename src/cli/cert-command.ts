@@ -10,24 +10,11 @@ import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } f
 import { CliError } from './cli-error.js';
 import { printFields, printTable } from './cli-format.js';
 import { printJson, printLine, warn } from './output.js';
+import type { CertificateDto } from '../http/admin-api/wire-mappers.js';
 
 /** Certificates expiring within this many days are flagged by `cert inspect`. */
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
-
-interface WireCertificate {
-  id: string;
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  fingerprintSha256: string;
-  keyType: string;
-  keySize: number;
-  curve: string | null;
-  addedAt: string;
-}
 
 /** Reads a file the user named; an unreadable path is a usage error (exit 2). */
 function readTextFile(file: string): string {
@@ -102,7 +89,7 @@ export function registerCertCommand(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (file: string, opts: ConnectionOptions & { app: string; json?: boolean }) => {
     const pem = readTextFile(file);
-    const added = await (await connectAdmin(opts)).request<WireCertificate>('POST', `/apps/${segment(opts.app)}/certificates`, { pem });
+    const added = await (await connectAdmin(opts)).request<CertificateDto>('POST', `/apps/${segment(opts.app)}/certificates`, { pem });
     if (opts.json) return printJson(added);
     printLine(`added certificate ${added.id} to "${opts.app}": ${added.subject}, valid until ${added.notAfter}`);
     printLine(`SHA-256 fingerprint: ${formatFingerprint(added.fingerprintSha256)}`);
@@ -111,7 +98,7 @@ export function registerCertCommand(program: Command): void {
   addConnectionOptions(
     cert.command('list').description("list an app's certificates").requiredOption('--app <app>', 'app name or id').option('--json', 'print JSON'),
   ).action(async (opts: ConnectionOptions & { app: string; json?: boolean }) => {
-    const { items } = await (await connectAdmin(opts)).request<{ items: WireCertificate[] }>('GET', `/apps/${segment(opts.app)}/certificates`);
+    const { items } = await (await connectAdmin(opts)).request<{ items: CertificateDto[] }>('GET', `/apps/${segment(opts.app)}/certificates`);
     if (opts.json) return printJson(items);
     printTable(
       ['ID', 'SUBJECT', 'KEY', 'VALID UNTIL', 'SHA-256'],

@@ -8,18 +8,7 @@ import { CliError } from './cli-error.js';
 import { parseChoice, printTable } from './cli-format.js';
 import { printJson, printLine } from './output.js';
 import { parsePositiveInt } from './parse.js';
-
-interface WireLoginEvent {
-  at: string;
-  appName: string | null;
-  username: string | null;
-  grant: string;
-  clientAddress: string;
-  outcome: string;
-  errorCode: string | null;
-  reason: string;
-  certificateFingerprint: string | null;
-}
+import type { LoginEventDto } from '../http/admin-api/wire-mappers.js';
 
 interface HistoryOptions extends ConnectionOptions {
   app?: string;
@@ -76,7 +65,7 @@ export function registerHistoryCommand(program: Command): void {
       process.stdout.write(await admin.requestText('GET', `/login-history?${query}`, 'text/csv'));
       return;
     }
-    const page = await admin.request<{ items: WireLoginEvent[]; total: number; offset: number }>('GET', `/login-history?${query}`);
+    const page = await admin.request<{ items: LoginEventDto[]; total: number; offset: number }>('GET', `/login-history?${query}`);
     if (format === 'json') return printJson(page);
     if (page.items.length === 0) return printLine('no matching login history');
     printTable(

@@ -9,21 +9,7 @@ import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } f
 import { CliError } from './cli-error.js';
 import { list, printFields, printTable } from './cli-format.js';
 import { printJson, printLine } from './output.js';
-
-interface WireUser {
-  id: string;
-  username: string;
-  email: string;
-  profile: string;
-  permissionSets: string[];
-  permissions: string[];
-  active: boolean;
-  locked: boolean;
-  loginIpRanges: string[];
-  approvedApps: string[];
-  hasPassword: boolean;
-  totpEnabled: boolean;
-}
+import type { UserDto } from '../http/admin-api/wire-mappers.js';
 
 interface UserSettingsOptions extends ConnectionOptions {
   json?: boolean;
@@ -65,11 +51,11 @@ function settingsBody(opts: UserSettingsOptions): Record<string, unknown> {
   };
 }
 
-function status(user: WireUser): string {
+function status(user: UserDto): string {
   return [user.active ? 'active' : 'inactive', ...(user.locked ? ['locked'] : [])].join(', ');
 }
 
-function printUser(user: WireUser): void {
+function printUser(user: UserDto): void {
   printFields([
     ['username', user.username],
     ['id', user.id],
@@ -88,7 +74,7 @@ function printUser(user: WireUser): void {
 /** A one-field change (`deactivate`, `lock`, ...) as its own subcommand. */
 function registerSwitch(user: Command, name: string, description: string, change: Record<string, boolean>, done: string): void {
   addConnectionOptions(user.command(name).description(description).argument('<user>', 'username or id')).action(async (ref: string, opts: ConnectionOptions) => {
-    const updated = await (await connectAdmin(opts)).request<WireUser>('PATCH', `/users/${segment(ref)}`, change);
+    const updated = await (await connectAdmin(opts)).request<UserDto>('PATCH', `/users/${segment(ref)}`, change);
     printLine(`${done} ${updated.username}`);
   });
 }
@@ -97,7 +83,7 @@ export function registerUserCommand(program: Command): void {
   const user = program.command('user').description('manage org users through the admin API');
 
   addConnectionOptions(user.command('list').description('list users').option('--json', 'print JSON')).action(async (opts: ConnectionOptions & { json?: boolean }) => {
-    const { items } = await (await connectAdmin(opts)).request<{ items: WireUser[] }>('GET', '/users');
+    const { items } = await (await connectAdmin(opts)).request<{ items: UserDto[] }>('GET', '/users');
     if (opts.json) return printJson(items);
     printTable(
       ['USERNAME', 'PROFILE', 'PERMISSION SETS', 'PERMISSIONS', 'STATUS'],
@@ -107,7 +93,7 @@ export function registerUserCommand(program: Command): void {
 
   addConnectionOptions(user.command('show').description('show one user').argument('<user>', 'username or id').option('--json', 'print JSON')).action(
     async (ref: string, opts: ConnectionOptions & { json?: boolean }) => {
-      const found = await (await connectAdmin(opts)).request<WireUser>('GET', `/users/${segment(ref)}`);
+      const found = await (await connectAdmin(opts)).request<UserDto>('GET', `/users/${segment(ref)}`);
       if (opts.json) return printJson(found);
       printUser(found);
     },
@@ -115,7 +101,7 @@ export function registerUserCommand(program: Command): void {
 
   addConnectionOptions(addSettingsOptions(user.command('create').description('create a user').argument('<username>', 'username'))).action(
     async (username: string, opts: UserSettingsOptions) => {
-      const created = await (await connectAdmin(opts)).request<WireUser>('POST', '/users', { username, ...settingsBody(opts) });
+      const created = await (await connectAdmin(opts)).request<UserDto>('POST', '/users', { username, ...settingsBody(opts) });
       if (opts.json) return printJson(created);
       printLine(`created user ${created.username} (id ${created.id}, profile ${created.profile})`);
     },
@@ -125,7 +111,7 @@ export function registerUserCommand(program: Command): void {
     async (ref: string, opts: UserSettingsOptions) => {
       const body = settingsBody(opts);
       if (Object.keys(body).length === 0) throw new CliError('nothing to change: give at least one setting option (see keygate user update --help)', 2);
-      const updated = await (await connectAdmin(opts)).request<WireUser>('PATCH', `/users/${segment(ref)}`, body);
+      const updated = await (await connectAdmin(opts)).request<UserDto>('PATCH', `/users/${segment(ref)}`, body);
       if (opts.json) return printJson(updated);
       printLine(`updated user ${updated.username}`);
     },

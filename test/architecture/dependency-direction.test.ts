@@ -21,8 +21,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Storage implements ports declared by the code that uses them, wherever that code lives.
   storage: ['platform', 'domain', 'oauth', 'admin', 'review', 'http'],
   http: ['platform', 'domain', 'config', 'oauth', 'admin', 'review'],
-  // The CLI is the process entry point; it reaches storage only through the composition root.
-  cli: ['platform', 'domain', 'config', 'oauth', 'admin', 'review', 'client', 'main.ts'],
+  // The CLI is the process entry point; it reaches storage only through the composition root,
+  // and reads the admin API's wire types (DTOs) from http/ to call it.
+  cli: ['platform', 'domain', 'config', 'oauth', 'admin', 'review', 'client', 'http', 'main.ts'],
   'main.ts': ['platform', 'domain', 'config', 'oauth', 'admin', 'review', 'storage', 'http'],
   client: [],
 };
