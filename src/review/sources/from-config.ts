@@ -3,10 +3,10 @@
  * history. Facts a file cannot hold (when an app or its secret was made) are unknown.
  */
 import type { DeclaredConfig } from '../../config/load.js';
-import { isWeakKey } from '../../platform/x509.js';
 import type { AppFact, EvidenceLocation, Snapshot, SnapshotApp } from '../engine/snapshot.js';
 import { unknownFact } from '../engine/snapshot.js';
 import { locateConfigKeys } from './config-locations.js';
+import { keygateAppFacts } from './keygate-app-facts.js';
 import { PrincipalDirectory } from './principals.js';
 
 export interface ConfigSnapshotOptions {
@@ -60,13 +60,6 @@ export function snapshotFromConfig(config: DeclaredConfig, options: ConfigSnapsh
   );
 
   const apps = config.apps.map((app, i): SnapshotApp => {
-    const policy = {
-      name: app.name,
-      permittedUsers: app.policies.permittedUsers,
-      profiles: app.policies.profiles,
-      permissionSets: app.policies.permissionSets,
-      clientCredentialsRunAs: app.clientCredentialsRunAs ?? null,
-    };
     const hasSecret = app.consumerSecretEnv !== undefined;
     let locations: Partial<Record<AppFact, EvidenceLocation>> | undefined;
     if (lines) {
@@ -82,28 +75,13 @@ export function snapshotFromConfig(config: DeclaredConfig, options: ConfigSnapsh
       ...(location ? { location } : {}),
       ...(locations ? { locations } : {}),
       createdAt: UNDATED_APP,
-      flows: { ...app.flows },
       hasConsumerSecret: hasSecret,
       consumerSecretCreatedAt: hasSecret ? UNDATED_SECRET : null,
-      scopes: app.scopes,
-      certificates: app.certificates.map(({ parsed }) => ({
-        fingerprintSha256: parsed.fingerprintSha256,
-        subject: parsed.subject,
-        notBefore: parsed.notBefore,
-        notAfter: parsed.notAfter,
-        keyType: parsed.keyType,
-        keySize: parsed.keySize,
-        weakKey: isWeakKey(parsed),
-      })),
-      permittedUsers: app.policies.permittedUsers,
-      preAuthorizedProfiles: app.policies.permittedUsers === 'adminApproved' ? app.policies.profiles : [],
-      principals: directory.admittedBy(policy),
-      runAs: directory.runAs(policy),
-      ipRelaxation: app.policies.ipRelaxation,
-      trustedIpRanges: app.policies.trustedIpRanges,
-      sessionTimeoutMinutes: app.policies.sessionTimeoutMinutes,
-      keyCustody: app.keyCustody,
-      requireJti: app.requireJti,
+      ...keygateAppFacts(
+        { ...app, clientCredentialsRunAs: app.clientCredentialsRunAs ?? null },
+        app.certificates.map((c) => c.parsed),
+        directory,
+      ),
     };
   });
 

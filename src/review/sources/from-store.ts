@@ -5,8 +5,8 @@
 import type { ExternalClientApp } from '../../domain/app.js';
 import type { Org } from '../../domain/org.js';
 import type { User } from '../../domain/user.js';
-import { isWeakKey } from '../../platform/x509.js';
 import type { Snapshot, SnapshotApp, TrafficSummary } from '../engine/snapshot.js';
+import { keygateAppFacts } from './keygate-app-facts.js';
 import { PrincipalDirectory } from './principals.js';
 
 /**
@@ -72,40 +72,14 @@ export function snapshotFromDomain(input: {
     })),
   );
   const apps = input.apps.map((app): SnapshotApp => {
-    const policy = {
-      name: app.name,
-      permittedUsers: app.policies.permittedUsers,
-      profiles: app.policies.profiles,
-      permissionSets: app.policies.permissionSets,
-      clientCredentialsRunAs: app.clientCredentialsRunAs,
-    };
     const hasSecret = app.consumerSecretHash !== null;
     return {
       id: app.id,
       name: app.name,
       createdAt: app.createdAt,
-      flows: { ...app.flows },
       hasConsumerSecret: hasSecret,
       consumerSecretCreatedAt: hasSecret ? app.consumerSecretCreatedAt : null,
-      scopes: app.scopes,
-      certificates: app.certificates.map((c) => ({
-        fingerprintSha256: c.fingerprintSha256,
-        subject: c.subject,
-        notBefore: c.notBefore,
-        notAfter: c.notAfter,
-        keyType: c.keyType,
-        keySize: c.keySize,
-        weakKey: isWeakKey(c),
-      })),
-      permittedUsers: app.policies.permittedUsers,
-      preAuthorizedProfiles: app.policies.permittedUsers === 'adminApproved' ? app.policies.profiles : [],
-      principals: directory.admittedBy(policy),
-      runAs: directory.runAs(policy),
-      ipRelaxation: app.policies.ipRelaxation,
-      trustedIpRanges: app.policies.trustedIpRanges,
-      sessionTimeoutMinutes: app.policies.sessionTimeoutMinutes,
-      keyCustody: app.keyCustody,
-      requireJti: app.requireJti,
+      ...keygateAppFacts(app, app.certificates, directory),
     };
   });
   return {
