@@ -334,52 +334,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return harness;
 }
 
-/**
- * Changes some of a user's fields, passing every other updatable field unchanged, so that the
- * test does not depend on how the admin service fills fields a partial update leaves out.
- */
+/** Changes some of a user's fields through the admin service; the rest stay as they are. */
 export async function updateUser(h: Harness, username: string, change: Parameters<AdminServices['users']['update']>[1]): Promise<void> {
-  const u = await h.services.users.get({ username });
-  await h.services.users.update(
-    { username },
-    {
-      email: u.email,
-      profile: u.profile,
-      permissionSets: [...u.permissionSets],
-      permissions: [...u.permissions],
-      active: u.active,
-      locked: u.locked,
-      loginIpRanges: [...u.loginIpRanges],
-      approvedApps: [...u.approvedApps],
-      ...change,
-    },
-  );
+  await h.services.users.update({ username }, change);
 }
 
-/** Changes some of an app's policies, passing every other setting unchanged (see {@link updateUser}). */
+/** Changes some of an app's policies through the admin service; the rest stay as they are. */
 export async function updateAppPolicies(
   h: Harness,
   consumerKey: string,
   change: { permissionSets?: string[]; profiles?: string[]; trustedIpRanges?: string[]; ipRelaxation?: 'enforce' | 'relax'; permittedUsers?: 'adminApproved' | 'selfAuthorized' },
 ): Promise<void> {
-  const app = await h.services.apps.get({ consumerKey });
-  await h.services.apps.update(
-    { consumerKey },
-    {
-      scopes: [...app.scopes],
-      requireJti: app.requireJti,
-      accessTokenFormat: app.accessTokenFormat,
-      assertionProfile: app.assertionProfile,
-      keyCustody: app.keyCustody,
-      policies: {
-        ...app.policies,
-        profiles: [...app.policies.profiles],
-        permissionSets: [...app.policies.permissionSets],
-        trustedIpRanges: [...app.policies.trustedIpRanges],
-        ...change,
-      },
-    },
-  );
+  await h.services.apps.update({ consumerKey }, { policies: change });
 }
 
 /** Gets an access token by the JWT Bearer grant (default: RSA app, integration user). */
