@@ -145,7 +145,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
 
     const app = createHttpServer(options.log, { trustedProxies: options.trustedProxies ?? [], tls: options.tls });
     await registerOAuthRoutes(app, {
-      token: createTokenEndpoint({ grants, directory, history: stores.history, clock, log: options.log }),
+      token: createTokenEndpoint({ grants, directory, ledger: stores.ledger, clock, log: options.log }),
       introspect: createIntrospectionEndpoint({ ...grantDeps, log: options.log }),
       revoke: createRevocationEndpoint({ ...grantDeps, log: options.log }),
       userinfo: resources.userinfo,
@@ -156,7 +156,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
       jwks: () => keys.jwks,
     });
     await registerAdminApi(app, { services, bearer: { tokens, directory, nowSeconds: () => clock.epochSeconds() } });
-    await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.history, review: services.reviews });
+    await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.ledger, review: services.reviews });
     await app.ready();
     stores.maintain({
       loginHistoryRetentionDays: options.config?.storage?.loginHistoryRetentionDays,

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { LoginEvent } from '../domain/login-event.js';
 import { canAdminister, type User } from '../domain/user.js';
 import type { Clock } from '../platform/clock.js';
+import { newEventId } from '../platform/ids.js';
 import { hashSecret, verifySecret } from '../platform/secrets.js';
 import { verifyTotp } from './console-auth-totp.js';
 import type { UserService } from './user-service.js';
@@ -172,7 +173,7 @@ export class ConsoleAuthService {
 
   async #record(clientAddress: string, user: User | null, outcome: 'success' | 'failure', reason: string, attemptedUsername: string | null = null): Promise<void> {
     await this.deps.recorder.record({
-      id: randomUUID(),
+      id: newEventId(),
       at: this.deps.clock.now(),
       appId: null,
       appName: null,

@@ -32,6 +32,41 @@ export interface LoginRecorder {
   record(event: LoginEvent): Promise<void>;
 }
 
+/** A single-use key a request spends: kept per app (`namespace`) until it expires. */
+export interface ReplayClaim {
+  readonly namespace: string;
+  readonly key: string;
+  readonly expiresAtSeconds: number;
+}
+
+/** An opaque access token as it is stored: by the SHA-256 of its value, never the value. */
+export interface OpaqueTokenWrite {
+  readonly tokenHash: string;
+  readonly record: OpaqueTokenRecord;
+}
+
+/** Everything a successful token request writes. */
+export interface IssueWrites {
+  /** The key the request spends (its assertion's `jti`), if its grant has one. */
+  readonly replay: ReplayClaim | null;
+  /** The token, when its format is opaque. */
+  readonly opaque: OpaqueTokenWrite | null;
+  /** The success row of the login history. */
+  readonly event: LoginEvent;
+}
+
+/**
+ * The token endpoint's durable record: the login history, plus the writes a token is issued
+ * with. `commitIssue` spends the replay key and, only if it was fresh, stores the opaque token
+ * and the success row, as one commit where the backend can (SQLite, PostgreSQL); with the
+ * replay key held elsewhere (Redis), the key is spent first. It resolves to false, having
+ * written nothing else, when the key was spent before; the same atomicity rule as
+ * {@link ReplayStore.consume} holds for concurrent calls.
+ */
+export interface TokenLedger extends LoginRecorder {
+  commitIssue(writes: IssueWrites): Promise<boolean>;
+}
+
 /** What an opaque access token stands for. */
 export interface OpaqueTokenRecord {
   readonly tokenId: string;
@@ -42,9 +77,8 @@ export interface OpaqueTokenRecord {
   readonly expiresAt: number;
 }
 
-/** Opaque tokens (by SHA-256) and the revocation list of every access token. */
+/** Opaque tokens (by SHA-256; written by {@link TokenLedger.commitIssue}) and the revocation list of every access token. */
 export interface TokenStore {
-  saveOpaque(tokenHash: string, record: OpaqueTokenRecord): Promise<void>;
   findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined>;
   revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void>;
   isRevoked(tokenId: string): Promise<boolean>;

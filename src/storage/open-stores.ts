@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../platform/logger.js';
-import type { LoginRecorder, ReplayStore, SigningKeyStore, TokenStore } from '../oauth/ports.js';
+import type { ReplayStore, SigningKeyStore, TokenLedger, TokenStore } from '../oauth/ports.js';
 import { startMaintenance, type Maintenance, type MaintenanceOptions } from './maintenance.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openPostgres, type PostgresHandle } from './postgres/postgres-database.js';
@@ -17,7 +17,7 @@ import { PostgresTokenPath } from './postgres/postgres-token-path.js';
 import type { ChangeFeed, StorageCapabilities } from './ports.js';
 import { inspectDurability, openRedis } from './redis/redis-database.js';
 import { RedisChangeFeed } from './redis/redis-change-feed.js';
-import { RedisReplayStore, RedisRevocationCache } from './redis/redis-token-path.js';
+import { RedisReplayLedger, RedisReplayStore, RedisRevocationCache } from './redis/redis-token-path.js';
 import { SqlAdminStore, type WriteLock } from './sql/sql-admin-store.js';
 import { pruneExpired } from './sql/sql-maintenance.js';
 import { SqlSigningKeyStore } from './sql/sql-signing-key-store.js';
@@ -50,7 +50,8 @@ export interface OpenedStores {
   readonly db: Kysely<Database>;
   readonly admin: SqlAdminStore;
   readonly replay: ReplayStore;
-  readonly history: LoginRecorder;
+  /** The login history, and the commit that issues a token. */
+  readonly ledger: TokenLedger;
   readonly tokens: TokenStore;
   readonly signingKeys: SigningKeyStore;
   readonly changes: ChangeFeed;
@@ -102,7 +103,7 @@ const migratePostgres = (handle: PostgresHandle) => migrateToLatest(handle.db.wi
 interface SqlBackend {
   readonly db: Kysely<Database>;
   readonly writeLock?: WriteLock;
-  readonly tokenPath: ReplayStore & LoginRecorder & TokenStore & { close(): void | Promise<void> };
+  readonly tokenPath: ReplayStore & TokenLedger & TokenStore & { close(): void | Promise<void> };
   readonly changes: ChangeFeed;
   readonly capabilities: StorageCapabilities;
   close(): Promise<void>;
@@ -165,6 +166,7 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
   const admin = new SqlAdminStore(sqlBackend.db, false, sqlBackend.writeLock);
   const signingKeys = new SqlSigningKeyStore(sqlBackend.db, sqlBackend.writeLock);
   let replay: ReplayStore = sqlBackend.tokenPath;
+  let ledger: TokenLedger = sqlBackend.tokenPath;
   let tokens: TokenStore = sqlBackend.tokenPath;
   let changes = sqlBackend.changes;
   let capabilities = sqlBackend.capabilities;
@@ -187,7 +189,9 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
         await redis.close();
         throw err;
       }
-      replay = new RedisReplayStore(redis.redis, prefix);
+      const redisReplay = new RedisReplayStore(redis.redis, prefix);
+      replay = redisReplay;
+      ledger = new RedisReplayLedger(redisReplay, sqlBackend.tokenPath);
       const revocationCache = new RedisRevocationCache(redis.redis, prefix, sqlBackend.tokenPath);
       tokens = revocationCache;
       const durability = await inspectDurability(redis.redis).catch(() => ({ appendOnly: false, mayEvict: false }));
@@ -213,7 +217,7 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
     db: sqlBackend.db,
     admin,
     replay,
-    history: sqlBackend.tokenPath,
+    ledger,
     tokens,
     signingKeys,
     changes,

@@ -28,7 +28,7 @@ describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backen
       jtiHash: 'cd'.repeat(32),
       at: new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 678)),
     });
-    await one.history.record(event);
+    await one.ledger.record(event);
     const { events, total } = await two.admin.queryLoginHistory({ appName: event.appName! });
     expect(total).toBe(1);
     expect(events).toEqual([event]);
@@ -38,7 +38,7 @@ describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backen
     const appName = `burst-${randomUUID()}`;
     const base = Date.now();
     await Promise.all(
-      Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two).history.record(aLoginEvent({ appName, at: new Date(base + i) }))),
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two).ledger.record(aLoginEvent({ appName, at: new Date(base + i) }))),
     );
     const { events, total } = await one.admin.queryLoginHistory({ appName, limit: 100 });
     expect(total).toBe(60);
@@ -48,9 +48,9 @@ describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backen
   it('filters by outcome, grant, username and time, and pages', async () => {
     const appName = `filter-${randomUUID()}`;
     const t0 = Date.UTC(2031, 5, 1);
-    await one.history.record(aLoginEvent({ appName, at: new Date(t0), outcome: 'success', grant: 'jwt-bearer', username: 'a@x' }));
-    await one.history.record(aLoginEvent({ appName, at: new Date(t0 + 1000), outcome: 'failure', errorCode: 'invalid_grant', reason: 'x', grant: 'password', username: 'b@x' }));
-    await one.history.record(aLoginEvent({ appName, at: new Date(t0 + 2000), outcome: 'success', grant: 'client-credentials', username: 'a@x' }));
+    await one.ledger.record(aLoginEvent({ appName, at: new Date(t0), outcome: 'success', grant: 'jwt-bearer', username: 'a@x' }));
+    await one.ledger.record(aLoginEvent({ appName, at: new Date(t0 + 1000), outcome: 'failure', errorCode: 'invalid_grant', reason: 'x', grant: 'password', username: 'b@x' }));
+    await one.ledger.record(aLoginEvent({ appName, at: new Date(t0 + 2000), outcome: 'success', grant: 'client-credentials', username: 'a@x' }));
     expect((await one.admin.queryLoginHistory({ appName, outcome: 'failure' })).total).toBe(1);
     expect((await one.admin.queryLoginHistory({ appName, grant: 'client-credentials' })).total).toBe(1);
     expect((await one.admin.queryLoginHistory({ appName, username: 'a@x' })).total).toBe(2);

@@ -25,12 +25,13 @@ describe.each(BACKENDS)('Maintenance on $name', (backend) => {
     await db.insertInto('used_jti').values({ namespace: 'a', jti: 'live', expires_at_s: now + 300 }).execute();
     await stores.tokens.revoke('revoked-old', 'a', now - 10);
     await stores.tokens.revoke('revoked-live', 'a', now + 300);
-    const opaque = (id: string, expiresAt: number) => ({ tokenId: id, appId: 'a', userId: 'u', scope: 'api', issuedAt: now - 3600, expiresAt });
-    await stores.tokens.saveOpaque(`h-${randomUUID()}`, opaque('opaque-old', now - 10));
-    await stores.tokens.saveOpaque('h-live', opaque('opaque-live', now + 300));
+    const opaque = (hash: string, id: string, expiresAt: number) => ({
+      token_hash: hash, token_id: id, app_id: 'a', user_id: 'u', scope: 'api', issued_at_s: now - 3600, expires_at_s: expiresAt,
+    });
+    await db.insertInto('opaque_tokens').values([opaque(`h-${randomUUID()}`, 'opaque-old', now - 10), opaque('h-live', 'opaque-live', now + 300)]).execute();
     const day = 86_400_000;
-    for (let i = 0; i < 12; i += 1) await stores.history.record(aLoginEvent({ appName: 'old', at: new Date(Date.now() - 91 * day - i) }));
-    await stores.history.record(aLoginEvent({ appName: 'recent', at: new Date(Date.now() - 89 * day) }));
+    for (let i = 0; i < 12; i += 1) await stores.ledger.record(aLoginEvent({ appName: 'old', at: new Date(Date.now() - 91 * day - i) }));
+    await stores.ledger.record(aLoginEvent({ appName: 'recent', at: new Date(Date.now() - 89 * day) }));
 
     const maintenance = stores.maintain({ loginHistoryRetentionDays: 90, batchSize: 10, maxBatches: 100, intervalMs: 3_600_000 });
     const report = await maintenance.runOnce();

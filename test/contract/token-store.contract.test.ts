@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenedStores } from '../../src/storage/open-stores.js';
 import { BACKENDS, type BackendRun } from './backends.js';
+import { aLoginEvent } from './fixtures.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -20,7 +21,7 @@ describe.each(BACKENDS)('TokenStore on $name', (backend) => {
   it('finds an opaque token by its hash, from any instance', async () => {
     const record = { tokenId: randomUUID(), appId: 'app-1', userId: 'user-1', scope: 'api id', issuedAt: now(), expiresAt: now() + 3600 };
     const hash = randomUUID();
-    await one.tokens.saveOpaque(hash, record);
+    expect(await one.ledger.commitIssue({ replay: null, opaque: { tokenHash: hash, record }, event: aLoginEvent() })).toBe(true);
     expect(await two.tokens.findOpaque(hash)).toEqual(record);
     expect(await two.tokens.findOpaque(randomUUID())).toBeUndefined();
   });

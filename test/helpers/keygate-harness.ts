@@ -235,6 +235,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         name: 'Password App',
         consumerKey: APPS.password,
         scopes: ['api'],
+        // The CC App's certificate too, so that a client assertion can authenticate this app.
+        certificates: [{ pem: cc.certificatePem }],
         flows: { usernamePassword: true },
         consumerSecretEnv: 'PASSWORD_APP_SECRET',
         policies: preauthorized,

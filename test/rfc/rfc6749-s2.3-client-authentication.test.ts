@@ -255,6 +255,18 @@ describe('RFC 6749 §4.3: the legacy password grant', () => {
     expectInvalidClient(await h.token(passwordForm(h.secrets.userPassword), { headers: basic(APPS.password, 'wrong-secret') }), { wwwAuthenticate: BASIC_CHALLENGE });
   });
 
+  it('RFC 7523 §3 item 7: a client assertion is spent before the password is tried (one assertion, one guess)', async () => {
+    const assertion = clientAssertion({ claims: { iss: APPS.password, sub: APPS.password } });
+    const withAssertion = (password: string) =>
+      h.token({ ...passwordForm(password), client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion });
+    expectOAuthError(await withAssertion('wrong-password-123'), 400, 'invalid_grant', 'authentication failure');
+    await expectLoginFailure(h, 'invalid_grant', 'password_mismatch');
+    expectInvalidClient(await withAssertion(h.secrets.userPassword));
+    await expectLoginFailure(h, 'invalid_client', 'client_assertion_replayed');
+    const fresh = clientAssertion({ claims: { iss: APPS.password, sub: APPS.password } });
+    expectTokenResponse(await h.token({ ...passwordForm(h.secrets.userPassword), client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: fresh }));
+  });
+
   it('RFC 6749 §5.2: a password request without a password is invalid_request', async () => {
     const response = await h.token({ grant_type: 'password', username: USERS.pw }, { headers: basic(APPS.password, h.secrets.passwordApp) });
     expectOAuthError(response, 400, 'invalid_request', 'username and password are required');

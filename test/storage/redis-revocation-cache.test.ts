@@ -9,7 +9,6 @@ import { RedisRevocationCache } from '../../src/storage/redis/redis-token-path.j
 
 class MemoryTokenStore implements TokenStore {
   readonly revoked = new Set<string>();
-  async saveOpaque(_hash: string, _record: OpaqueTokenRecord): Promise<void> {}
   async findOpaque(): Promise<OpaqueTokenRecord | undefined> {
     return undefined;
   }

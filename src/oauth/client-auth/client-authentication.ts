@@ -5,6 +5,7 @@
 import type { CredentialKind } from '../../domain/login-event.js';
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
 import type { ClientRecord } from '../client-directory.js';
+import type { ReplayGuard } from '../replay-guard.js';
 import { authenticateWithPrivateKeyJwt, CLIENT_ASSERTION_TYPE, type PrivateKeyJwtDeps } from './private-key-jwt.js';
 import { authenticateWithClientSecret, readBasicCredentials } from './client-secret.js';
 
@@ -14,6 +15,8 @@ export const CLIENT_AUTH_PARAMETERS = ['client_id', 'client_secret', 'client_ass
 export interface AuthenticatedClient {
   readonly client: ClientRecord;
   readonly credential: CredentialKind;
+  /** A client assertion's `jti`, not yet spent: the caller spends it once its own checks pass. */
+  readonly replay: ReplayGuard | null;
 }
 
 export interface ClientAuthRequest {
@@ -50,11 +53,13 @@ export async function authenticateClient(request: ClientAuthRequest, deps: Priva
     if (request.params.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
       throw new InvalidRequestError('client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'client_assertion_type_invalid');
     }
-    return { client: await authenticateWithPrivateKeyJwt(request, deps, (c) => request.identified?.(c, 'client-assertion')), credential: 'client-assertion' };
+    const proved = await authenticateWithPrivateKeyJwt(request, deps, (c) => request.identified?.(c, 'client-assertion'));
+    return { ...proved, credential: 'client-assertion' };
   }
   if (basic) {
     const credentials = readBasicCredentials(request.authorization!);
-    return { client: await authenticateWithClientSecret(credentials, deps.directory, true, (c) => request.identified?.(c, 'client-secret')), credential: 'client-secret' };
+    const client = await authenticateWithClientSecret(credentials, deps.directory, true, (c) => request.identified?.(c, 'client-secret'));
+    return { client, credential: 'client-secret', replay: null };
   }
   const clientId = request.params.get('client_id');
   const secret = request.params.get('client_secret');
@@ -62,6 +67,7 @@ export async function authenticateClient(request: ClientAuthRequest, deps: Priva
     return {
       client: await authenticateWithClientSecret({ clientId, secret }, deps.directory, false, (c) => request.identified?.(c, 'client-secret')),
       credential: 'client-secret',
+      replay: null,
     };
   }
   throw new InvalidClientError('client_auth_missing');

@@ -1,7 +1,8 @@
 /**
  * `private_key_jwt` (RFC 7523 §2.2 and §3, OpenID Connect Core §9): the client signs a short
  * assertion about itself with a key whose certificate is on the app. Every failure is
- * `invalid_client`; the assertion's `jti` is single-use.
+ * `invalid_client`; the assertion's `jti` is single-use, and the caller spends it (see
+ * {@link ReplayGuard}) once its own checks have passed.
  */
 import type { Clock } from '../../platform/clock.js';
 import { InvalidClientError } from '../errors/oauth-error.js';
@@ -10,7 +11,7 @@ import { checkJwsHeader } from '../jws/check-jws-header.js';
 import { parseCompactJws } from '../jws/parse-compact-jws.js';
 import { verifyWithClientKeys } from '../jws/verify-with-client-keys.js';
 import type { OAuthOptions } from '../options.js';
-import type { ReplayStore } from '../ports.js';
+import type { ReplayGuard } from '../replay-guard.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -18,18 +19,23 @@ const CLIENT_ASSERTION_TYPES = ['jwt', 'client-authentication+jwt'];
 
 export interface PrivateKeyJwtDeps {
   readonly directory: ClientDirectory;
-  readonly replay: ReplayStore;
   readonly clock: Clock;
   readonly options: OAuthOptions;
 }
 
 const fail = (reason: string) => new InvalidClientError(reason);
 
+/** The app the assertion proved to be, and the `jti` it has yet to spend. */
+export interface PrivateKeyJwtClient {
+  readonly client: ClientRecord;
+  readonly replay: ReplayGuard;
+}
+
 export async function authenticateWithPrivateKeyJwt(
   request: { params: ReadonlyMap<string, string>; now: number; audiences: ReadonlySet<string> },
   deps: PrivateKeyJwtDeps,
   identified?: (client: ClientRecord) => void,
-): Promise<ClientRecord> {
+): Promise<PrivateKeyJwtClient> {
   const assertion = request.params.get('client_assertion')!;
   let jws;
   try {
@@ -57,6 +63,11 @@ export async function authenticateWithPrivateKeyJwt(
   if (nbf !== undefined && (typeof nbf !== 'number' || !(nbf <= notLaterThan))) throw fail('client_assertion_nbf_in_future');
   if (iat !== undefined && (typeof iat !== 'number' || !(iat <= notLaterThan))) throw fail('client_assertion_iat_in_future');
   if (typeof jti !== 'string' || jti === '' || jti.length > deps.options.maxJtiLength) throw fail('client_assertion_jti_invalid');
-  if (!(await deps.replay.consume(client.app.id, `client-assertion:${jti}`, Math.ceil(exp)))) throw fail('client_assertion_replayed');
-  return client;
+  return {
+    client,
+    replay: {
+      claim: { namespace: client.app.id, key: `client-assertion:${jti}`, expiresAtSeconds: Math.ceil(exp) },
+      refusal: () => fail('client_assertion_replayed'),
+    },
+  };
 }

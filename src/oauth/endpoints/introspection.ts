@@ -9,11 +9,14 @@ import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient } from '../client-auth/client-authentication.js';
 import type { PrivateKeyJwtDeps } from '../client-auth/private-key-jwt.js';
 import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import type { ReplayStore } from '../ports.js';
+import { spendNow } from '../replay-guard.js';
 import type { AccessTokens } from '../tokens/access-token.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody } from './form.js';
 
 export interface IntrospectionDeps extends PrivateKeyJwtDeps {
+  readonly replay: ReplayStore;
   readonly tokens: AccessTokens;
   readonly log: Logger;
 }
@@ -28,10 +31,11 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
       const params = parseForm(req.body);
       const org = deps.directory.org();
       const now = deps.clock.epochSeconds();
-      const { client } = await authenticateClient(
+      const { client, replay } = await authenticateClient(
         { params, authorization: req.authorization, now, audiences: acceptedAudiences(org) },
         deps,
       );
+      await spendNow(deps.replay, replay);
       const token = params.get('token');
       if (token === undefined) return INACTIVE;
       let claims;

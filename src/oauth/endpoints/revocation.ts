@@ -8,6 +8,7 @@ import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient, hasClientCredentials } from '../client-auth/client-authentication.js';
 import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import { spendNow } from '../replay-guard.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody } from './form.js';
 import type { IntrospectionDeps } from './introspection.js';
@@ -22,7 +23,12 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
       const org = deps.directory.org();
       const now = deps.clock.epochSeconds();
       const authRequest = { params, authorization: req.authorization, now, audiences: acceptedAudiences(org) };
-      const caller = hasClientCredentials(authRequest) ? (await authenticateClient(authRequest, deps)).client : null;
+      let caller = null;
+      if (hasClientCredentials(authRequest)) {
+        const authenticated = await authenticateClient(authRequest, deps);
+        await spendNow(deps.replay, authenticated.replay);
+        caller = authenticated.client;
+      }
       const token = params.get('token');
       if (token === undefined) return DONE;
       let claims;

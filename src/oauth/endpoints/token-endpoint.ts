@@ -1,25 +1,26 @@
 /**
  * The token endpoint (RFC 6749 §3.2, §5): `POST /services/oauth2/token` and `/oauth2/token`.
  * One ordered list of steps; every outcome, success or failure, becomes one login-history
- * row before the answer leaves.
+ * row before the answer leaves. A success commits its replay key, its token and its row
+ * together (decision 0004).
  */
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '../../platform/ids.js';
 import type { Logger } from 'pino';
-import type { LoginGrant } from '../../domain/login-event.js';
+import type { LoginEvent, LoginGrant } from '../../domain/login-event.js';
 import type { Clock } from '../../platform/clock.js';
 import { InvalidRequestError, OAuthError, TemporarilyUnavailableError, UnsupportedGrantTypeError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import type { ClientDirectory } from '../client-directory.js';
 import type { LoginTrail, TokenRequest } from '../grants/grant.js';
 import type { GrantRegistry } from '../grants/grant-registry.js';
-import type { LoginRecorder } from '../ports.js';
+import type { TokenLedger } from '../ports.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody } from './form.js';
 
 export interface TokenEndpointDeps {
   readonly grants: GrantRegistry;
   readonly directory: ClientDirectory;
-  readonly history: LoginRecorder;
+  readonly ledger: TokenLedger;
   readonly clock: Clock;
   readonly log: Logger;
 }
@@ -47,14 +48,22 @@ function pickDeclared(params: Map<string, string>, declared: readonly string[]):
 }
 
 export function createTokenEndpoint(deps: TokenEndpointDeps) {
-  const { grants, directory, history, clock, log } = deps;
+  const { grants, directory, ledger, clock, log } = deps;
 
   return async function tokenEndpoint(req: EndpointRequest): Promise<EndpointResponse> {
     const trail = newTrail();
     let loginGrant: LoginGrant = 'unknown';
     const now = clock.now();
-    let response: EndpointResponse;
-    let failure: OAuthError | null = null;
+    const event = (failure: OAuthError | null): LoginEvent => ({
+      id: newEventId(),
+      at: now,
+      ...trail,
+      grant: loginGrant,
+      clientAddress: req.clientAddress,
+      outcome: failure ? 'failure' : 'success',
+      errorCode: failure?.code ?? null,
+      reason: failure?.reason ?? 'ok',
+    });
     try {
       if (req.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_post');
       requireFormBody(req.contentType);
@@ -75,28 +84,23 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
         trail,
       };
       const validated = await grant.validate(request);
-      response = { status: 200, headers: SUCCESS_HEADERS, body: await grant.issue(validated, request) };
-    } catch (error) {
-      failure = error instanceof OAuthError ? error : new TemporarilyUnavailableError('internal_error');
-      response = errorResponse(error, log);
+      const issued = grant.issue(validated, request);
+      const { replay } = validated;
+      // One commit: the replay key, the token (when opaque) and the success row, or nothing.
+      const fresh = await ledger.commitIssue({ replay: replay?.claim ?? null, opaque: issued.opaque, event: event(null) });
+      if (fresh) return { status: 200, headers: SUCCESS_HEADERS, body: issued.response };
+      throw replay?.refusal() ?? new Error('the ledger refused a request that spends no replay key');
+    } catch (failure) {
+      const response = errorResponse(failure, log);
+      try {
+        await ledger.record(event(failure instanceof OAuthError ? failure : new TemporarilyUnavailableError('internal_error')));
+      } catch (error) {
+        // An answer whose audit row is lost is not given.
+        log.error({ err: error }, 'login history unavailable');
+        const rendered = renderOAuthError(new TemporarilyUnavailableError('login_history_unavailable'));
+        return { status: rendered.status, headers: rendered.headers, body: rendered.body };
+      }
+      return response;
     }
-    try {
-      await history.record({
-        id: randomUUID(),
-        at: now,
-        ...trail,
-        grant: loginGrant,
-        clientAddress: req.clientAddress,
-        outcome: failure ? 'failure' : 'success',
-        errorCode: failure?.code ?? null,
-        reason: failure?.reason ?? 'ok',
-      });
-    } catch (error) {
-      // An answer whose audit row is lost is not given: the token, if any, is dropped here.
-      log.error({ err: error }, 'login history unavailable');
-      const rendered = renderOAuthError(new TemporarilyUnavailableError('login_history_unavailable'));
-      return { status: rendered.status, headers: rendered.headers, body: rendered.body };
-    }
-    return response;
   };
 }

@@ -1,10 +1,14 @@
 /**
  * The contract every grant implements (RFC 6749 §4 and its extensions). The token endpoint
  * looks a grant up by `grant_type` in a map, hands it only the parameters it declares, and
- * calls `validate` then `issue`: `validate` never mints a token, `issue` never re-checks.
+ * calls `validate` then `issue`: `validate` never mints a token or writes anything, `issue`
+ * never re-checks. The endpoint then commits the grant's replay key, the token and the
+ * login-history row together, and only then answers.
  */
 import type { CredentialKind, LoginGrant } from '../../domain/login-event.js';
 import type { Org } from '../../domain/org.js';
+import type { OpaqueTokenWrite } from '../ports.js';
+import type { ReplayGuard } from '../replay-guard.js';
 
 /** What the endpoint learns while a request is checked; it becomes the login-history row. */
 export interface LoginTrail {
@@ -42,14 +46,26 @@ export interface TokenResponse {
   expires_in: number;
 }
 
-export interface Grant<Validated> {
+/** What every grant's checks end with, besides what its `issue` reads. */
+export interface Validated {
+  /** The single-use key the request spends when the token is issued, if the grant has one. */
+  readonly replay: ReplayGuard | null;
+}
+
+/** A minted token: the response, and for an opaque token the row that makes it valid. */
+export interface IssuedToken {
+  readonly response: TokenResponse;
+  readonly opaque: OpaqueTokenWrite | null;
+}
+
+export interface Grant<V extends Validated = Validated> {
   readonly grantType: string;
   /** Parameters this grant reads, besides `grant_type`; all others are dropped. */
   readonly parameters: readonly string[];
   /** How the login history names this grant. */
   readonly loginGrant: LoginGrant;
-  validate(request: TokenRequest): Promise<Validated>;
-  issue(validated: Validated, request: TokenRequest): Promise<TokenResponse>;
+  validate(request: TokenRequest): Promise<V>;
+  issue(validated: V, request: TokenRequest): IssuedToken;
 }
 
 /** Records the app a client-authenticated request claims to be, for the login history. */

@@ -7,7 +7,7 @@ import { sha256Hex } from '../../platform/secrets.js';
 import { InvalidTokenError } from '../errors/oauth-error.js';
 import { parseCompactJws, JwsParseError } from '../jws/parse-compact-jws.js';
 import { signJws, verifyJwsSignature } from '../jws/jws-algorithms.js';
-import type { TokenStore } from '../ports.js';
+import type { OpaqueTokenWrite, TokenStore } from '../ports.js';
 import type { SigningKeys } from './signing-keys.js';
 
 /** What a valid access token stands for, whatever its format. */
@@ -30,6 +30,14 @@ export interface IssueRequest {
   readonly scope: string;
   readonly issuedAt: number;
   readonly lifetimeSeconds: number;
+}
+
+export interface IssuedAccessToken {
+  readonly token: string;
+  readonly tokenId: string;
+  readonly expiresAt: number;
+  /** For an opaque token, the row to store; null for a JWT, which carries its own claims. */
+  readonly opaque: OpaqueTokenWrite | null;
 }
 
 const HEADER_CACHE = new Map<string, string>();
@@ -62,22 +70,18 @@ export class AccessTokens {
     private readonly store: TokenStore,
   ) {}
 
-  /** Mints a token; an opaque one is stored (by hash) before it is returned. */
-  async issue(req: IssueRequest): Promise<{ token: string; tokenId: string; expiresAt: number }> {
+  /**
+   * Mints a token. An opaque one comes with the row that makes it valid, which the caller
+   * commits (with the request's other writes) before the token leaves.
+   */
+  issue(req: IssueRequest): IssuedAccessToken {
     const tokenId = randomUUID();
     const expiresAt = req.issuedAt + req.lifetimeSeconds;
     if (req.format === 'opaque') {
       // Salesforce session ids begin with the org id and "!": some clients parse it.
       const token = `${req.orgId}!${randomBytes(32).toString('base64url')}`;
-      await this.store.saveOpaque(sha256Hex(token), {
-        tokenId,
-        appId: req.appId,
-        userId: req.userId,
-        scope: req.scope,
-        issuedAt: req.issuedAt,
-        expiresAt,
-      });
-      return { token, tokenId, expiresAt };
+      const record = { tokenId, appId: req.appId, userId: req.userId, scope: req.scope, issuedAt: req.issuedAt, expiresAt };
+      return { token, tokenId, expiresAt, opaque: { tokenHash: sha256Hex(token), record } };
     }
     const payload: JwtAccessTokenPayload = {
       iss: req.issuer,
@@ -92,7 +96,7 @@ export class AccessTokens {
     };
     const key = this.keys.current;
     const input = `${encodedHeader(key.kid)}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-    return { token: `${input}.${signJws('ES256', input, key.privateKey)}`, tokenId, expiresAt };
+    return { token: `${input}.${signJws('ES256', input, key.privateKey)}`, tokenId, expiresAt, opaque: null };
   }
 
   /**

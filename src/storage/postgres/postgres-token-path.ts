@@ -1,11 +1,12 @@
 /**
  * The token endpoint's stores on PostgreSQL: the `jti` replay store (a unique insert, ON
- * CONFLICT DO NOTHING), the login history, opaque tokens and revocations. The two writes every
- * token request makes, its `jti` and its login-history row, go through an {@link InsertBatcher}.
+ * CONFLICT DO NOTHING), the login history, opaque tokens and revocations. What a token request
+ * writes goes through an {@link InsertBatcher}: an issued token's `jti`, opaque token and
+ * login-history row are one statement, batched with those of the requests beside it.
  */
 import type pg from 'pg';
 import type { LoginEvent } from '../../domain/login-event.js';
-import type { LoginRecorder, OpaqueTokenRecord, ReplayStore, TokenStore } from '../../oauth/ports.js';
+import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
 import { loginEventToRow } from '../sql/mappers.js';
 import { InsertBatcher } from './insert-batcher.js';
 
@@ -40,6 +41,46 @@ const EVENT_COLUMNS = [
 const RECORD_EVENTS = `INSERT INTO login_history (${EVENT_COLUMNS.map(([c]) => c).join(', ')})
   SELECT * FROM unnest(${EVENT_COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})`;
 
+const OPAQUE_COLUMNS = [
+  ['token_hash', 'text'],
+  ['token_id', 'text'],
+  ['app_id', 'text'],
+  ['user_id', 'text'],
+  ['scope', 'text'],
+  ['issued_at_s', 'bigint'],
+  ['expires_at_s', 'bigint'],
+] as const;
+
+/** `unnest` of typed array parameters from `$first` on, one per column, after a leading index `i`. */
+const unnestFrom = (first: number, columns: readonly (readonly [string, string])[]): string =>
+  `unnest($${first}::int[], ${columns.map(([, t], n) => `$${first + n + 1}::${t}[]`).join(', ')}) AS x(i, ${columns.map(([c]) => c).join(', ')})`;
+
+/**
+ * Issued tokens, one statement per batch: each request's `jti` is inserted unless already
+ * spent, and only the requests whose key was fresh (or that spend none) get their opaque
+ * token and success row. Data-modifying CTEs share one snapshot and one commit; `spent`
+ * reports the inserts that won.
+ */
+const ISSUE = `WITH req AS (
+    SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[]) AS r(i, namespace, jti, expires_at_s)
+  ), spent AS (
+    INSERT INTO used_jti (namespace, jti, expires_at_s)
+    SELECT namespace, jti, expires_at_s FROM req WHERE jti IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING namespace, jti
+  ), fresh AS (
+    SELECT i FROM req WHERE jti IS NULL OR (namespace, jti) IN (SELECT namespace, jti FROM spent)
+  ), opaque AS (
+    INSERT INTO opaque_tokens (${OPAQUE_COLUMNS.map(([c]) => c).join(', ')})
+    SELECT ${OPAQUE_COLUMNS.map(([c]) => c).join(', ')} FROM ${unnestFrom(5, OPAQUE_COLUMNS)}
+    WHERE i IN (SELECT i FROM fresh)
+  ), events AS (
+    INSERT INTO login_history (${EVENT_COLUMNS.map(([c]) => c).join(', ')})
+    SELECT ${EVENT_COLUMNS.map(([c]) => c).join(', ')} FROM ${unnestFrom(5 + OPAQUE_COLUMNS.length + 1, EVENT_COLUMNS)}
+    WHERE i IN (SELECT i FROM fresh)
+  )
+  SELECT i FROM fresh`;
+
 const key = (namespace: string, jti: string): string => `${namespace}\u0000${jti}`;
 
 /**
@@ -60,9 +101,10 @@ export class PostgresUnavailableError extends Error {
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore {
+export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
   readonly #jti: InsertBatcher<JtiRow, boolean>;
   readonly #events: InsertBatcher<LoginEvent, void>;
+  readonly #issues: InsertBatcher<IssueWrites, boolean>;
 
   #unreachableUntil = 0;
 
@@ -77,6 +119,7 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
   ) {
     this.#jti = new InsertBatcher((rows) => this.#consumeBatch(rows));
     this.#events = new InsertBatcher((events) => this.#recordBatch(events));
+    this.#issues = new InsertBatcher((issues) => this.#issueBatch(issues));
   }
 
   consume(namespace: string, key: string, expiresAtSeconds: number): Promise<boolean> {
@@ -85,6 +128,10 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
 
   record(event: LoginEvent): Promise<void> {
     return this.#events.enqueue(event);
+  }
+
+  commitIssue(writes: IssueWrites): Promise<boolean> {
+    return this.#issues.enqueue(writes);
   }
 
   async #consumeBatch(rows: readonly JtiRow[]): Promise<boolean[]> {
@@ -111,12 +158,46 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
     return events.map(() => undefined);
   }
 
-  async saveOpaque(tokenHash: string, r: OpaqueTokenRecord): Promise<void> {
-    await this.#query({
-      name: 'keygate_save_opaque',
-      text: 'INSERT INTO opaque_tokens (token_hash, token_id, app_id, user_id, scope, issued_at_s, expires_at_s) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      values: [tokenHash, r.tokenId, r.appId, r.userId, r.scope, r.issuedAt, r.expiresAt],
+  async #issueBatch(batch: readonly IssueWrites[]): Promise<boolean[]> {
+    // The same key twice in one batch: only its first occurrence may win; the others are not sent.
+    const seen = new Set<string>();
+    const sent: IssueWrites[] = [];
+    const duplicate = batch.map((w) => {
+      if (w.replay !== null) {
+        const k = key(w.replay.namespace, w.replay.key);
+        if (seen.has(k)) return true;
+        seen.add(k);
+      }
+      sent.push(w);
+      return false;
     });
+    const index = sent.map((_, i) => i);
+    const withOpaque = index.filter((i) => sent[i]!.opaque !== null);
+    const opaque = withOpaque.map((i) => sent[i]!.opaque!);
+    const rows = sent.map((w) => loginEventToRow(w.event));
+    const result = await this.#query<{ i: number }>({
+      name: 'keygate_issue',
+      text: ISSUE,
+      values: [
+        index,
+        sent.map((w) => w.replay?.namespace ?? null),
+        sent.map((w) => w.replay?.key ?? null),
+        sent.map((w) => w.replay?.expiresAtSeconds ?? null),
+        withOpaque,
+        opaque.map((o) => o.tokenHash),
+        opaque.map((o) => o.record.tokenId),
+        opaque.map((o) => o.record.appId),
+        opaque.map((o) => o.record.userId),
+        opaque.map((o) => o.record.scope),
+        opaque.map((o) => o.record.issuedAt),
+        opaque.map((o) => o.record.expiresAt),
+        index,
+        ...EVENT_COLUMNS.map(([column]) => rows.map((row) => row[column])),
+      ],
+    });
+    const fresh = new Set(result.rows.map((r) => r.i));
+    let next = 0;
+    return duplicate.map((dup) => (dup ? false : fresh.has(next++)));
   }
 
   async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
@@ -173,6 +254,6 @@ export class PostgresTokenPath implements ReplayStore, LoginRecorder, TokenStore
 
   /** Waits for the batches in flight and refuses new writes. */
   async close(): Promise<void> {
-    await Promise.all([this.#jti.close(), this.#events.close()]);
+    await Promise.all([this.#jti.close(), this.#events.close(), this.#issues.close()]);
   }
 }

@@ -4,7 +4,8 @@
  * The SQL store stays the truth for revocations and opaque tokens; Redis only answers faster.
  */
 import type { Redis } from 'ioredis';
-import type { OpaqueTokenRecord, ReplayStore, TokenStore } from '../../oauth/ports.js';
+import type { LoginEvent } from '../../domain/login-event.js';
+import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
 
 /** How long a "not revoked" answer is cached. A revocation overwrites it at once. */
 const NOT_REVOKED_TTL_SECONDS = 30;
@@ -21,6 +22,31 @@ export class RedisReplayStore implements ReplayStore {
     const expiresAt = Math.max(expiresAtSeconds, this.nowSeconds() + 1);
     const reply = await this.redis.set(`${this.prefix}jti:${namespace}:${key}`, '1', 'EXAT', expiresAt, 'NX');
     return reply === 'OK';
+  }
+}
+
+/**
+ * A {@link TokenLedger} whose replay keys live in Redis: a key is spent there first, then the
+ * SQL ledger commits the token and the login-history row. A key spent by a request whose
+ * commit then fails stays spent; the request is refused (503) and its client signs a new
+ * assertion, as after any failure.
+ */
+export class RedisReplayLedger implements TokenLedger {
+  constructor(
+    private readonly replay: RedisReplayStore,
+    private readonly ledger: TokenLedger,
+  ) {}
+
+  record(event: LoginEvent): Promise<void> {
+    return this.ledger.record(event);
+  }
+
+  async commitIssue(writes: IssueWrites): Promise<boolean> {
+    if (writes.replay !== null) {
+      const { namespace, key, expiresAtSeconds } = writes.replay;
+      if (!(await this.replay.consume(namespace, key, expiresAtSeconds))) return false;
+    }
+    return this.ledger.commitIssue({ ...writes, replay: null });
   }
 }
 
@@ -43,10 +69,6 @@ export class RedisRevocationCache implements TokenStore {
     private readonly store: TokenStore,
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
-
-  saveOpaque(tokenHash: string, record: OpaqueTokenRecord): Promise<void> {
-    return this.store.saveOpaque(tokenHash, record);
-  }
 
   findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
     return this.store.findOpaque(tokenHash);

@@ -1,16 +1,17 @@
 /**
  * The token endpoint's stores on SQLite: the `jti` replay store, the login history, opaque
- * tokens and revocations. Writes go through one {@link WriteQueue} to the writer thread; reads
- * use the main connection, which sees every committed batch (WAL).
+ * tokens and revocations. Writes go through one {@link WriteQueue} to the writer thread, where
+ * an issued token's `jti`, opaque token and login-history row are one op of one transaction;
+ * reads use the main connection, which sees every committed batch (WAL).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LoginEvent } from '../../domain/login-event.js';
-import type { LoginRecorder, OpaqueTokenRecord, ReplayStore, TokenStore } from '../../oauth/ports.js';
+import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
 import { loginEventToRow } from '../sql/mappers.js';
 import type { WriterSettings } from './sqlite-write-worker.js';
 import { WriteQueue } from './write-queue.js';
 
-export class SqliteTokenPath implements ReplayStore, LoginRecorder, TokenStore {
+export class SqliteTokenPath implements ReplayStore, TokenLedger, TokenStore {
   readonly #writes: WriteQueue;
   readonly #findOpaque: BetterSqlite3.Statement;
   readonly #findRevoked: BetterSqlite3.Statement;
@@ -29,8 +30,14 @@ export class SqliteTokenPath implements ReplayStore, LoginRecorder, TokenStore {
     await this.#writes.enqueue(['event', loginEventToRow(event)]);
   }
 
-  async saveOpaque(tokenHash: string, r: OpaqueTokenRecord): Promise<void> {
-    await this.#writes.enqueue(['opaque', tokenHash, r.tokenId, r.appId, r.userId, r.scope, r.issuedAt, r.expiresAt]);
+  commitIssue({ replay, opaque, event }: IssueWrites): Promise<boolean> {
+    const r = opaque?.record;
+    return this.#writes.enqueue([
+      'issue',
+      replay && [replay.namespace, replay.key, replay.expiresAtSeconds],
+      r ? [opaque.tokenHash, r.tokenId, r.appId, r.userId, r.scope, r.issuedAt, r.expiresAt] : null,
+      loginEventToRow(event),
+    ]);
   }
 
   async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {

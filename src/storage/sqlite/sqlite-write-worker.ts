@@ -11,10 +11,14 @@ import Database from 'better-sqlite3';
 
 /** One write, as a tuple so that it crosses threads cheaply. */
 export type WriteOp =
-  | readonly ['jti', namespace: string, jti: string, expiresAtSeconds: number]
-  | readonly ['event', row: Readonly<Record<string, string | number | null>>]
-  | readonly ['opaque', tokenHash: string, tokenId: string, appId: string, userId: string, scope: string, issuedAt: number, expiresAt: number]
+  | readonly ['jti', ...JtiValues]
+  | readonly ['event', row: EventRow]
+  | readonly ['issue', jti: JtiValues | null, opaque: OpaqueValues | null, row: EventRow]
   | readonly ['revoke', tokenId: string, appId: string, expiresAtSeconds: number];
+
+type JtiValues = readonly [namespace: string, jti: string, expiresAtSeconds: number];
+type OpaqueValues = readonly [tokenHash: string, tokenId: string, appId: string, userId: string, scope: string, issuedAt: number, expiresAt: number];
+type EventRow = Readonly<Record<string, string | number | null>>;
 
 export interface WriteRequest {
   readonly id: number;
@@ -29,11 +33,17 @@ export interface WriterSettings {
   readonly synchronous: 'FULL' | 'NORMAL';
 }
 
+/** How long a batch waits for the write lock before it fails, and how often it asks. */
+const BUSY_TIMEOUT_MS = 5000;
+const BUSY_RETRY_MS = 0.2;
+
 function serve(settings: WriterSettings): void {
   const db = new Database(settings.file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${settings.synchronous}`);
-  db.pragma('busy_timeout = 5000');
+  // Busy waits are ours (below): SQLite's own handler sleeps 1, 2, 5, 10 ms and more between
+  // tries, which a sibling process committing batch after batch turns into a long stall.
+  db.pragma('busy_timeout = 0');
   const insertJti = db.prepare('INSERT INTO used_jti (namespace, jti, expires_at_s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const insertEvent = db.prepare(
     `INSERT INTO login_history (id, at, app_id, app_name, user_id, username, grant_type, credential, client_address,
@@ -52,13 +62,34 @@ function serve(settings: WriterSettings): void {
         return insertJti.run(op[1], op[2], op[3]).changes === 1;
       case 'event':
         return insertEvent.run(op[1]).changes === 1;
-      case 'opaque':
-        return insertOpaque.run(op[1], op[2], op[3], op[4], op[5], op[6], op[7]).changes === 1;
+      case 'issue':
+        // A spent key writes nothing else: no token, no success row.
+        if (op[1] !== null && insertJti.run(...op[1]).changes !== 1) return false;
+        if (op[2] !== null) insertOpaque.run(...op[2]);
+        insertEvent.run(op[3]);
+        return true;
       case 'revoke':
         return insertRevoked.run(op[1], op[2], op[3]).changes === 1;
     }
   };
   const runBatch = db.transaction((ops: readonly WriteOp[]) => ops.map(runOne));
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * Runs one batch, retrying while another process (a `--workers` sibling, the CLI) holds the
+   * write lock. An IMMEDIATE transaction meets SQLITE_BUSY at its BEGIN, before any op ran, and
+   * a failed batch is rolled back whole, so a retry never applies an op twice.
+   */
+  const runBatchWhenFree = (ops: readonly WriteOp[]): boolean[] => {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (;;) {
+      try {
+        return runBatch.immediate(ops);
+      } catch (err) {
+        if (!isBusy(err) || Date.now() >= deadline) throw err;
+        Atomics.wait(pause, 0, 0, BUSY_RETRY_MS);
+      }
+    }
+  };
 
   parentPort!.on('message', (request: WriteRequest | 'close') => {
     if (request === 'close') {
@@ -68,12 +99,16 @@ function serve(settings: WriterSettings): void {
     }
     let reply: WriteReply;
     try {
-      reply = { id: request.id, results: runBatch.immediate(request.ops) };
+      reply = { id: request.id, results: runBatchWhenFree(request.ops) };
     } catch (err) {
       reply = { id: request.id, error: err instanceof Error ? err.message : String(err), ...(isCoded(err) && { code: err.code }) };
     }
     parentPort!.postMessage(reply);
   });
+}
+
+function isBusy(err: unknown): boolean {
+  return isCoded(err) && (err.code === 'SQLITE_BUSY' || err.code.startsWith('SQLITE_BUSY_'));
 }
 
 function isCoded(err: unknown): err is { code: string } {

@@ -11,6 +11,7 @@ import type { PrivateKeyJwtDeps } from '../../client-auth/private-key-jwt.js';
 import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
+import type { ReplayGuard } from '../../replay-guard.js';
 import type { Grant } from '../grant.js';
 
 export interface ClientCredentialsDeps extends PrivateKeyJwtDeps {
@@ -21,6 +22,7 @@ interface Validated {
   readonly client: ClientRecord;
   readonly user: UserRecord;
   readonly scope: string;
+  readonly replay: ReplayGuard | null;
 }
 
 export function createClientCredentialsGrant(deps: ClientCredentialsDeps): Grant<Validated> {
@@ -30,7 +32,7 @@ export function createClientCredentialsGrant(deps: ClientCredentialsDeps): Grant
     loginGrant: 'client-credentials',
 
     async validate(request) {
-      const { client } = await authenticateGrantClient(request, deps);
+      const { client, replay } = await authenticateGrantClient(request, deps);
       if (!client.app.flows.clientCredentials) {
         throw new UnauthorizedClientError('the client credentials flow is not enabled for this app', 'flow_disabled');
       }
@@ -40,7 +42,7 @@ export function createClientCredentialsGrant(deps: ClientCredentialsDeps): Grant
       const user = checkUserStanding(deps.directory.userByUsername(runAs));
       request.trail.userId = user.user.id;
       checkNetworkPolicy(client, user, request.clientAddress);
-      return { client, user, scope: resolveScope(client, request.params.get('scope')) };
+      return { client, user, scope: resolveScope(client, request.params.get('scope')), replay };
     },
 
     issue({ client, user, scope }, request) {

@@ -1,7 +1,8 @@
 /**
  * The JWT Bearer grant: RFC 7523 §2.1 and §3, in the order of docs/jwt-bearer.md. Nothing
- * about users is looked at before the signature holds, and a `jti` is consumed only after
- * every other check passed, so that a rejected request never burns one.
+ * about users is looked at before the signature holds, and a `jti` is spent only after every
+ * other check passed (by the token endpoint, in the commit that records the token), so that a
+ * rejected request never burns one.
  */
 import type { Clock } from '../../../platform/clock.js';
 import { sha256Hex } from '../../../platform/secrets.js';
@@ -12,9 +13,9 @@ import { checkJwsHeader } from '../../jws/check-jws-header.js';
 import { JwsParseError, parseCompactJws, type CompactJws } from '../../jws/parse-compact-jws.js';
 import { validKeys, verifyWithClientKeys } from '../../jws/verify-with-client-keys.js';
 import type { OAuthOptions } from '../../options.js';
-import type { ReplayStore } from '../../ports.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
+import type { ReplayGuard } from '../../replay-guard.js';
 import type { Grant, TokenRequest } from '../grant.js';
 import { acceptedAudiences, checkAudience, checkTimes, replayKey, subjectOf } from './assertion-claims.js';
 
@@ -25,7 +26,6 @@ const ASSERTION_TYPES = ['jwt'];
 
 export interface JwtBearerDeps {
   readonly directory: ClientDirectory;
-  readonly replay: ReplayStore;
   readonly tokens: AccessTokens;
   readonly clock: Clock;
   readonly options: OAuthOptions;
@@ -35,6 +35,7 @@ interface Validated {
   readonly client: ClientRecord;
   readonly user: UserRecord;
   readonly scope: string;
+  readonly replay: ReplayGuard;
 }
 
 /** Step 1: three strict segments, JSON-object header and payload, bounded size. */
@@ -61,7 +62,7 @@ function resolveIssuer(payload: Readonly<Record<string, unknown>>, directory: Cl
 }
 
 export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
-  const { directory, replay, tokens, clock, options } = deps;
+  const { directory, tokens, clock, options } = deps;
   return {
     grantType: JWT_BEARER_GRANT_TYPE,
     parameters: ['assertion', 'scope'],
@@ -93,9 +94,8 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       const replayId = replayKey(jws.payload, assertion, jtiRequired, options.maxJtiLength);
       // The history keeps a hash of the jti itself; an assertion without one leaves it empty.
       request.trail.jtiHash = replayId.startsWith('jti:') ? sha256Hex(replayId.slice(4)) : null;
-      const fresh = await replay.consume(client.app.id, replayId, effectiveExp + request.org.clockSkewSeconds);
-      if (!fresh) throw invalidAssertion('jti_replayed');
-      return { client, user, scope };
+      const claim = { namespace: client.app.id, key: replayId, expiresAtSeconds: effectiveExp + request.org.clockSkewSeconds };
+      return { client, user, scope, replay: { claim, refusal: () => invalidAssertion('jti_replayed') } };
     },
 
     issue({ client, user, scope }, request) {

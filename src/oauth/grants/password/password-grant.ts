@@ -8,8 +8,9 @@ import { checkNetworkPolicy, checkPermittedUser, checkUserStanding, resolveScope
 import { CLIENT_AUTH_PARAMETERS } from '../../client-auth/client-authentication.js';
 import { authenticateGrantClient } from '../authenticate-grant-client.js';
 import type { ClientRecord, UserRecord } from '../../client-directory.js';
-import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
+import type { ReplayStore } from '../../ports.js';
+import { spendNow } from '../../replay-guard.js';
 import type { Grant } from '../grant.js';
 import type { ClientCredentialsDeps } from '../client-credentials/client-credentials-grant.js';
 
@@ -17,16 +18,23 @@ interface Validated {
   readonly client: ClientRecord;
   readonly user: UserRecord;
   readonly scope: string;
+  readonly replay: null;
 }
 
-export function createPasswordGrant(deps: ClientCredentialsDeps & { readonly tokens: AccessTokens }): Grant<Validated> {
+export interface PasswordDeps extends ClientCredentialsDeps {
+  readonly replay: ReplayStore;
+}
+
+export function createPasswordGrant(deps: PasswordDeps): Grant<Validated> {
   return {
     grantType: 'password',
     parameters: [...CLIENT_AUTH_PARAMETERS, 'username', 'password', 'scope'],
     loginGrant: 'password',
 
     async validate(request) {
-      const { client } = await authenticateGrantClient(request, deps);
+      const { client, replay } = await authenticateGrantClient(request, deps);
+      // A client assertion is spent before the password is tried: one assertion, one guess.
+      await spendNow(deps.replay, replay);
       request.trail.credential = 'password';
       if (!client.app.flows.usernamePassword) {
         throw new UnauthorizedClientError('the username-password flow is not enabled for this app', 'flow_disabled');
@@ -46,7 +54,7 @@ export function createPasswordGrant(deps: ClientCredentialsDeps & { readonly tok
       request.trail.userId = user.user.id;
       checkPermittedUser(client, user);
       checkNetworkPolicy(client, user, request.clientAddress);
-      return { client, user, scope: resolveScope(client, request.params.get('scope')) };
+      return { client, user, scope: resolveScope(client, request.params.get('scope')), replay: null };
     },
 
     issue({ client, user, scope }, request) {
