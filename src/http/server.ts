@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { InvalidRequestError, OAuthError } from '../oauth/errors/oauth-error.js';
 import { renderOAuthError } from '../oauth/errors/render.js';
 import { AdminError } from '../admin/admin-errors.js';
+import { lazyRequestLogger } from './lazy-request-logger.js';
 import { renderProblem } from './problem.js';
 
 export interface HttpOptions {
@@ -33,6 +34,7 @@ export function createHttpServer(log: Logger, options: HttpOptions): FastifyInst
     loggerInstance: log,
     // Requests are audited in the login history; the log keeps faults only.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,

@@ -35,9 +35,17 @@ export function isValidCidr(value: string): boolean {
   }
 }
 
-/** A set of CIDR ranges with a fast membership test (Node's `net.BlockList`). */
+/** Most client addresses an {@link IpRangeSet} remembers answers for, before it starts over. */
+const REMEMBERED_ADDRESSES = 4096;
+
+/**
+ * A set of CIDR ranges with a fast membership test (Node's `net.BlockList`). `BlockList.check`
+ * parses the address anew on every call, so answers are remembered per address: integrations
+ * call from a handful of addresses. The set is immutable; a changed policy builds a new one.
+ */
 export class IpRangeSet {
   readonly #list = new BlockList();
+  readonly #answers = new Map<string, boolean>();
   readonly size: number;
 
   constructor(ranges: readonly string[]) {
@@ -50,6 +58,16 @@ export class IpRangeSet {
 
   /** Whether `address` (IPv4, IPv6, or IPv4-mapped IPv6) falls in any range. */
   contains(address: string): boolean {
+    let answer = this.#answers.get(address);
+    if (answer === undefined) {
+      answer = this.#check(address);
+      if (this.#answers.size >= REMEMBERED_ADDRESSES) this.#answers.clear();
+      this.#answers.set(address, answer);
+    }
+    return answer;
+  }
+
+  #check(address: string): boolean {
     const plain = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
     const version = isIP(plain);
     if (version === 0) return false;

@@ -63,34 +63,52 @@ export function parseCompactJws(token: string, maxBytes: number): CompactJws {
   return { signingInput: token.slice(0, second), header, payload, signature: decodeSegment(token.slice(second + 1)) };
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+
 /**
  * Whether valid JSON text has an object with two members of the same (decoded) name.
  * `JSON.parse` silently keeps the last one, which lets two parsers disagree on a claim.
+ * A single pass over character codes; a name is decoded with `JSON.parse` only when it holds
+ * an escape, since `"a"` and `"\u0061"` are the same name.
  */
 export function hasDuplicateMember(json: string): boolean {
   const stack: (Set<string> | null)[] = [];
   let expectKey = false;
   for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === '"') {
+    const c = json.charCodeAt(i);
+    if (c === QUOTE) {
       let j = i + 1;
-      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      let escaped = false;
+      for (let d = json.charCodeAt(j); d !== QUOTE; d = json.charCodeAt(j)) {
+        if (d === BACKSLASH) {
+          escaped = true;
+          j += 2;
+        } else {
+          j += 1;
+        }
+      }
       const keys = stack[stack.length - 1];
       if (expectKey && keys) {
-        const name = JSON.parse(json.slice(i, j + 1)) as string;
+        const name = escaped ? (JSON.parse(json.slice(i, j + 1)) as string) : json.slice(i + 1, j);
         if (keys.has(name)) return true;
         keys.add(name);
         expectKey = false;
       }
       i = j;
-    } else if (c === '{') {
+    } else if (c === OPEN_BRACE) {
       stack.push(new Set());
       expectKey = true;
-    } else if (c === '[') {
+    } else if (c === OPEN_BRACKET) {
       stack.push(null);
-    } else if (c === '}' || c === ']') {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       stack.pop();
-    } else if (c === ',') {
+    } else if (c === COMMA) {
       expectKey = stack[stack.length - 1] != null;
     }
   }
