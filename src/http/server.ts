@@ -48,10 +48,11 @@ export function createHttpServer(log: Logger, options: HttpOptions): FastifyInst
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  // Callback style: an async hook would cost every response a promise.
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.headers(SECURITY_HEADERS);
     if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((error: FastifyError | Error, req, reply) => {
