@@ -1,91 +1,83 @@
 /** AdminStore (and DirectorySource) contract: what is written reads back the same, and a failed transaction leaves nothing. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OpenedStores } from '../../src/storage/open-stores.js';
-import { BACKENDS, type BackendRun } from './backends.js';
+import { BACKENDS, twoInstancesOf } from './backends.js';
 import { aCertificate, anApp, anOrg, aUser } from './fixtures.js';
 
 describe.each(BACKENDS)('AdminStore on $name', (backend) => {
-  let run: BackendRun;
-  let one: OpenedStores;
-  let two: OpenedStores;
-  beforeAll(async () => {
-    run = await backend.start();
-    one = await run.open();
-    two = await run.open();
-  });
-  afterAll(() => run?.dispose());
+  const suite = twoInstancesOf(backend);
 
   it('saves the org and overwrites it in place', async () => {
-    expect(await one.admin.getOrg()).toBeUndefined();
+    expect(await suite.one.admin.getOrg()).toBeUndefined();
     const org = anOrg();
-    await one.admin.saveOrg(org);
-    expect(await two.admin.getOrg()).toEqual(org);
+    await suite.one.admin.saveOrg(org);
+    expect(await suite.two.admin.getOrg()).toEqual(org);
     const renamed = { ...org, name: 'Renamed', requireAsymmetricM2M: true, extraAudiences: [] };
-    await two.admin.saveOrg(renamed);
-    expect(await one.admin.getOrg()).toEqual(renamed);
+    await suite.two.admin.saveOrg(renamed);
+    expect(await suite.one.admin.getOrg()).toEqual(renamed);
   });
 
   it('inserts, finds, updates and deletes users', async () => {
     const user = aUser();
-    await one.admin.insertUser(user);
-    expect(await two.admin.findUser({ id: user.id })).toEqual(user);
-    expect(await two.admin.findUser({ username: user.username })).toEqual(user);
+    await suite.one.admin.insertUser(user);
+    expect(await suite.two.admin.findUser({ id: user.id })).toEqual(user);
+    expect(await suite.two.admin.findUser({ username: user.username })).toEqual(user);
     const deactivated = { ...user, active: false, locked: true, passwordHash: 'scrypt$x', totpSecret: 'JBSWY3DP' };
-    await two.admin.updateUser(deactivated);
-    expect(await one.admin.findUser({ id: user.id })).toEqual(deactivated);
-    expect((await one.admin.listUsers()).map((u) => u.id)).toContain(user.id);
-    await one.admin.deleteUser(user.id);
-    expect(await two.admin.findUser({ id: user.id })).toBeUndefined();
+    await suite.two.admin.updateUser(deactivated);
+    expect(await suite.one.admin.findUser({ id: user.id })).toEqual(deactivated);
+    expect((await suite.one.admin.listUsers()).map((u) => u.id)).toContain(user.id);
+    await suite.one.admin.deleteUser(user.id);
+    expect(await suite.two.admin.findUser({ id: user.id })).toBeUndefined();
   });
 
   it('inserts apps with certificates, finds them three ways, removes certificates and apps', async () => {
     const app = anApp({ consumerSecretHash: 'scrypt$y', consumerSecretCreatedAt: new Date(Date.UTC(2030, 1, 1)) });
     const [first, second] = [await aCertificate(), await aCertificate()];
-    await one.admin.insertApp(app);
-    await one.admin.addCertificate(app.id, first);
-    await one.admin.addCertificate(app.id, { ...second, addedAt: new Date(first.addedAt.getTime() + 1000) });
-    const found = await two.admin.findApp({ consumerKey: app.consumerKey });
+    await suite.one.admin.insertApp(app);
+    await suite.one.admin.addCertificate(app.id, first);
+    await suite.one.admin.addCertificate(app.id, { ...second, addedAt: new Date(first.addedAt.getTime() + 1000) });
+    const found = await suite.two.admin.findApp({ consumerKey: app.consumerKey });
     expect(found).toEqual({ ...app, certificates: [first, { ...second, addedAt: new Date(first.addedAt.getTime() + 1000) }] });
-    expect(await two.admin.findApp({ id: app.id })).toEqual(found);
-    expect(await two.admin.findApp({ name: app.name })).toEqual(found);
-    await two.admin.updateApp({ ...app, flows: { jwtBearer: false, clientCredentials: true, usernamePassword: false } });
-    await two.admin.removeCertificate(app.id, first.id);
-    const after = await one.admin.findApp({ id: app.id });
+    expect(await suite.two.admin.findApp({ id: app.id })).toEqual(found);
+    expect(await suite.two.admin.findApp({ name: app.name })).toEqual(found);
+    await suite.two.admin.updateApp({ ...app, flows: { jwtBearer: false, clientCredentials: true, usernamePassword: false } });
+    await suite.two.admin.removeCertificate(app.id, first.id);
+    const after = await suite.one.admin.findApp({ id: app.id });
     expect(after?.flows.clientCredentials).toBe(true);
     expect(after?.certificates.map((c) => c.id)).toEqual([second.id]);
-    expect((await one.admin.listApps()).find((a) => a.id === app.id)?.certificates).toHaveLength(1);
-    await one.admin.deleteApp(app.id);
-    expect(await two.admin.findApp({ id: app.id })).toBeUndefined();
+    expect((await suite.one.admin.listApps()).find((a) => a.id === app.id)?.certificates).toHaveLength(1);
+    await suite.one.admin.deleteApp(app.id);
+    expect(await suite.two.admin.findApp({ id: app.id })).toBeUndefined();
   });
 
   it('refuses a second app with the same name (unique constraint)', async () => {
     const app = anApp();
-    await one.admin.insertApp(app);
-    await expect(two.admin.insertApp(anApp({ name: app.name }))).rejects.toThrow();
+    await suite.one.admin.insertApp(app);
+    await expect(suite.two.admin.insertApp(anApp({ name: app.name }))).rejects.toThrow();
   });
 
   it('commits a transaction as a whole', async () => {
     const app = anApp();
     const cert = await aCertificate();
-    await one.admin.transaction(async (store) => {
+    await suite.one.admin.transaction(async (store) => {
       await store.insertApp(app);
       await store.addCertificate(app.id, cert);
     });
-    expect((await two.admin.findApp({ id: app.id }))?.certificates).toHaveLength(1);
+    expect((await suite.two.admin.findApp({ id: app.id }))?.certificates).toHaveLength(1);
   });
 
   it('rolls a failed transaction back entirely', async () => {
     const app = anApp();
     const user = aUser();
     await expect(
-      one.admin.transaction(async (store) => {
+      suite.one.admin.transaction(async (store) => {
         await store.insertApp(app);
         await store.insertUser(user);
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
-    expect(await two.admin.findApp({ id: app.id })).toBeUndefined();
-    expect(await two.admin.findUser({ id: user.id })).toBeUndefined();
+    expect(await suite.two.admin.findApp({ id: app.id })).toBeUndefined();
+    expect(await suite.two.admin.findUser({ id: user.id })).toBeUndefined();
   });
 
   it('serializes concurrent check-then-insert transactions from two instances', async () => {
@@ -96,14 +88,14 @@ describe.each(BACKENDS)('AdminStore on $name', (backend) => {
         await store.insertApp(anApp({ name }));
         return 'inserted';
       });
-    const outcomes = await Promise.allSettled([attempt(one), attempt(two)]);
+    const outcomes = await Promise.allSettled([attempt(suite.one), attempt(suite.two)]);
     const inserted = outcomes.filter((o) => o.status === 'fulfilled' && o.value === 'inserted');
     expect(inserted).toHaveLength(1);
-    expect((await one.admin.listApps()).filter((a) => a.name === name)).toHaveLength(1);
+    expect((await suite.one.admin.listApps()).filter((a) => a.name === name)).toHaveLength(1);
   });
 
   it('loads the whole directory in one call', async () => {
-    const contents = await two.admin.loadDirectory();
+    const contents = await suite.two.admin.loadDirectory();
     expect(contents.org.name).toBe('Renamed');
     expect(contents.apps.length).toBeGreaterThan(0);
   });

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { openStores, type OpenedStores, type StorageOptions } from '../../src/storage/open-stores.js';
 import { createSchema, dropSchema } from '../../src/storage/postgres/postgres-database.js';
 
@@ -99,6 +100,28 @@ export const postgresRedisBackend: Backend = {
 };
 
 export const BACKENDS: readonly Backend[] = [sqliteBackend, postgresBackend, postgresRedisBackend];
+
+/** Two instances over one backend, as two Keygate processes sharing a store would be. */
+export interface TwoInstances {
+  readonly run: BackendRun;
+  readonly one: OpenedStores;
+  readonly two: OpenedStores;
+}
+
+/**
+ * Starts `backend` before the suite's tests and opens two instances on it; disposes of both
+ * and the backend after them. The fields are set once `beforeAll` has run.
+ */
+export function twoInstancesOf(backend: Backend): TwoInstances {
+  const suite = {} as { run: BackendRun; one: OpenedStores; two: OpenedStores };
+  beforeAll(async () => {
+    suite.run = await backend.start();
+    suite.one = await suite.run.open();
+    suite.two = await suite.run.open();
+  });
+  afterAll(() => suite.run?.dispose());
+  return suite;
+}
 
 /** Waits until `check` holds, polling every 10 ms, or fails after `timeoutMs`. */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {

@@ -1,20 +1,11 @@
 /** LoginRecorder + LoginHistoryReader contract: every row written is durable and readable, newest first. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStores } from '../../src/storage/open-stores.js';
-import { BACKENDS, type BackendRun } from './backends.js';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, twoInstancesOf } from './backends.js';
 import { aLoginEvent } from './fixtures.js';
 
 describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backend) => {
-  let run: BackendRun;
-  let one: OpenedStores;
-  let two: OpenedStores;
-  beforeAll(async () => {
-    run = await backend.start();
-    one = await run.open();
-    two = await run.open();
-  });
-  afterAll(() => run?.dispose());
+  const suite = twoInstancesOf(backend);
 
   it('reads back what was recorded, field for field, once record() resolves', async () => {
     const event = aLoginEvent({
@@ -28,8 +19,8 @@ describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backen
       jtiHash: 'cd'.repeat(32),
       at: new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 678)),
     });
-    await one.ledger.record(event);
-    const { events, total } = await two.admin.queryLoginHistory({ appName: event.appName! });
+    await suite.one.ledger.record(event);
+    const { events, total } = await suite.two.admin.queryLoginHistory({ appName: event.appName! });
     expect(total).toBe(1);
     expect(events).toEqual([event]);
   });
@@ -38,9 +29,9 @@ describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backen
     const appName = `burst-${randomUUID()}`;
     const base = Date.now();
     await Promise.all(
-      Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two).ledger.record(aLoginEvent({ appName, at: new Date(base + i) }))),
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? suite.one : suite.two).ledger.record(aLoginEvent({ appName, at: new Date(base + i) }))),
     );
-    const { events, total } = await one.admin.queryLoginHistory({ appName, limit: 100 });
+    const { events, total } = await suite.one.admin.queryLoginHistory({ appName, limit: 100 });
     expect(total).toBe(60);
     expect(events.map((e) => e.at.getTime())).toEqual(Array.from({ length: 60 }, (_, i) => base + 59 - i));
   });
@@ -48,15 +39,15 @@ describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backen
   it('filters by outcome, grant, username and time, and pages', async () => {
     const appName = `filter-${randomUUID()}`;
     const t0 = Date.UTC(2031, 5, 1);
-    await one.ledger.record(aLoginEvent({ appName, at: new Date(t0), outcome: 'success', grant: 'jwt-bearer', username: 'a@x' }));
-    await one.ledger.record(aLoginEvent({ appName, at: new Date(t0 + 1000), outcome: 'failure', errorCode: 'invalid_grant', reason: 'x', grant: 'password', username: 'b@x' }));
-    await one.ledger.record(aLoginEvent({ appName, at: new Date(t0 + 2000), outcome: 'success', grant: 'client-credentials', username: 'a@x' }));
-    expect((await one.admin.queryLoginHistory({ appName, outcome: 'failure' })).total).toBe(1);
-    expect((await one.admin.queryLoginHistory({ appName, grant: 'client-credentials' })).total).toBe(1);
-    expect((await one.admin.queryLoginHistory({ appName, username: 'a@x' })).total).toBe(2);
-    expect((await one.admin.queryLoginHistory({ appName, since: new Date(t0 + 1000) })).total).toBe(2);
-    expect((await one.admin.queryLoginHistory({ appName, until: new Date(t0 + 1000) })).total).toBe(1);
-    const page = await one.admin.queryLoginHistory({ appName, limit: 1, offset: 1 });
+    await suite.one.ledger.record(aLoginEvent({ appName, at: new Date(t0), outcome: 'success', grant: 'jwt-bearer', username: 'a@x' }));
+    await suite.one.ledger.record(aLoginEvent({ appName, at: new Date(t0 + 1000), outcome: 'failure', errorCode: 'invalid_grant', reason: 'x', grant: 'password', username: 'b@x' }));
+    await suite.one.ledger.record(aLoginEvent({ appName, at: new Date(t0 + 2000), outcome: 'success', grant: 'client-credentials', username: 'a@x' }));
+    expect((await suite.one.admin.queryLoginHistory({ appName, outcome: 'failure' })).total).toBe(1);
+    expect((await suite.one.admin.queryLoginHistory({ appName, grant: 'client-credentials' })).total).toBe(1);
+    expect((await suite.one.admin.queryLoginHistory({ appName, username: 'a@x' })).total).toBe(2);
+    expect((await suite.one.admin.queryLoginHistory({ appName, since: new Date(t0 + 1000) })).total).toBe(2);
+    expect((await suite.one.admin.queryLoginHistory({ appName, until: new Date(t0 + 1000) })).total).toBe(1);
+    const page = await suite.one.admin.queryLoginHistory({ appName, limit: 1, offset: 1 });
     expect(page.total).toBe(3);
     expect(page.events.map((e) => e.at.getTime())).toEqual([t0 + 1000]);
   });
