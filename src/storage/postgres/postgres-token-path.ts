@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import type { LoginEvent } from '../../domain/login-event.js';
-import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
+import type { IssueWrites, OpaqueTokenRecord, OpaqueTokenWrite, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
 import { loginEventToRow } from '../sql/mappers.js';
 import { InsertBatcher } from './insert-batcher.js';
 
@@ -80,6 +80,10 @@ const ISSUE = `WITH req AS (
     WHERE i IN (SELECT i FROM fresh)
   )
   SELECT i FROM fresh`;
+
+function opaqueToRow({ tokenHash, record: r }: OpaqueTokenWrite): Record<(typeof OPAQUE_COLUMNS)[number][0], string | number> {
+  return { token_hash: tokenHash, token_id: r.tokenId, app_id: r.appId, user_id: r.userId, scope: r.scope, issued_at_s: r.issuedAt, expires_at_s: r.expiresAt };
+}
 
 const key = (namespace: string, jti: string): string => `${namespace}\u0000${jti}`;
 
@@ -173,7 +177,7 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
     });
     const index = sent.map((_, i) => i);
     const withOpaque = index.filter((i) => sent[i]!.opaque !== null);
-    const opaque = withOpaque.map((i) => sent[i]!.opaque!);
+    const tokens = withOpaque.map((i) => opaqueToRow(sent[i]!.opaque!));
     const rows = sent.map((w) => loginEventToRow(w.event));
     const result = await this.#query<{ i: number }>({
       name: 'keygate_issue',
@@ -184,13 +188,7 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
         sent.map((w) => w.replay?.key ?? null),
         sent.map((w) => w.replay?.expiresAtSeconds ?? null),
         withOpaque,
-        opaque.map((o) => o.tokenHash),
-        opaque.map((o) => o.record.tokenId),
-        opaque.map((o) => o.record.appId),
-        opaque.map((o) => o.record.userId),
-        opaque.map((o) => o.record.scope),
-        opaque.map((o) => o.record.issuedAt),
-        opaque.map((o) => o.record.expiresAt),
+        ...OPAQUE_COLUMNS.map(([column]) => tokens.map((row) => row[column])),
         index,
         ...EVENT_COLUMNS.map(([column]) => rows.map((row) => row[column])),
       ],
