@@ -7,6 +7,7 @@
 import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient, hasClientCredentials } from '../client-auth/client-authentication.js';
+import type { ClientRecord } from '../client-directory.js';
 import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
 import { spendNow } from '../replay-guard.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
@@ -23,7 +24,7 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
       const org = deps.directory.org();
       const now = deps.clock.epochSeconds();
       const authRequest = { params, authorization: req.authorization, now, audiences: acceptedAudiences(org) };
-      let caller = null;
+      let caller: ClientRecord | null = null;
       if (hasClientCredentials(authRequest)) {
         const authenticated = await authenticateClient(authRequest, deps);
         await spendNow(deps.replay, authenticated.replay);
