@@ -4,10 +4,10 @@
  * row before the answer leaves. A success commits its replay key, its token and its row
  * together (decision 0004).
  */
-import { newEventId } from '../../platform/ids.js';
 import type { Logger } from 'pino';
 import type { LoginEvent, LoginGrant } from '../../domain/login-event.js';
 import type { Clock } from '../../platform/clock.js';
+import { newEventId } from '../../platform/ids.js';
 import { InvalidRequestError, OAuthError, TemporarilyUnavailableError, UnsupportedGrantTypeError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import type { ClientDirectory } from '../client-directory.js';

@@ -33,7 +33,7 @@ export class RedisReplayStore implements ReplayStore {
  */
 export class RedisReplayLedger implements TokenLedger {
   constructor(
-    private readonly replay: RedisReplayStore,
+    private readonly replay: ReplayStore,
     private readonly ledger: TokenLedger,
   ) {}
 
