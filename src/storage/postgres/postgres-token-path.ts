@@ -88,6 +88,26 @@ function opaqueToRow({ tokenHash, record: r }: OpaqueTokenWrite): Record<(typeof
 const key = (namespace: string, jti: string): string => `${namespace}\u0000${jti}`;
 
 /**
+ * The same key twice in one batch may win at most once: only its first occurrence is sent.
+ * Returns the items to send (first occurrences, and items without a key) and, for each item
+ * of the batch, its position among them, or -1 for a repeat (which loses without asking).
+ */
+function firstPerKey<T>(batch: readonly T[], keyOf: (item: T) => string | null): { sent: T[]; position: number[] } {
+  const seen = new Set<string>();
+  const sent: T[] = [];
+  const position = batch.map((item) => {
+    const k = keyOf(item);
+    if (k !== null) {
+      if (seen.has(k)) return -1;
+      seen.add(k);
+    }
+    sent.push(item);
+    return sent.length - 1;
+  });
+  return { sent, position };
+}
+
+/**
  * Whether an error says the server cannot be reached (rather than that a statement was wrong):
  * no SQLSTATE at all (refused, reset, timed out), or class 08 (connection exception) or 57P
  * (the server is shutting down or restarting).
@@ -139,17 +159,14 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
   }
 
   async #consumeBatch(rows: readonly JtiRow[]): Promise<boolean[]> {
-    // The same key twice in one batch: only its first occurrence may win.
-    const first = new Map<string, JtiRow>();
-    for (const row of rows) if (!first.has(key(row.namespace, row.jti))) first.set(key(row.namespace, row.jti), row);
-    const unique = [...first.values()];
+    const { sent, position } = firstPerKey(rows, (row) => key(row.namespace, row.jti));
     const result = await this.#query<{ namespace: string; jti: string }>({
       name: 'keygate_consume_jti',
       text: CONSUME_JTI,
-      values: [unique.map((r) => r.namespace), unique.map((r) => r.jti), unique.map((r) => r.expiresAt)],
+      values: [sent.map((r) => r.namespace), sent.map((r) => r.jti), sent.map((r) => r.expiresAt)],
     });
     const inserted = new Set(result.rows.map((r) => key(r.namespace, r.jti)));
-    return rows.map((row) => first.get(key(row.namespace, row.jti)) === row && inserted.has(key(row.namespace, row.jti)));
+    return rows.map((row, i) => position[i]! >= 0 && inserted.has(key(row.namespace, row.jti)));
   }
 
   async #recordBatch(events: readonly LoginEvent[]): Promise<void[]> {
@@ -163,18 +180,7 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
   }
 
   async #issueBatch(batch: readonly IssueWrites[]): Promise<boolean[]> {
-    // The same key twice in one batch: only its first occurrence may win; the others are not sent.
-    const seen = new Set<string>();
-    const sent: IssueWrites[] = [];
-    const duplicate = batch.map((w) => {
-      if (w.replay !== null) {
-        const k = key(w.replay.namespace, w.replay.key);
-        if (seen.has(k)) return true;
-        seen.add(k);
-      }
-      sent.push(w);
-      return false;
-    });
+    const { sent, position } = firstPerKey(batch, (w) => (w.replay === null ? null : key(w.replay.namespace, w.replay.key)));
     const index = sent.map((_, i) => i);
     const withOpaque = index.filter((i) => sent[i]!.opaque !== null);
     const tokens = withOpaque.map((i) => opaqueToRow(sent[i]!.opaque!));
@@ -194,8 +200,7 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
       ],
     });
     const fresh = new Set(result.rows.map((r) => r.i));
-    let next = 0;
-    return duplicate.map((dup) => (dup ? false : fresh.has(next++)));
+    return position.map((p) => p >= 0 && fresh.has(p));
   }
 
   async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
