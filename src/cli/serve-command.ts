@@ -52,6 +52,7 @@ export function registerServeCommand(program: Command): void {
         config,
         prune: opts.prune,
         configApplied: cluster.isWorker,
+        sharedFile: cluster.isWorker,
         tls: readTls(opts.tlsCert, opts.tlsKey),
         trustedProxies: opts.trustedProxy ?? [],
         insecureHttp: opts.insecureHttp,

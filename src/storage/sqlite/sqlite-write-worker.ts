@@ -6,7 +6,7 @@
  * Self-contained on purpose: it imports only node and better-sqlite3, so the same file runs
  * compiled (dist/) and, in tests, from source.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 /** One write, as a tuple so that it crosses threads cheaply. */
@@ -31,13 +31,21 @@ export type WriteReply = { readonly id: number; readonly results: boolean[] } | 
 export interface WriterSettings {
   readonly file: string;
   readonly synchronous: 'FULL' | 'NORMAL';
+  /** Writers of other processes (`serve --workers`) commit to the same file. */
+  readonly sharedFile: boolean;
+}
+
+/** What the writer thread is started with: its settings and the port its replies go to. */
+interface WriterData {
+  readonly settings: WriterSettings;
+  readonly replies: MessagePort;
 }
 
 /** How long a batch waits for the write lock before it fails, and how often it asks. */
 const BUSY_TIMEOUT_MS = 5000;
 const BUSY_RETRY_MS = 0.2;
 
-function serve(settings: WriterSettings): void {
+function serve({ settings, replies }: WriterData): void {
   const db = new Database(settings.file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${settings.synchronous}`);
@@ -94,6 +102,7 @@ function serve(settings: WriterSettings): void {
   parentPort!.on('message', (request: WriteRequest | 'close') => {
     if (request === 'close') {
       db.close();
+      replies.close();
       parentPort!.close();
       return;
     }
@@ -103,7 +112,7 @@ function serve(settings: WriterSettings): void {
     } catch (err) {
       reply = { id: request.id, error: err instanceof Error ? err.message : String(err), ...(isCoded(err) && { code: err.code }) };
     }
-    parentPort!.postMessage(reply);
+    replies.postMessage(reply);
   });
 }
 
@@ -115,4 +124,4 @@ function isCoded(err: unknown): err is { code: string } {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
 }
 
-if (parentPort) serve(workerData as WriterSettings);
+if (parentPort) serve(workerData as WriterData);
