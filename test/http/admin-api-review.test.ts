@@ -311,6 +311,7 @@ describe('admin API: Health Review', () => {
       before: { status: 'fail', severity: 'high' },
       after: { status: 'pass', severity: expect.any(String), evidence: findingOf(second.findings, SEED, EXPORT_APP).evidence },
       weightDelta: 5,
+      scoreEffect: expect.any(Number),
     });
     expect(comparison.changes).toContainEqual({
       control: 'eca.oauth-flow.client-credentials-constrained',
@@ -318,6 +319,7 @@ describe('admin API: Health Review', () => {
       before: { status: 'fail', severity: 'high' },
       after: { status: 'pass', severity: 'high', evidence: 'The client credentials flow is off.' },
       weightDelta: 5,
+      scoreEffect: expect.any(Number),
     });
     // A leftover secret no flow uses is why not every change raised the score.
     expect(comparison.changes).toContainEqual({
@@ -326,11 +328,12 @@ describe('admin API: Health Review', () => {
       before: { status: 'pass', severity: 'medium' },
       after: { status: 'warn', severity: 'low', evidence: 'The app has a consumer secret but no enabled flow uses it; delete it.' },
       weightDelta: -1.5,
+      scoreEffect: expect.any(Number),
     });
-    const changes = comparison.changes as { subject: string; weightDelta: number }[];
+    const changes = comparison.changes as { subject: string; weightDelta: number; scoreEffect: number }[];
     expect(new Set(changes.map((c) => c.subject))).toEqual(new Set([EXPORT_APP]));
     // Largest effect on the score first.
-    expect(changes.map((c) => Math.abs(c.weightDelta))).toEqual(changes.map((c) => Math.abs(c.weightDelta)).sort((a, b) => b - a));
+    expect(changes.map((c) => Math.abs(c.scoreEffect))).toEqual(changes.map((c) => Math.abs(c.scoreEffect)).sort((a, b) => b - a));
     const back = (await api('GET', `/reviews/compare?before=${second.id}&after=${first.id}`)).json();
     expect(back.scoreDelta).toBe(-comparison.scoreDelta);
   });

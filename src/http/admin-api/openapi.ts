@@ -386,6 +386,10 @@ const reviewSchemas: Record<string, Schema> = {
             before: nullable({ type: 'object', properties: { status: findingStatus, severity: severityBand } }),
             after: nullable({ type: 'object', properties: { status: findingStatus, severity: severityBand, evidence: { type: 'string' } } }),
             weightDelta: { type: 'number', description: 'Weighted credit after minus before; positive raised the score.' },
+            scoreEffect: {
+              type: 'number',
+              description: 'After score minus the score had this finding alone stayed as it was (unrounded, two decimals); negative lowered it.',
+            },
           },
         },
       },

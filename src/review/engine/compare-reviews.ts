@@ -19,6 +19,13 @@ export interface FindingChange {
   readonly after: { readonly status: string; readonly severity: string; readonly evidence: string } | null;
   /** Weighted credit after minus before (positive raised the score). */
   readonly weightDelta: number;
+  /**
+   * Points of the after score owed to this change: the after score minus what it would have
+   * been had this finding alone stayed as it was, unrounded, to two decimals. Unlike
+   * `weightDelta`, it sees a finding that starts to count, such as one that was not
+   * applicable and now fails: its credit is 0 both ways, but it adds weight that earns none.
+   */
+  readonly scoreEffect: number;
 }
 
 export interface ReviewComparison {
@@ -38,10 +45,25 @@ export function compareReviews(before: ComparableReview, after: ComparableReview
   const key = (f: { control: string; subject: string }): string => `${f.control}\u0000${f.subject}`;
   const old = new Map(before.findings.map((f) => [key(f), f]));
   const changes: FindingChange[] = [];
+  const counted = (f: ComparableReview['findings'][number] | undefined) => (f ? scoreContribution(f) : null) ?? { weight: 0, credit: 0 };
   const weigh = (f: ComparableReview['findings'][number] | undefined): number => {
-    if (!f) return 0;
-    const c = scoreContribution(f);
-    return c ? c.weight * c.credit : 0;
+    const c = counted(f);
+    return c.weight * c.credit;
+  };
+  let earned = 0;
+  let total = 0;
+  for (const f of after.findings) {
+    const c = counted(f);
+    earned += c.weight * c.credit;
+    total += c.weight;
+  }
+  const exactScore = (e: number, t: number): number => (t === 0 ? 100 : (100 * e) / t);
+  /** The after score, less the score had `now` stayed as `then`. */
+  const effectOf = (then: ComparableReview['findings'][number] | undefined, now: ComparableReview['findings'][number] | undefined): number => {
+    const a = counted(then);
+    const b = counted(now);
+    const without = exactScore(earned - b.weight * b.credit + a.weight * a.credit, total - b.weight + a.weight);
+    return Math.round((exactScore(earned, total) - without) * 100) / 100;
   };
   const seen = new Set<string>();
   for (const f of after.findings) {
@@ -55,13 +77,27 @@ export function compareReviews(before: ComparableReview, after: ComparableReview
       before: prior ? { status: prior.status, severity: prior.severity } : null,
       after: { status: f.status, severity: f.severity, evidence: f.evidence },
       weightDelta: weigh(f) - weigh(prior),
+      scoreEffect: effectOf(prior, f),
     });
   }
   for (const [k, f] of old) {
     if (seen.has(k)) continue;
-    changes.push({ control: f.control, subject: f.subject, before: { status: f.status, severity: f.severity }, after: null, weightDelta: -weigh(f) });
+    changes.push({
+      control: f.control,
+      subject: f.subject,
+      before: { status: f.status, severity: f.severity },
+      after: null,
+      weightDelta: -weigh(f),
+      scoreEffect: effectOf(f, undefined),
+    });
   }
-  changes.sort((a, b) => Math.abs(b.weightDelta) - Math.abs(a.weightDelta) || a.subject.localeCompare(b.subject) || a.control.localeCompare(b.control));
+  changes.sort(
+    (a, b) =>
+      Math.abs(b.scoreEffect) - Math.abs(a.scoreEffect) ||
+      Math.abs(b.weightDelta) - Math.abs(a.weightDelta) ||
+      a.subject.localeCompare(b.subject) ||
+      a.control.localeCompare(b.control),
+  );
   return {
     scoreBefore: before.score,
     scoreAfter: after.score,
