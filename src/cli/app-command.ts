@@ -1,5 +1,5 @@
 /**
- * `keygate app list|show|create|update|delete|rotate-secret`: External Client Apps through the
+ * `keygate app list|show|create|update|delete|rotate-secret|delete-secret`: External Client Apps through the
  * admin API. A consumer secret is printed once, by the command that creates it.
  */
 import type { Command } from 'commander';
@@ -208,5 +208,15 @@ export function registerAppCommand(program: Command): void {
   ).action(async (ref: string, opts: ConnectionOptions & { json?: boolean }) => {
     const rotated = await (await connectAdmin(opts)).request<WireApp>('POST', `/apps/${segment(ref)}/secret`);
     printSecretOnce(rotated, opts.json);
+  });
+
+  addConnectionOptions(
+    app
+      .command('delete-secret')
+      .description('delete the consumer secret; requests that present it fail from now on')
+      .argument('<app>', 'app name or id'),
+  ).action(async (ref: string, opts: ConnectionOptions) => {
+    await (await connectAdmin(opts)).request('DELETE', `/apps/${segment(ref)}/secret`);
+    printLine(`deleted the consumer secret of app "${ref}"`);
   });
 }

@@ -141,7 +141,7 @@ describe('keygate CLI against a running server', () => {
     expect(csvLines[1]).toContain(',failure,jwt-bearer,ERP Sync,');
   }, 180_000);
 
-  it('lists, shows and updates apps and users; rotates a secret that is shown once', async () => {
+  it('lists, shows and updates apps and users; rotates a secret that is shown once, then deletes it', async () => {
     // Two independent chains, one on the app and one on the user, run side by side.
     const appChain = (async () => {
       const list = await keygate(['app', 'list', ...data]);
@@ -168,6 +168,14 @@ describe('keygate CLI against a running server', () => {
         contactEmail: 'ops@acme.test',
         policies: { sessionTimeoutMinutes: 30, trustedIpRanges: ['127.0.0.0/8'], profiles: ['Integration'] },
       });
+
+      const deleted = await keygate(['app', 'delete-secret', 'ERP Sync', ...data]);
+      expect(deleted.code, deleted.stderr).toBe(0);
+      expect(deleted.stdout.trim()).toBe('deleted the consumer secret of app "ERP Sync"');
+      expect(JSON.parse((await keygate(['app', 'show', 'ERP Sync', '--json', ...data])).stdout)).toMatchObject({ hasConsumerSecret: false });
+      const missing = await keygate(['app', 'delete-secret', 'No Such App', ...data]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     })();
 
     const userChain = (async () => {
