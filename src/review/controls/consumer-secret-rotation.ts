@@ -30,7 +30,7 @@ export const consumerSecretRotation: AppControl = {
       'Rotating a secret needs every holder to switch at the same time; plan it with the integration owner, or better, move the integration to JWT Bearer and delete the secret.',
     remediation: [
       'If no enabled flow uses the secret, delete it (keygate app delete-secret NAME).',
-      'Otherwise generate a new secret (keygate app rotate-secret NAME), hand it to the integration through a secret manager; the old one stops working at once.',
+      'Otherwise generate a new secret (keygate app rotate-secret NAME) and hand it to the integration through a secret manager; the old one stops working at once.',
     ],
     guidance: 'A secret is a stop-gap on the way to certificates, not a destination.',
     references: [
