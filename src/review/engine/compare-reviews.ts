@@ -2,7 +2,7 @@
  * Compares two reviews of the same org: which findings changed status or severity, and how
  * much each change weighed in the score's move (the admin API's "compare two reviews").
  */
-import { scoreContribution } from './score.js';
+import { exactScore, scoreContribution, scoreTotals } from './score.js';
 import type { Finding, ReviewResult } from './review.js';
 
 /** The fields of a stored review that a comparison reads. */
@@ -45,25 +45,21 @@ export function compareReviews(before: ComparableReview, after: ComparableReview
   const key = (f: { control: string; subject: string }): string => `${f.control}\u0000${f.subject}`;
   const old = new Map(before.findings.map((f) => [key(f), f]));
   const changes: FindingChange[] = [];
-  const counted = (f: ComparableReview['findings'][number] | undefined) => (f ? scoreContribution(f) : null) ?? { weight: 0, credit: 0 };
-  const weigh = (f: ComparableReview['findings'][number] | undefined): number => {
-    const c = counted(f);
-    return c.weight * c.credit;
+  type Compared = ComparableReview['findings'][number] | undefined;
+  /** What one finding adds to the score's sums; nothing when absent or not counted. */
+  const counted = (f: Compared) => {
+    const c = f ? scoreContribution(f) : null;
+    return c ? { earned: c.weight * c.credit, total: c.weight } : { earned: 0, total: 0 };
   };
-  let earned = 0;
-  let total = 0;
-  for (const f of after.findings) {
-    const c = counted(f);
-    earned += c.weight * c.credit;
-    total += c.weight;
-  }
-  const exactScore = (e: number, t: number): number => (t === 0 ? 100 : (100 * e) / t);
+  const weigh = (f: Compared): number => counted(f).earned;
+  const sums = scoreTotals(after.findings);
+  const afterScore = exactScore(sums);
   /** The after score, less the score had `now` stayed as `then`. */
-  const effectOf = (then: ComparableReview['findings'][number] | undefined, now: ComparableReview['findings'][number] | undefined): number => {
+  const effectOf = (then: Compared, now: Compared): number => {
     const a = counted(then);
     const b = counted(now);
-    const without = exactScore(earned - b.weight * b.credit + a.weight * a.credit, total - b.weight + a.weight);
-    return Math.round((exactScore(earned, total) - without) * 100) / 100;
+    const without = exactScore({ earned: sums.earned - b.earned + a.earned, total: sums.total - b.total + a.total });
+    return Math.round((afterScore - without) * 100) / 100;
   };
   const seen = new Set<string>();
   for (const f of after.findings) {

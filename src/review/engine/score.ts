@@ -42,8 +42,13 @@ export function scoreContribution(finding: ScorableFinding): { weight: number; c
   return { weight, credit: STATUS_CREDIT[status] };
 }
 
-/** The 0–100 score of a set of findings. */
-export function scoreFindings(findings: readonly ScorableFinding[]): number {
+/** What a set of findings earned and could have earned: Σ weight × credit and Σ weight. */
+export interface ScoreTotals {
+  readonly earned: number;
+  readonly total: number;
+}
+
+export function scoreTotals(findings: readonly ScorableFinding[]): ScoreTotals {
   let total = 0;
   let earned = 0;
   for (const finding of findings) {
@@ -52,9 +57,18 @@ export function scoreFindings(findings: readonly ScorableFinding[]): number {
     total += c.weight;
     earned += c.weight * c.credit;
   }
-  if (total === 0) return 100;
+  return { earned, total };
+}
+
+/** The score before rounding down: 100 × earned / total, or 100 with nothing to count. */
+export function exactScore({ earned, total }: ScoreTotals): number {
+  return total === 0 ? 100 : (100 * earned) / total;
+}
+
+/** The 0–100 score of a set of findings. */
+export function scoreFindings(findings: readonly ScorableFinding[]): number {
   // The epsilon keeps 100 × (n/n) from flooring to 99 through binary rounding.
-  return Math.floor((100 * earned) / total + 1e-9);
+  return Math.floor(exactScore(scoreTotals(findings)) + 1e-9);
 }
 
 /** ≥ 90 Excellent, 80–89 Very Good, 70–79 Good, 55–69 Poor, ≤ 54 Very Poor. */
