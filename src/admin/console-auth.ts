@@ -188,6 +188,7 @@ export class ConsoleAuthService {
       reason,
       certificateFingerprint: null,
       jtiHash: null,
+      scope: null,
     });
   }
 }

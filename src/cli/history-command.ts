@@ -69,8 +69,8 @@ export function registerHistoryCommand(program: Command): void {
     if (format === 'json') return printJson(page);
     if (page.items.length === 0) return printLine('no matching login history');
     printTable(
-      ['TIME', 'OUTCOME', 'GRANT', 'APP', 'USER', 'ADDRESS', 'ERROR', 'REASON'],
-      page.items.map((e) => [e.at, e.outcome, e.grant, e.appName ?? '-', e.username ?? '-', e.clientAddress, e.errorCode ?? '-', e.reason]),
+      ['TIME', 'OUTCOME', 'GRANT', 'APP', 'USER', 'ADDRESS', 'ERROR', 'REASON', 'SCOPE'],
+      page.items.map((e) => [e.at, e.outcome, e.grant, e.appName ?? '-', e.username ?? '-', e.clientAddress, e.errorCode ?? '-', e.reason, e.scope ?? '-']),
     );
     if (page.total > page.offset + page.items.length) printLine(`(${page.items.length} of ${page.total}; use --limit and --offset for more)`);
   });

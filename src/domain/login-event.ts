@@ -30,6 +30,8 @@ export interface LoginEvent {
   readonly reason: string;
   readonly certificateFingerprint: string | null;
   readonly jtiHash: string | null;
+  /** The scope of the token issued (space-separated); null for a failure or a console sign-in. */
+  readonly scope: string | null;
 }
 
 export interface LoginHistoryFilter {

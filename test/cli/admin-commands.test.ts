@@ -122,16 +122,17 @@ describe('keygate CLI against a running server', () => {
       reason: 'ok',
       errorCode: null,
       certificateFingerprint: fingerprint.replace(/:/g, '').toLowerCase(),
+      scope: 'api',
     });
-    expect(page.items[0]).toMatchObject({ appName: 'ERP Sync', outcome: 'failure' });
+    expect(page.items[0]).toMatchObject({ appName: 'ERP Sync', outcome: 'failure', scope: null });
     expect(history.stdout).not.toContain(accessToken);
 
     const table = await keygate(['history', '--app', 'ERP Sync', '--outcome', 'success', ...data]);
     expect(table.code, table.stderr).toBe(0);
     const rows = table.stdout.trimEnd().split('\n');
-    expect(rows[0]).toMatch(/^TIME\s+OUTCOME\s+GRANT\s+APP\s+USER\s+ADDRESS\s+ERROR\s+REASON$/);
+    expect(rows[0]).toMatch(/^TIME\s+OUTCOME\s+GRANT\s+APP\s+USER\s+ADDRESS\s+ERROR\s+REASON\s+SCOPE$/);
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(new RegExp(`success\\s+jwt-bearer\\s+ERP Sync\\s+${INTEGRATION_USER}\\s+127\\.0\\.0\\.1\\s+-\\s+ok$`));
+    expect(rows[1]).toMatch(new RegExp(`success\\s+jwt-bearer\\s+ERP Sync\\s+${INTEGRATION_USER}\\s+127\\.0\\.0\\.1\\s+-\\s+ok\\s+api$`));
 
     const csv = await keygate(['history', '--app', 'ERP Sync', '--outcome', 'failure', '--since', '1h', '--format', 'csv', ...data]);
     expect(csv.code, csv.stderr).toBe(0);

@@ -100,6 +100,7 @@ export function aLoginEvent(overrides: Partial<LoginEvent> = {}): LoginEvent {
     reason: 'ok',
     certificateFingerprint: null,
     jtiHash: null,
+    scope: 'api',
     ...overrides,
   };
 }

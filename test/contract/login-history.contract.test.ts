@@ -17,12 +17,20 @@ describe.each(BACKENDS)('LoginRecorder and LoginHistoryReader on $name', (backen
       reason: 'jti_replayed',
       certificateFingerprint: 'ab'.repeat(32),
       jtiHash: 'cd'.repeat(32),
+      scope: null,
       at: new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 678)),
     });
     await suite.one.ledger.record(event);
     const { events, total } = await suite.two.admin.queryLoginHistory({ appName: event.appName! });
     expect(total).toBe(1);
     expect(events).toEqual([event]);
+  });
+
+  it('keeps the scope a successful request was granted', async () => {
+    const event = aLoginEvent({ appName: `scoped-${randomUUID()}`, scope: 'api refresh_token web' });
+    await suite.one.ledger.record(event);
+    const { events } = await suite.two.admin.queryLoginHistory({ appName: event.appName! });
+    expect(events.map((e) => e.scope)).toEqual(['api refresh_token web']);
   });
 
   it('keeps every row of many concurrent records from two instances', async () => {

@@ -548,7 +548,7 @@ describe('admin API', () => {
       const total = (await api('GET', '/login-history?app=Reporting')).json().total as number;
       expect(res.headers['x-total-count']).toBe(String(total));
       const lines = res.body.trimEnd().split('\r\n');
-      expect(lines[0]).toBe('at,outcome,grant,appName,username,clientAddress,errorCode,reason,credential,certificateFingerprint,jtiHash,appId,userId,id');
+      expect(lines[0]).toBe('at,outcome,grant,appName,username,clientAddress,errorCode,reason,credential,certificateFingerprint,jtiHash,appId,userId,id,scope');
       expect(lines).toHaveLength(total + 1);
       expect(lines.slice(1).every((line) => line.split(',')[3] === 'Reporting')).toBe(true);
       const viaQuery = await api('GET', '/login-history?app=Reporting&format=csv');

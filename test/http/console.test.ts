@@ -352,9 +352,9 @@ describe('console', () => {
       expect(csv.headers['content-type']).toContain('text/csv');
       expect(csv.headers['content-disposition']).toContain('attachment');
       const [header, ...rows] = csv.body.trim().split('\r\n');
-      expect(header).toBe('time,app,user,grant,credential,outcome,error_code,reason,client_address,certificate_fingerprint');
+      expect(header).toBe('at,outcome,grant,appName,username,clientAddress,errorCode,reason,credential,certificateFingerprint,jtiHash,appId,userId,id,scope');
       expect(rows.length).toBeGreaterThan(0);
-      expect(rows.every((r) => r.includes(',failure,'))).toBe(true);
+      expect(rows.every((r) => r.split(',')[1] === 'failure')).toBe(true);
     });
   });
 });

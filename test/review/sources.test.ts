@@ -168,6 +168,7 @@ function event(overrides: Partial<LoginEvent>): LoginEvent {
     reason: 'ok',
     certificateFingerprint: null,
     jtiHash: 'h',
+    scope: 'api',
     ...overrides,
   };
 }

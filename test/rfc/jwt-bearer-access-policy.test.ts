@@ -40,7 +40,7 @@ describe('rules step 7: the user is active and unlocked', () => {
   it('rules step 7: the login history names the refused user and the reason', async () => {
     await h.grant(h.assertion({ claims: { sub: USERS.locked } }));
     const row = await h.lastLogin();
-    expect(row).toMatchObject({ outcome: 'failure', username: USERS.locked, reason: 'user_locked', errorCode: 'invalid_grant', appName: 'RSA App', grant: 'jwt-bearer' });
+    expect(row).toMatchObject({ outcome: 'failure', username: USERS.locked, reason: 'user_locked', errorCode: 'invalid_grant', appName: 'RSA App', grant: 'jwt-bearer', scope: null });
   });
 });
 

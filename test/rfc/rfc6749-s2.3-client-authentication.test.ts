@@ -52,7 +52,7 @@ describe('RFC 7523 §2.2: private_key_jwt', () => {
   it('RFC 7523 §2.2: client credentials with a signed client assertion issue a token for the run-as user', async () => {
     const body = expectTokenResponse(await clientCredentials(clientAssertion()), { scope: 'api' });
     expect(String(body.id).endsWith(`/${await h.userId(USERS.svc)}`)).toBe(true);
-    expect(await h.lastLogin()).toMatchObject({ outcome: 'success', grant: 'client-credentials', credential: 'client-assertion', appName: 'CC App', username: USERS.svc });
+    expect(await h.lastLogin()).toMatchObject({ outcome: 'success', grant: 'client-credentials', credential: 'client-assertion', appName: 'CC App', username: USERS.svc, scope: expect.any(String) });
   });
 
   it('RFC 7523 §3 item 3: the issuer (base URL) is an accepted audience', async () => {

@@ -29,7 +29,7 @@ describe('RFC 6749 §5.1: the successful response', () => {
       issued_at: String(T0.getTime()),
     });
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(await h.lastLogin()).toMatchObject({ outcome: 'success', reason: 'ok', errorCode: null, grant: 'jwt-bearer', credential: 'assertion', username: USERS.integration, userId });
+    expect(await h.lastLogin()).toMatchObject({ outcome: 'success', reason: 'ok', errorCode: null, grant: 'jwt-bearer', credential: 'assertion', username: USERS.integration, userId, scope: body.scope });
   });
 
   it('RFC 7521 §4.1: the /oauth2/token alias behaves like /services/oauth2/token', async () => {

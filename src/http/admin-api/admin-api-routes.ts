@@ -281,15 +281,14 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           const query = parseLoginHistoryQuery(req.query as Record<string, unknown>);
           const format = historyFormat(req, query.format);
           const { events, total } = await services.history.queryLoginHistory(await historyFilter(services, query));
-          const items = events.map(toLoginEventDto);
           if (format === 'csv') {
             return reply
               .type('text/csv; charset=utf-8')
               .header('content-disposition', 'attachment; filename="login-history.csv"')
               .header('x-total-count', String(total))
-              .send(renderLoginHistoryCsv(items));
+              .send(renderLoginHistoryCsv(events));
           }
-          return { items, total, limit: query.limit, offset: query.offset };
+          return { items: events.map(toLoginEventDto), total, limit: query.limit, offset: query.offset };
         });
 
         registerReviewRoutes(secured, services);

@@ -272,6 +272,7 @@ const schemas: Record<string, Schema> = {
       reason: { type: 'string' },
       certificateFingerprint: nullable({ type: 'string' }),
       jtiHash: nullable({ type: 'string' }),
+      scope: nullable({ type: 'string', description: 'Scope of the token issued, space-separated; null for a failure or a console sign-in.' }),
     },
   },
   LoginHistoryPage: {

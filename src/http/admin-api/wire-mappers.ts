@@ -89,6 +89,7 @@ export interface LoginEventDto {
   reason: string;
   certificateFingerprint: string | null;
   jtiHash: string | null;
+  scope: string | null;
 }
 
 export function toOrgDto(org: Org): OrgDto {
@@ -184,6 +185,7 @@ export function toLoginEventDto(event: LoginEvent): LoginEventDto {
     reason: event.reason,
     certificateFingerprint: event.certificateFingerprint,
     jtiHash: event.jtiHash,
+    scope: event.scope,
   };
 }
 
@@ -203,4 +205,5 @@ export const LOGIN_EVENT_CSV_COLUMNS = [
   'appId',
   'userId',
   'id',
+  'scope',
 ] as const satisfies readonly (keyof LoginEventDto)[];

@@ -1,7 +1,8 @@
 /** Login History: the filtered, paginated table and its CSV export. */
 import type { LoginHistoryFilter } from '../../domain/login-event.js';
 import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
-import { loginHistoryCsvHeader, loginHistoryCsvRows, loginHistoryPage, type HistoryQuery } from './pages/login-history-page.js';
+import { loginHistoryCsvHeader, loginHistoryCsvRows } from '../admin-api/login-history-csv.js';
+import { loginHistoryPage, type HistoryQuery } from './pages/login-history-page.js';
 
 const PAGE_SIZE = 50;
 const CSV_CHUNK = 1000;

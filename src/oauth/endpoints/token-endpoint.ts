@@ -54,7 +54,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     const trail = newTrail();
     let loginGrant: LoginGrant = 'unknown';
     const now = clock.now();
-    const event = (failure: OAuthError | null): LoginEvent => ({
+    const event = (failure: OAuthError | null, scope: string | null = null): LoginEvent => ({
       id: newEventId(),
       at: now,
       ...trail,
@@ -63,6 +63,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       outcome: failure ? 'failure' : 'success',
       errorCode: failure?.code ?? null,
       reason: failure?.reason ?? 'ok',
+      scope,
     });
     try {
       if (req.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_post');
@@ -87,7 +88,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const issued = grant.issue(validated, request);
       const { replay } = validated;
       // One commit: the replay key, the token (when opaque) and the success row, or nothing.
-      const fresh = await ledger.commitIssue({ replay: replay?.claim ?? null, opaque: issued.opaque, event: event(null) });
+      const fresh = await ledger.commitIssue({ replay: replay?.claim ?? null, opaque: issued.opaque, event: event(null, issued.response.scope) });
       if (fresh) return { status: 200, headers: SUCCESS_HEADERS, body: issued.response };
       throw replay?.refusal() ?? new Error('the ledger refused a request that spends no replay key');
     } catch (failure) {

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as initial from './0001-initial.js';
 import * as consoleTables from './0002-console.js';
 import * as reviews from './0003-reviews.js';
+import * as loginHistoryScope from './0004-login-history-scope.js';
 
 /** Migrations, in order. Portable schema-builder code shared by every SQL backend. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-console': consoleTables,
   '0003-reviews': reviews,
+  '0004-login-history-scope': loginHistoryScope,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -36,6 +36,7 @@ const EVENT_COLUMNS = [
   ['reason', 'text'],
   ['certificate_fingerprint', 'text'],
   ['jti_hash', 'text'],
+  ['scope', 'text'],
 ] as const;
 
 const RECORD_EVENTS = `INSERT INTO login_history (${EVENT_COLUMNS.map(([c]) => c).join(', ')})

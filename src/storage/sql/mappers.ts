@@ -172,6 +172,7 @@ export function loginEventToRow(event: LoginEvent): Omit<LoginHistoryTable, 'seq
     reason: event.reason,
     certificate_fingerprint: event.certificateFingerprint,
     jti_hash: event.jtiHash,
+    scope: event.scope,
   };
 }
 
@@ -191,5 +192,6 @@ export function loginEventFromRow(row: Omit<LoginHistoryTable, 'seq'>): LoginEve
     reason: row.reason,
     certificateFingerprint: row.certificate_fingerprint,
     jtiHash: row.jti_hash,
+    scope: row.scope,
   };
 }

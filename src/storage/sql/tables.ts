@@ -89,6 +89,7 @@ export interface LoginHistoryTable {
   reason: string;
   certificate_fingerprint: string | null;
   jti_hash: string | null;
+  scope: string | null;
 }
 
 export interface SigningKeyTable {

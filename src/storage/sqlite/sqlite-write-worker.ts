@@ -55,9 +55,9 @@ function serve({ settings, replies }: WriterData): void {
   const insertJti = db.prepare('INSERT INTO used_jti (namespace, jti, expires_at_s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const insertEvent = db.prepare(
     `INSERT INTO login_history (id, at, app_id, app_name, user_id, username, grant_type, credential, client_address,
-       outcome, error_code, reason, certificate_fingerprint, jti_hash)
+       outcome, error_code, reason, certificate_fingerprint, jti_hash, scope)
      VALUES (@id, @at, @app_id, @app_name, @user_id, @username, @grant_type, @credential, @client_address,
-       @outcome, @error_code, @reason, @certificate_fingerprint, @jti_hash)`,
+       @outcome, @error_code, @reason, @certificate_fingerprint, @jti_hash, @scope)`,
   );
   const insertOpaque = db.prepare(
     'INSERT INTO opaque_tokens (token_hash, token_id, app_id, user_id, scope, issued_at_s, expires_at_s) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -69,10 +69,10 @@ ${textField({ id: 'to', label: 'To (UTC)', type: 'datetime-local', value: query.
 ${
   options.events.length === 0
     ? html`<p>No events match.</p>`
-    : html`<table><thead><tr><th scope="col">Time</th><th scope="col">App</th><th scope="col">User</th><th scope="col">Grant</th><th scope="col">Credential</th><th scope="col">Outcome</th><th scope="col">Reason</th><th scope="col">Client address</th></tr></thead><tbody>${options.events.map(
+    : html`<table><thead><tr><th scope="col">Time</th><th scope="col">App</th><th scope="col">User</th><th scope="col">Grant</th><th scope="col">Credential</th><th scope="col">Outcome</th><th scope="col">Reason</th><th scope="col">Scope</th><th scope="col">Client address</th></tr></thead><tbody>${options.events.map(
         (e) => html`<tr><td>${formatTime(e.at)}</td><td>${e.appName ?? (e.grant === 'console' ? 'Console' : '')}</td><td>${e.username ?? ''}</td><td>${e.grant}</td><td>${e.credential}</td><td>${
           e.outcome === 'success' ? pill('ok', 'Success') : pill('bad', 'Failure')
-        }</td><td><code>${e.reason}</code></td><td>${e.clientAddress}</td></tr>`,
+        }</td><td><code>${e.reason}</code></td><td>${e.scope ?? ''}</td><td>${e.clientAddress}</td></tr>`,
       )}</tbody></table>`
 }
 <nav class="pager" aria-label="Pages">
@@ -82,31 +82,4 @@ ${query.page < pages ? html`<a href="/console/login-history${historyQueryString(
 </nav>
 </section>`,
   );
-}
-
-const CSV_COLUMNS = ['time', 'app', 'user', 'grant', 'credential', 'outcome', 'error_code', 'reason', 'client_address', 'certificate_fingerprint'] as const;
-
-/**
- * One CSV field (RFC 4180), quoted when needed; a leading = + - @ is neutralised so that a
- * spreadsheet never runs a username as a formula (CSV injection).
- */
-function csvField(value: string | null): string {
-  let text = value ?? '';
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function loginHistoryCsvHeader(): string {
-  return `${CSV_COLUMNS.join(',')}\r\n`;
-}
-
-export function loginHistoryCsvRows(events: readonly LoginEvent[]): string {
-  return events
-    .map(
-      (e) =>
-        [e.at.toISOString(), e.appName, e.username, e.grant, e.credential, e.outcome, e.errorCode, e.reason, e.clientAddress, e.certificateFingerprint]
-          .map(csvField)
-          .join(',') + '\r\n',
-    )
-    .join('');
 }

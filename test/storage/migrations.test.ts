@@ -1,0 +1,68 @@
+/**
+ * Upgrading a database that an older Keygate wrote: the migrations it lacks run at start-up and
+ * keep every row. Here, login history recorded before the rows had a scope.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as initial from '../../src/storage/migrations/0001-initial.js';
+import * as consoleTables from '../../src/storage/migrations/0002-console.js';
+import * as reviews from '../../src/storage/migrations/0003-reviews.js';
+import { migrateStorage, openStores } from '../../src/storage/open-stores.js';
+import { openSqlite } from '../../src/storage/sqlite/sqlite-database.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A data directory as Keygate left it before migration 0004, with one login-history row. */
+async function databaseBeforeScope(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'keygate-migrate-'));
+  dirs.push(dir);
+  const handle = openSqlite(dir);
+  const older: Record<string, Migration> = { '0001-initial': initial, '0002-console': consoleTables, '0003-reviews': reviews };
+  const migrator = new Migrator({
+    db: handle.db as unknown as Kysely<unknown>,
+    provider: { getMigrations: async () => older },
+    migrationTableName: 'keygate_migrations',
+    migrationLockTableName: 'keygate_migrations_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  expect(error).toBeUndefined();
+  handle.raw
+    .prepare(
+      `INSERT INTO login_history (id, at, app_name, username, grant_type, credential, client_address, outcome, reason)
+       VALUES ('old-1', 1700000000000, 'ERP Sync', 'erp@acme.test', 'jwt-bearer', 'assertion', '10.0.0.1', 'success', 'ok')`,
+    )
+    .run();
+  await handle.db.destroy();
+  return dir;
+}
+
+describe('migrations on an existing SQLite database', () => {
+  it('0004 adds the scope to the login history; older rows keep every field and read scope null', async () => {
+    const dataDir = await databaseBeforeScope();
+    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope']);
+    expect(await migrateStorage({ dataDir })).toEqual([]);
+
+    const stores = await openStores({ dataDir });
+    try {
+      const { events, total } = await stores.admin.queryLoginHistory({});
+      expect(total).toBe(1);
+      expect(events[0]).toMatchObject({
+        id: 'old-1',
+        at: new Date(1700000000000),
+        appName: 'ERP Sync',
+        username: 'erp@acme.test',
+        outcome: 'success',
+        reason: 'ok',
+        scope: null,
+      });
+    } finally {
+      await stores.close();
+    }
+  });
+});
