@@ -272,3 +272,44 @@ describe('RFC 6749 §4.3: the legacy password grant', () => {
     expectOAuthError(response, 400, 'invalid_request', 'username and password are required');
   });
 });
+
+describe('org rule requireAsymmetricM2M: only a private key authenticates a machine-to-machine request', () => {
+  const requireCertificates = (on: boolean) => h.services.orgs.upsert({ requireAsymmetricM2M: on });
+  beforeAll(() => requireCertificates(true));
+  afterAll(() => requireCertificates(false));
+
+  it('org rule requireAsymmetricM2M: a right consumer secret over Basic is 401 invalid_client, and no token is issued', async () => {
+    const response = await h.token({ grant_type: 'client_credentials' }, { headers: basic(APPS.cc, h.secrets.cc) });
+    expectInvalidClient(response, { wwwAuthenticate: BASIC_CHALLENGE });
+    await expectLoginFailure(h, 'invalid_client', 'org_requires_certificate', { grant: 'client-credentials', credential: 'client-secret', appName: 'CC App', scope: null });
+  });
+
+  it('org rule requireAsymmetricM2M: a right consumer secret in the form is 401 invalid_client, answered like a wrong one', async () => {
+    const right = await h.token({ grant_type: 'client_credentials', client_id: APPS.cc, client_secret: h.secrets.cc });
+    expectInvalidClient(right);
+    await expectLoginFailure(h, 'invalid_client', 'org_requires_certificate');
+    const wrong = await h.token({ grant_type: 'client_credentials', client_id: APPS.cc, client_secret: `${h.secrets.cc}x` });
+    expect(wire(right)).toStrictEqual(wire(wrong));
+  });
+
+  it('org rule requireAsymmetricM2M: client credentials with private_key_jwt still get a token', async () => {
+    expectTokenResponse(await clientCredentials(clientAssertion()), { scope: 'api' });
+  });
+
+  it('org rule requireAsymmetricM2M: the password grant is unauthorized_client even with a client assertion, and the password is not tried', async () => {
+    const assertion = clientAssertion({ claims: { iss: APPS.password, sub: APPS.password } });
+    const response = await h.token({
+      grant_type: 'password',
+      username: USERS.pw,
+      password: 'not-even-checked',
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: assertion,
+    });
+    expectOAuthError(response, 400, 'unauthorized_client', 'this org requires certificate-based authentication');
+    await expectLoginFailure(h, 'unauthorized_client', 'org_requires_certificate', { grant: 'password' });
+  });
+
+  it('org rule requireAsymmetricM2M: the JWT Bearer grant is unaffected', async () => {
+    await expectFreshAssertionStillWorks(h);
+  });
+});

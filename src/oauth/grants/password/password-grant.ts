@@ -39,6 +39,10 @@ export function createPasswordGrant(deps: PasswordDeps): Grant<Validated> {
       if (!client.app.flows.usernamePassword) {
         throw new UnauthorizedClientError('the username-password flow is not enabled for this app', 'flow_disabled');
       }
+      // A password is a static secret too: the org-wide rule refuses it before it is tried.
+      if (request.org.requireAsymmetricM2M) {
+        throw new UnauthorizedClientError('this org requires certificate-based authentication', 'org_requires_certificate');
+      }
       const username = request.params.get('username');
       const password = request.params.get('password');
       if (username === undefined || password === undefined) {
