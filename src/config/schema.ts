@@ -11,6 +11,15 @@ const name = z.string().trim().min(1, 'must not be empty').max(255);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/** Bounds of the org's time settings, in seconds; the console's form states the same ones. */
+export const ORG_TIME_LIMITS = {
+  clockSkewSeconds: { min: 0, max: 300 },
+  maxAssertionLifetimeSeconds: { min: 30, max: 3600 },
+  accessTokenLifetimeSeconds: { min: 60, max: 86_400 },
+} as const;
+
+const seconds = ({ min, max }: { min: number; max: number }) => z.int().min(min).max(max);
+
 export const OrgSchema = z.strictObject({
   /** Display name of the org. */
   name: name.default('Keygate'),
@@ -19,11 +28,11 @@ export const OrgSchema = z.strictObject({
   /** Further accepted `aud` values, e.g. https://login.salesforce.com. */
   extraAudiences: z.array(httpUrl).default([]),
   /** Tolerance for clock differences when checking exp, nbf and iat (policy: 30 s). */
-  clockSkewSeconds: z.int().min(0).max(300).default(30),
+  clockSkewSeconds: seconds(ORG_TIME_LIMITS.clockSkewSeconds).default(30),
   /** Longest an assertion may live, measured from now (policy: 300 s). */
-  maxAssertionLifetimeSeconds: z.int().min(30).max(3600).default(300),
+  maxAssertionLifetimeSeconds: seconds(ORG_TIME_LIMITS.maxAssertionLifetimeSeconds).default(300),
   /** Default access-token lifetime (an app's session timeout overrides it). */
-  accessTokenLifetimeSeconds: z.int().min(60).max(86_400).default(3600),
+  accessTokenLifetimeSeconds: seconds(ORG_TIME_LIMITS.accessTokenLifetimeSeconds).default(3600),
   /** Org-wide rule: machine-to-machine apps must use a certificate (high-security guidance). */
   requireAsymmetricM2M: z.boolean().default(false),
 });

@@ -218,6 +218,7 @@ describe('console in Chromium', () => {
         ['user', `/console/users/${admin.id}`],
         ['login-history', '/console/login-history'],
         ['review', '/console/review'],
+        ['org', '/console/org'],
       ];
       const problems: string[] = [];
       for (const [name, path] of pages) {

@@ -341,6 +341,76 @@ describe('console', () => {
     });
   });
 
+  describe('org settings', () => {
+    const orgForm = (csrf: string, overrides: Record<string, string> = {}) => ({
+      csrf_token: csrf,
+      name: 'Acme Corp',
+      baseUrl: 'https://keygate.acme.test',
+      extraAudiences: 'https://login.salesforce.com\nhttps://test.salesforce.com',
+      clockSkewSeconds: '45',
+      maxAssertionLifetimeSeconds: '180',
+      accessTokenLifetimeSeconds: '1800',
+      requireAsymmetricM2M: 'on',
+      ...overrides,
+    });
+
+    it('shows the org settings and saves a change through the same service as the admin API', async () => {
+      const browser = await signedIn();
+      const before = await h.server.services.orgs.get();
+      const page = await browser.get('/console/org');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`value="${before.baseUrl}"`);
+      expect(page.body).toContain('<a href="/console/org" aria-current="page">Org Settings</a>');
+      try {
+        const saved = await browser.post('/console/org', orgForm(csrfOf(page.body)));
+        expect(saved.statusCode).toBe(303);
+        expect(saved.headers.location).toBe('/console/org?saved=1');
+        expect(await h.server.services.orgs.get()).toEqual({
+          id: before.id,
+          name: 'Acme Corp',
+          baseUrl: 'https://keygate.acme.test',
+          extraAudiences: ['https://login.salesforce.com', 'https://test.salesforce.com'],
+          clockSkewSeconds: 45,
+          maxAssertionLifetimeSeconds: 180,
+          accessTokenLifetimeSeconds: 1800,
+          requireAsymmetricM2M: true,
+        });
+        expect((await browser.get('/console/org?saved=1')).body).toContain('Org settings saved.');
+      } finally {
+        const { id: _id, ...settings } = before;
+        await h.server.services.orgs.upsert({ ...settings, extraAudiences: [...settings.extraAudiences] });
+      }
+    });
+
+    it('refuses an out-of-range time or a bad URL with 422, names the field, keeps what was typed, and saves nothing', async () => {
+      const browser = await signedIn();
+      const before = await h.server.services.orgs.get();
+      const csrf = csrfOf((await browser.get('/console/org')).body);
+      const cases: Array<[Record<string, string>, string, string]> = [
+        [{ clockSkewSeconds: '301' }, 'clockSkewSeconds', 'Clock skew (seconds): enter a whole number from 0 to 300.'],
+        [{ accessTokenLifetimeSeconds: '1.5' }, 'accessTokenLifetimeSeconds', 'Access-token lifetime (seconds): enter a whole number from 60 to 86400.'],
+        [{ baseUrl: 'ftp://keygate.acme.test' }, 'baseUrl', 'Base URL: must be an http(s) URL.'],
+        [{ extraAudiences: 'not a url' }, 'extraAudiences', 'Extra audiences: must be an http(s) URL.'],
+      ];
+      for (const [change, field, message] of cases) {
+        const response = await browser.post('/console/org', orgForm(csrf, change));
+        expect(response.statusCode, field).toBe(422);
+        expect(response.body, field).toContain(`<span class="field-error" id="${field}-error">${message}</span>`);
+        expect(response.body, field).toContain(`aria-invalid="true"`);
+        expect(response.body, field).toContain('value="Acme Corp"');
+      }
+      expect(await h.server.services.orgs.get()).toEqual(before);
+    });
+
+    it('refuses a change without the CSRF token', async () => {
+      const browser = await signedIn();
+      const before = await h.server.services.orgs.get();
+      const { csrf_token: _csrf, ...withoutToken } = orgForm('');
+      expect((await browser.post('/console/org', withoutToken)).statusCode).toBe(403);
+      expect(await h.server.services.orgs.get()).toEqual(before);
+    });
+  });
+
   describe('login history', () => {
     it('filters by outcome and user, paginates, and exports CSV', async () => {
       const browser = await signedIn();

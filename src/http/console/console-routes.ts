@@ -15,6 +15,7 @@ import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps } from './console-context.js';
 import { registerHistoryRoutes } from './history-routes.js';
+import { registerOrgRoutes } from './org-routes.js';
 import { MultipartError } from './multipart.js';
 import { registerReviewRoutes } from './review-routes.js';
 import type { ConsoleReview } from './review-port.js';
@@ -91,6 +92,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       registerUserRoutes(router, deps);
       registerHistoryRoutes(router, deps);
       registerReviewRoutes(router, deps);
+      registerOrgRoutes(router, deps);
     },
     { prefix: '/console' },
   );

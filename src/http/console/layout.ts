@@ -1,7 +1,7 @@
 /** The console's page shell and the small pieces every page repeats: notices, fields, dates. */
 import { html, type HtmlValue, type SafeHtml } from './html.js';
 
-export type Section = 'apps' | 'users' | 'history' | 'review';
+export type Section = 'apps' | 'users' | 'history' | 'review' | 'org';
 
 export interface PageChrome {
   readonly title: string;
@@ -23,6 +23,7 @@ const NAV: ReadonlyArray<{ section: Section; href: string; label: string }> = [
   { section: 'users', href: '/console/users', label: 'Users' },
   { section: 'history', href: '/console/login-history', label: 'Login History' },
   { section: 'review', href: '/console/review', label: 'Security Health Review' },
+  { section: 'org', href: '/console/org', label: 'Org Settings' },
 ];
 
 export function csrfField(token: string): SafeHtml {
