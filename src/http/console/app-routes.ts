@@ -82,12 +82,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
   router.page('/apps/new', async ({ chrome }) => newAppPage({ admin: chrome }));
 
   router.form('/apps', async ({ chrome, form }) => {
-    const values: NewAppValues = {
-      name: form.text('name') ?? '',
-      contactEmail: form.text('contactEmail') ?? '',
-      scopes: form.text('scopes') ?? '',
-      generateSecret: form.checked('generateSecret'),
-    };
+    const values: NewAppValues = { ...form.texts('name', 'contactEmail', 'scopes'), generateSecret: form.checked('generateSecret') };
     try {
       const { app, consumerSecret } = await apps.create({
         name: values.name,
@@ -123,8 +118,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
       jwtBearer: form.checked('jwtBearer'),
       clientCredentials: form.checked('clientCredentials'),
       usernamePassword: form.checked('usernamePassword'),
-      scopes: form.text('scopes') ?? '',
-      runAs: form.text('runAs') ?? '',
+      ...form.texts('scopes', 'runAs'),
     };
     const upload = files.get('certificate');
     const flows: Flows = { jwtBearer: values.jwtBearer, clientCredentials: values.clientCredentials, usernamePassword: values.usernamePassword };
@@ -193,14 +187,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
 
 async function savePolicies({ chrome, form }: AdminSubmission, deps: ConsoleDeps, id: string): Promise<ConsoleAnswer> {
   const { apps } = deps.services;
-  const values: PoliciesValues = {
-    permittedUsers: form.text('permittedUsers') ?? '',
-    profiles: form.text('profiles') ?? '',
-    permissionSets: form.text('permissionSets') ?? '',
-    ipRelaxation: form.text('ipRelaxation') ?? '',
-    trustedIpRanges: form.text('trustedIpRanges') ?? '',
-    sessionTimeoutMinutes: form.text('sessionTimeoutMinutes') ?? '',
-  };
+  const values: PoliciesValues = form.texts('permittedUsers', 'profiles', 'permissionSets', 'ipRelaxation', 'trustedIpRanges', 'sessionTimeoutMinutes');
   const refuse = async (field: string, message: string) => ({
     status: 422,
     page: policiesPage({ admin: chrome, app: await apps.get({ id }), values, error: { field, message } }),

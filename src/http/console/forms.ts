@@ -19,6 +19,13 @@ export class FormFields {
     return this.values.get(name)?.[0]?.trim();
   }
 
+  /** Several fields' first values, trimmed; an absent field reads as the empty string. */
+  texts<K extends string>(...names: K[]): Record<K, string> {
+    const out = {} as Record<K, string>;
+    for (const name of names) out[name] = this.text(name) ?? '';
+    return out;
+  }
+
   /** The first value exactly as sent (passwords). */
   raw(name: string): string | undefined {
     return this.values.get(name)?.[0];

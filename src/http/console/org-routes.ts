@@ -38,12 +38,7 @@ export function registerOrgRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
 
   router.form('/org', async ({ chrome, form }) => {
     const values: OrgValues = {
-      name: form.text('name') ?? '',
-      baseUrl: form.text('baseUrl') ?? '',
-      extraAudiences: form.text('extraAudiences') ?? '',
-      clockSkewSeconds: form.text('clockSkewSeconds') ?? '',
-      maxAssertionLifetimeSeconds: form.text('maxAssertionLifetimeSeconds') ?? '',
-      accessTokenLifetimeSeconds: form.text('accessTokenLifetimeSeconds') ?? '',
+      ...form.texts('name', 'baseUrl', 'extraAudiences', ...TIME_FIELDS),
       requireAsymmetricM2M: form.checked('requireAsymmetricM2M'),
     };
     const invalid = invalidTimeField(values);

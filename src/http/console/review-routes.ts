@@ -60,10 +60,7 @@ export function registerReviewRoutes(router: ConsoleRouter, deps: ConsoleDeps): 
     try {
       if (!expires || Number.isNaN(expires.getTime())) throw new AdminError('validation_failed', 'expires: enter a date', 'expires');
       await deps.review.acceptRisk({
-        control: form.text('control') ?? '',
-        subject: form.text('subject') ?? '',
-        reason: form.text('reason') ?? '',
-        owner: form.text('owner') ?? '',
+        ...form.texts('control', 'subject', 'reason', 'owner'),
         expires,
       });
       await deps.review.run();

@@ -55,13 +55,7 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
   router.page('/users', async ({ chrome, req }) => usersPage({ admin: chrome, users: await users.list(), notice: savedNotice(req.query) }));
 
   router.form('/users', async ({ chrome, form }) => {
-    const values: NewUserValues = {
-      username: form.text('username') ?? '',
-      email: form.text('email') ?? '',
-      profile: form.text('profile') ?? '',
-      permissionSets: form.text('permissionSets') ?? '',
-      permissions: form.text('permissions') ?? '',
-    };
+    const values: NewUserValues = form.texts('username', 'email', 'profile', 'permissionSets', 'permissions');
     const password = form.raw('password') ?? '';
     try {
       const user = await users.create({
