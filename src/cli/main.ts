@@ -14,6 +14,7 @@ import { registerHistoryCommand } from './history-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerKeygenCommand } from './keygen-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { registerOrgCommand } from './org-command.js';
 import { registerReviewCommand } from './review-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
@@ -25,6 +26,7 @@ export const COMMANDS = [
   registerDemoCommand,
   registerInitCommand,
   registerMigrateCommand,
+  registerOrgCommand,
   registerAppCommand,
   registerUserCommand,
   registerCertCommand,

@@ -209,6 +209,33 @@ describe('keygate CLI against a running server', () => {
     expectOneLineError(await keygate(['app', 'show', 'ERP Sync', ...data]), 1, /^keygate: no External Client App with id or name "ERP Sync" \(not_found\)$/);
   }, 180_000);
 
+  it('shows and changes the org settings; a value out of bounds is refused with the field named', async () => {
+    const shown = await keygate(['org', 'show', ...data]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`^base url: +${BASE_URL.replace(/\./g, '\\.')}$`, 'm'));
+    expect(shown.stdout).toMatch(/^require certificates: +off$/m);
+
+    const updated = await keygate(['org', 'update', '--clock-skew', '60', '--extra-audience', 'https://login.salesforce.com', '--require-certificates', 'on', '--json', ...data]);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ baseUrl: BASE_URL, clockSkewSeconds: 60, extraAudiences: ['https://login.salesforce.com'], requireAsymmetricM2M: true });
+    expect((await keygate(['org', 'show', ...data])).stdout).toMatch(/^require certificates: +on$/m);
+
+    const [outOfBounds, notNumber, notSwitch, nothing] = await Promise.all([
+      keygate(['org', 'update', '--max-assertion-lifetime', '7200', ...data]),
+      keygate(['org', 'update', '--clock-skew', 'soon', ...data]),
+      keygate(['org', 'update', '--require-certificates', 'maybe', ...data]),
+      keygate(['org', 'update', ...data]),
+    ]);
+    expectOneLineError(outOfBounds, 1, /maxAssertionLifetimeSeconds: .*3600.* \(validation_failed\)$/);
+    expectOneLineError(notNumber, 2, /--clock-skew must be a whole number of seconds, not "soon"$/);
+    expectOneLineError(notSwitch, 2, /--require-certificates must be one of on, off, not "maybe"$/);
+    expectOneLineError(nothing, 2, /nothing to change/);
+
+    const restored = await keygate(['org', 'update', '--clock-skew', '30', '--require-certificates', 'off', '--json', ...data]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ clockSkewSeconds: 30, maxAssertionLifetimeSeconds: 300, requireAsymmetricM2M: false });
+  }, 120_000);
+
   it('answers bad input with one line on stderr and a non-zero exit', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'keygate-cli-empty-'));
     const closedPort = await freePort();

@@ -37,7 +37,7 @@ export const asymmetricM2MRequired: OrgControl = {
       'Turning it on breaks every integration still using a secret; the review lists them, and the traffic-aware review shows which still authenticate that way.',
     remediation: [
       'Move every app off secret-based flows (see the JWT Bearer control for each).',
-      'Set `org.requireAsymmetricM2M: true` in keygate.yaml, through the admin API (`PATCH /org`), or with the console\'s Org Settings page; from then on the token endpoint refuses consumer secrets and passwords.',
+      'Turn the rule on: `keygate org update --require-certificates on`, `org.requireAsymmetricM2M: true` in keygate.yaml, `PATCH /org` on the admin API, or the console\'s Org Settings page. From then on the token endpoint refuses consumer secrets and passwords.',
     ],
     guidance:
       'Security Health Review treats asymmetric machine-to-machine authentication as mandatory for high-security environments; under the high-security baseline this control is critical.',
