@@ -56,7 +56,7 @@ export function orgPage(options: {
       notice: options.error ? { kind: 'error', text: `Nothing was saved: ${options.error.message}` } : (options.notice ?? null),
     },
     html`<section class="card" aria-labelledby="org-heading">
-<h2 id="org-heading">Issuer and audiences</h2>
+<h2 id="org-heading">Settings</h2>
 <form method="post" action="/console/org">
 ${csrfField(admin.csrfToken)}
 ${textField({ id: 'name', label: 'Name', value: v.name, required: true, error: err('name') })}
