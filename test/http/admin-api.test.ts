@@ -185,6 +185,21 @@ describe('admin API', () => {
       expect(res.json()).toMatchObject({ openapi: '3.1.0', servers: [{ url: API }] });
     });
 
+    it('documents 401 and 403 on every operation that needs a token, and on no other', async () => {
+      const operations = Object.entries(ADMIN_API_OPENAPI.paths).flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([method]) => method !== 'parameters')
+          .map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op: op as { security?: unknown[]; responses: Record<string, unknown> } })),
+      );
+      const open = operations.filter(({ op }) => op.security?.length === 0).map(({ name }) => name);
+      expect(open).toEqual(['GET /openapi.json']);
+      for (const { name, op } of operations) {
+        const secured = op.security?.length !== 0;
+        expect(Object.keys(op.responses).includes('401'), name).toBe(secured);
+        expect(Object.keys(op.responses).includes('403'), name).toBe(secured);
+      }
+    });
+
     it('lists every registered admin route, and no route that is not registered', async () => {
       const registered = new Set<string>();
       const bare = Fastify();

@@ -19,7 +19,7 @@ const problemResponse = (description: string): Schema => ({
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
 
-/** Responses every secured operation can give. */
+/** Responses every secured operation can give; added to each one below by `withSecuredErrors`. */
 const securedErrors: Schema = {
   '401': problemResponse('No access token, or an invalid, expired or revoked one (code `unauthorized`, with `WWW-Authenticate: Bearer`).'),
   '403': problemResponse('The token lacks the `admin` scope, or its user lacks `ManageUsers` (code `forbidden`).'),
@@ -31,6 +31,24 @@ const bodyErrors: Schema = {
 };
 const notFound = { '404': problemResponse('No such app, user, certificate or flow (code `not_found`).') };
 const conflict = (why: string) => ({ '409': problemResponse(why) });
+
+type Operation = { security?: unknown[]; responses: Schema };
+type PathItem = Record<string, unknown>;
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+/** Adds the 401 and 403 answers to every operation that requires a token (all but `security: []`). */
+function withSecuredErrors(paths: Record<string, PathItem>): Record<string, PathItem> {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => {
+      const withErrors: PathItem = { ...item };
+      for (const method of METHODS) {
+        const op = item[method] as Operation | undefined;
+        if (op && op.security?.length !== 0) withErrors[method] = { ...op, responses: { ...op.responses, ...securedErrors } };
+      }
+      return [path, withErrors];
+    }),
+  );
+}
 
 const json = (schema: Schema, description = 'OK'): Schema => ({ description, content: { 'application/json': { schema } } });
 const jsonBody = (schema: Schema): Schema => ({ required: true, content: { 'application/json': { schema } } });
@@ -475,41 +493,40 @@ export const ADMIN_API_OPENAPI = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Keygate access token with the `admin` scope.' } },
     schemas: { ...schemas, ...reviewSchemas },
   },
-  paths: {
+  paths: withSecuredErrors({
     '/openapi.json': {
       get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } },
     },
     '/org': {
-      get: { summary: 'The org\'s settings', responses: { '200': json(ref('Org')), ...securedErrors, ...notFound } },
-      patch: { summary: 'Change the org\'s settings', requestBody: jsonBody(ref('OrgUpdate')), responses: { '200': json(ref('Org')), ...securedErrors, ...bodyErrors } },
+      get: { summary: 'The org\'s settings', responses: { '200': json(ref('Org')), ...notFound } },
+      patch: { summary: 'Change the org\'s settings', requestBody: jsonBody(ref('OrgUpdate')), responses: { '200': json(ref('Org')), ...bodyErrors } },
     },
     '/users': {
-      get: { summary: 'List users', responses: { '200': json(list('User')), ...securedErrors } },
+      get: { summary: 'List users', responses: { '200': json(list('User')) } },
       post: {
         summary: 'Create a user',
         requestBody: jsonBody(ref('UserCreate')),
-        responses: { '201': json(ref('User'), 'Created; `Location` names the user.'), ...securedErrors, ...bodyErrors, ...conflict('The username is taken (code `conflict`).') },
+        responses: { '201': json(ref('User'), 'Created; `Location` names the user.'), ...bodyErrors, ...conflict('The username is taken (code `conflict`).') },
       },
     },
     '/users/{user}': {
       parameters: [userParam],
-      get: { summary: 'Show a user', responses: { '200': json(ref('User')), ...securedErrors, ...notFound } },
+      get: { summary: 'Show a user', responses: { '200': json(ref('User')), ...notFound } },
       patch: {
         summary: 'Change a user (deactivate, lock, unlock, permissions, …)',
         requestBody: jsonBody(ref('UserUpdate')),
-        responses: { '200': json(ref('User')), ...securedErrors, ...bodyErrors, ...notFound, ...conflict('You cannot remove your own administrator access (code `conflict`).') },
+        responses: { '200': json(ref('User')), ...bodyErrors, ...notFound, ...conflict('You cannot remove your own administrator access (code `conflict`).') },
       },
-      delete: { summary: 'Delete a user', responses: { ...noContent, ...securedErrors, ...notFound, ...conflict('You cannot delete yourself (code `conflict`).') } },
+      delete: { summary: 'Delete a user', responses: { ...noContent, ...notFound, ...conflict('You cannot delete yourself (code `conflict`).') } },
     },
     '/apps': {
-      get: { summary: 'List External Client Apps', responses: { '200': json(list('App')), ...securedErrors } },
+      get: { summary: 'List External Client Apps', responses: { '200': json(list('App')) } },
       post: {
         summary: 'Create an app',
         description: 'With `generateSecret: true` the response is an AppWithSecret: the consumer secret appears there once and never again.',
         requestBody: jsonBody(ref('AppCreate')),
         responses: {
           '201': json({ oneOf: [ref('App'), ref('AppWithSecret')] }, 'Created; `Location` names the app.'),
-          ...securedErrors,
           ...bodyErrors,
           ...conflict('The name or consumer key is taken, or a flow needs what is missing (codes `conflict`, `certificate_required`).'),
         },
@@ -517,34 +534,34 @@ export const ADMIN_API_OPENAPI = {
     },
     '/apps/{app}': {
       parameters: [appParam],
-      get: { summary: 'Show an app', responses: { '200': json(ref('App')), ...securedErrors, ...notFound } },
+      get: { summary: 'Show an app', responses: { '200': json(ref('App')), ...notFound } },
       patch: {
         summary: 'Change an app\'s settings',
         requestBody: jsonBody(ref('AppUpdate')),
-        responses: { '200': json(ref('App')), ...securedErrors, ...bodyErrors, ...notFound, ...conflict('Enabling JWT Bearer without a valid certificate (code `certificate_required`).') },
+        responses: { '200': json(ref('App')), ...bodyErrors, ...notFound, ...conflict('Enabling JWT Bearer without a valid certificate (code `certificate_required`).') },
       },
-      delete: { summary: 'Delete an app', responses: { ...noContent, ...securedErrors, ...notFound, ...conflict('The app your token comes from (code `conflict`).') } },
+      delete: { summary: 'Delete an app', responses: { ...noContent, ...notFound, ...conflict('The app your token comes from (code `conflict`).') } },
     },
     '/apps/{app}/secret': {
       parameters: [appParam],
-      post: { summary: 'Issue a new consumer secret (the old one stops working); shown once', responses: { '200': json(ref('AppWithSecret')), ...securedErrors, ...notFound } },
-      delete: { summary: 'Remove the consumer secret', responses: { ...noContent, ...securedErrors, ...notFound } },
+      post: { summary: 'Issue a new consumer secret (the old one stops working); shown once', responses: { '200': json(ref('AppWithSecret')), ...notFound } },
+      delete: { summary: 'Remove the consumer secret', responses: { ...noContent, ...notFound } },
     },
     '/apps/{app}/certificates': {
       parameters: [appParam],
-      get: { summary: 'List the app\'s certificates', responses: { '200': json(list('Certificate')), ...securedErrors, ...notFound } },
+      get: { summary: 'List the app\'s certificates', responses: { '200': json(list('Certificate')), ...notFound } },
       post: {
         summary: 'Add a certificate',
         description: 'Refused with `certificate_rejected` (422) when the PEM is not exactly one X.509 certificate, is expired or not yet valid, or has a weak or unsupported key.',
         requestBody: jsonBody(ref('CertificateUpload')),
-        responses: { '201': json(ref('Certificate')), ...securedErrors, ...bodyErrors, ...notFound, ...conflict('The certificate is already on the app (code `conflict`).') },
+        responses: { '201': json(ref('Certificate')), ...bodyErrors, ...notFound, ...conflict('The certificate is already on the app (code `conflict`).') },
       },
     },
     '/apps/{app}/certificates/{certificate}': {
       parameters: [appParam, { name: 'certificate', in: 'path', required: true, description: 'Certificate id or SHA-256 fingerprint (hex, colons optional).', schema: { type: 'string' } }],
       delete: {
         summary: 'Remove a certificate',
-        responses: { ...noContent, ...securedErrors, ...notFound, ...conflict('It is the last valid certificate while JWT Bearer is on (code `certificate_required`).') },
+        responses: { ...noContent, ...notFound, ...conflict('It is the last valid certificate while JWT Bearer is on (code `certificate_required`).') },
       },
     },
     '/apps/{app}/flows/{flow}': {
@@ -554,7 +571,6 @@ export const ADMIN_API_OPENAPI = {
         requestBody: jsonBody(ref('FlowSwitch')),
         responses: {
           '200': json(ref('App')),
-          ...securedErrors,
           ...bodyErrors,
           ...notFound,
           ...conflict('JWT Bearer needs a currently valid certificate on the app (code `certificate_required`).'),
@@ -563,7 +579,7 @@ export const ADMIN_API_OPENAPI = {
     },
     '/apps/{app}/policies': {
       parameters: [appParam],
-      patch: { summary: 'Change the app\'s policies', requestBody: jsonBody(ref('Policies')), responses: { '200': json(ref('App')), ...securedErrors, ...bodyErrors, ...notFound } },
+      patch: { summary: 'Change the app\'s policies', requestBody: jsonBody(ref('Policies')), responses: { '200': json(ref('App')), ...bodyErrors, ...notFound } },
     },
     '/login-history': {
       get: {
@@ -582,7 +598,6 @@ export const ADMIN_API_OPENAPI = {
         ],
         responses: {
           '200': { description: 'OK', content: { 'application/json': { schema: ref('LoginHistoryPage') }, 'text/csv': { schema: { type: 'string' } } } },
-          ...securedErrors,
           '406': problemResponse('Neither JSON nor CSV is acceptable (code `not_acceptable`).'),
           '422': problemResponse('A filter is invalid (code `validation_failed`; `field` names it).'),
         },
@@ -594,17 +609,17 @@ export const ADMIN_API_OPENAPI = {
         summary: 'Run a Health Review now and keep it',
         description: 'Reviews the org as stored, with the login history of the last 90 days and the accepted risks. The body is optional.',
         requestBody: { required: false, content: { 'application/json': { schema: ref('ReviewRun') } } },
-        responses: { '201': json(ref('Review'), 'Created; `Location` names the review.'), ...securedErrors, ...bodyErrors },
+        responses: { '201': json(ref('Review'), 'Created; `Location` names the review.'), ...bodyErrors },
       },
       get: {
         summary: 'List past reviews with their scores, newest first',
         parameters: [query('limit', 'Reviews to list', { type: 'integer', minimum: 1, maximum: 500, default: 50 })],
-        responses: { '200': json(list('ReviewSummary')), ...securedErrors, '422': problemResponse('`limit` is invalid (code `validation_failed`).') },
+        responses: { '200': json(list('ReviewSummary')), '422': problemResponse('`limit` is invalid (code `validation_failed`).') },
       },
     },
     '/reviews/{id}': {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      get: { summary: 'Show a stored review with its report', responses: { '200': json(ref('Review')), ...securedErrors, '404': problemResponse('No review with that id (code `not_found`).') } },
+      get: { summary: 'Show a stored review with its report', responses: { '200': json(ref('Review')), '404': problemResponse('No review with that id (code `not_found`).') } },
     },
     '/reviews/compare': {
       get: {
@@ -615,7 +630,6 @@ export const ADMIN_API_OPENAPI = {
         ],
         responses: {
           '200': json(ref('ReviewComparison')),
-          ...securedErrors,
           '404': problemResponse('No review with one of the ids (code `not_found`).'),
           '422': problemResponse('`before` or `after` is missing (code `validation_failed`).'),
         },
@@ -627,7 +641,6 @@ export const ADMIN_API_OPENAPI = {
         parameters: [{ ...query('control', 'A fixable control id'), required: true }, { ...query('app', 'App id or name'), required: true }],
         responses: {
           '200': json(ref('FixPlan')),
-          ...securedErrors,
           '404': problemResponse('No such app (code `not_found`, field `app`).'),
           '422': problemResponse('The control has no automatic fix, or a parameter is missing (code `validation_failed`).'),
         },
@@ -640,7 +653,6 @@ export const ADMIN_API_OPENAPI = {
         requestBody: jsonBody(ref('FixApply')),
         responses: {
           '200': json(ref('FixApplied'), 'The plan that was applied.'),
-          ...securedErrors,
           ...bodyErrors,
           '404': problemResponse('No such app (code `not_found`, field `app`).'),
           ...conflict('The fix is blocked, e.g. no trusted IP range to enforce (code `conflict`).'),
@@ -648,13 +660,12 @@ export const ADMIN_API_OPENAPI = {
       },
     },
     '/accepted-risks': {
-      get: { summary: 'List accepted risks', responses: { '200': json(list('AcceptedRisk')), ...securedErrors } },
+      get: { summary: 'List accepted risks', responses: { '200': json(list('AcceptedRisk')) } },
       post: {
         summary: 'Accept the current failing or warning finding of a control on a subject',
         requestBody: jsonBody(ref('AcceptedRiskCreate')),
         responses: {
           '201': json(ref('AcceptedRisk'), 'Created; `Location` names it. An acceptance of the same control and subject is replaced.'),
-          ...securedErrors,
           ...bodyErrors,
           '404': problemResponse('The control has no finding on that subject (code `not_found`, field `subject`).'),
           ...conflict('The finding passes or does not apply, so there is nothing to accept (code `conflict`).'),
@@ -663,7 +674,7 @@ export const ADMIN_API_OPENAPI = {
     },
     '/accepted-risks/{id}': {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      delete: { summary: 'Revoke an accepted risk', responses: { ...noContent, ...securedErrors, '404': problemResponse('No accepted risk with that id (code `not_found`).') } },
+      delete: { summary: 'Revoke an accepted risk', responses: { ...noContent, '404': problemResponse('No accepted risk with that id (code `not_found`).') } },
     },
-  },
-} as const;
+  }),
+};
