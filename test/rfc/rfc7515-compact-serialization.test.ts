@@ -76,6 +76,27 @@ describe('RFC 7515 §7.1: three unpadded base64url segments', () => {
     expect((assertion.length - assertion.lastIndexOf('.') - 1) % 4).toBe(2);
     await expectGrantRefused(h, await h.grant(`${assertion}AAA`), 'invalid_grant', 'invalid assertion', 'malformed_bad_base64url');
   });
+
+  /** The same text with the last character's unused low bits set: decoders read the same bytes. */
+  const respelled = (segment: string): string => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(segment.at(-1)!);
+    expect(segment.length % 4, 'the segment must have spare bits').not.toBe(0);
+    return segment.slice(0, -1) + alphabet[last | 1]!;
+  };
+
+  it('RFC 4648 §3.5: rejects a signature whose unused trailing bits are set (one signature, one spelling)', async () => {
+    const [head, body, signature] = h.assertion({ key: h.keys.ec, claims: { iss: 'ec-app' } }).split('.');
+    expect(Buffer.from(respelled(signature!), 'base64url')).toEqual(Buffer.from(signature!, 'base64url'));
+    await expectGrantRefused(h, await h.grant(`${head}.${body}.${respelled(signature!)}`), 'invalid_grant', 'invalid assertion', 'malformed_bad_base64url');
+  });
+
+  it('RFC 4648 §3.5: rejects a payload whose unused trailing bits are set', async () => {
+    let assertion = h.assertion();
+    while (assertion.split('.')[1]!.length % 4 === 0) assertion = h.assertion();
+    const [head, body, signature] = assertion.split('.');
+    await expectGrantRefused(h, await h.grant(`${head}.${respelled(body!)}.${signature}`), 'invalid_grant', 'invalid assertion', 'malformed_bad_base64url');
+  });
 });
 
 describe('RFC 7515 §5.2, RFC 8725 §3.1: the header and payload are JSON objects, parsed strictly', () => {

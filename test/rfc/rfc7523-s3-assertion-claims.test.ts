@@ -315,6 +315,18 @@ describe('RFC 7523 §3 item 7 and rules step 10: jti, single use', () => {
     expectTokenResponse(await h.grant(other));
   });
 
+  it('rules step 10 (policy): with requireJti off, the twin ECDSA signature (r, n−s) of a spent assertion is a replay', async () => {
+    const assertion = h.assertion({ key: h.keys.ec, claims: { iss: APPS.noJti, jti: undefined, exp: h.now() + 63 } });
+    const [head, body, signature] = assertion.split('.');
+    const raw = Buffer.from(signature!, 'base64url');
+    const order = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+    const s = order - BigInt(`0x${raw.subarray(32).toString('hex')}`);
+    const twin = `${head}.${body}.${Buffer.concat([raw.subarray(0, 32), Buffer.from(s.toString(16).padStart(64, '0'), 'hex')]).toString('base64url')}`;
+    expect(twin).not.toBe(assertion);
+    expectTokenResponse(await h.grant(assertion));
+    await expectGrantRefused(h, await h.grant(twin), 'invalid_grant', 'invalid assertion', 'jti_replayed', { options: { key: h.keys.ec, claims: { iss: APPS.noJti, jti: undefined, exp: h.now() + 64 } } });
+  });
+
   it('rules step 10 (policy): with requireJti off, a jti that is present is still single-use', async () => {
     const jti = randomUUID();
     expectTokenResponse(await h.grant(h.assertion({ key: h.keys.ec, claims: { iss: APPS.noJti, jti } })));

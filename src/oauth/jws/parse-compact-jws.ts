@@ -1,6 +1,7 @@
 /**
  * Strict parsing of a JWS in compact serialization (RFC 7515 §7.1) before any key is
- * touched: three unpadded base64url segments, a header and payload that are JSON objects
+ * touched: three unpadded base64url segments in their one canonical spelling, a header and
+ * payload that are JSON objects
  * without duplicate member names (RFC 8725 §3.1 asks for strict parsing; RFC 7515 §5.2
  * lets a verifier reject duplicates), and a bounded size.
  */
@@ -30,10 +31,21 @@ export class JwsParseError extends Error {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Whether the last character's bits that carry no byte are zero (RFC 4648 §3.5). Decoders
+ * ignore them, so without this check one segment has 4 or 16 spellings, and a token that is
+ * told apart by its text (a replay key, a cache) could be presented again respelled.
+ */
+function hasCanonicalTail(segment: string): boolean {
+  const spare = segment.length % 4 === 2 ? 0b1111 : segment.length % 4 === 3 ? 0b11 : 0;
+  return spare === 0 || (ALPHABET.indexOf(segment[segment.length - 1]!) & spare) === 0;
+}
 
 function decodeSegment(segment: string): Buffer {
   // Length ≡ 1 (mod 4) cannot come from whole bytes.
-  if (!BASE64URL.test(segment) || segment.length % 4 === 1) throw new JwsParseError('bad_base64url');
+  if (!BASE64URL.test(segment) || segment.length % 4 === 1 || !hasCanonicalTail(segment)) throw new JwsParseError('bad_base64url');
   return Buffer.from(segment, 'base64url');
 }
 

@@ -81,13 +81,15 @@ export function subjectOf(payload: Readonly<Record<string, unknown>>): string {
 
 /**
  * Step 10's key: the `jti` (a non-empty string of bounded length), or, where the app does not
- * require one and the assertion has none, the SHA-256 of the whole assertion.
+ * require one and the assertion has none, the SHA-256 of its signing input (header and
+ * payload). Not of the whole assertion: an ECDSA signature has a second valid form, (r, n−s),
+ * that anyone can compute, so the signature must not tell two presentations apart.
  */
-export function replayKey(payload: Readonly<Record<string, unknown>>, assertion: string, jtiRequired: boolean, maxJtiLength: number): string {
+export function replayKey(payload: Readonly<Record<string, unknown>>, signingInput: string, jtiRequired: boolean, maxJtiLength: number): string {
   const { jti } = payload;
   if (jti === undefined) {
     if (jtiRequired) throw invalidAssertion('jti_missing');
-    return `sha256:${sha256Hex(assertion)}`;
+    return `sha256:${sha256Hex(signingInput)}`;
   }
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > maxJtiLength) throw invalidAssertion('jti_invalid');
   return `jti:${jti}`;

@@ -91,7 +91,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       const scope = resolveScope(client, request.params.get('scope'));
 
       const jtiRequired = client.app.requireJti && client.app.assertionProfile === 'strict';
-      const replayId = replayKey(jws.payload, assertion, jtiRequired, options.maxJtiLength);
+      const replayId = replayKey(jws.payload, jws.signingInput, jtiRequired, options.maxJtiLength);
       // The history keeps a hash of the jti itself; an assertion without one leaves it empty.
       request.trail.jtiHash = replayId.startsWith('jti:') ? sha256Hex(replayId.slice(4)) : null;
       const claim = { namespace: client.app.id, key: replayId, expiresAtSeconds: effectiveExp + request.org.clockSkewSeconds };
