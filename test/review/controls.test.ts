@@ -219,6 +219,24 @@ describe('eca.oauth-flow.jwt-bearer-enabled edge cases', () => {
   });
 });
 
+describe('eca.replay.require-jti edge cases', () => {
+  const id = 'eca.replay.require-jti';
+
+  it('does not pass when require jti is on but the salesforce-compat profile accepts assertions without one', () => {
+    const f = findingFor(id, snapshot([app({ requireJti: true, assertionProfile: 'salesforce-compat' })], { org: org({ maxAssertionLifetimeSeconds: 300 }) }));
+    expect(f.status).toBe('fail');
+    expect(f.evidence).toBe(
+      'Require jti is on, but the salesforce-compat profile accepts assertions without one. Keygate takes such an assertion once by its hash, but a server without that safeguard would accept it again for up to 300 seconds.',
+    );
+  });
+
+  it('names the fallback, not a replay through Keygate, when require jti is off', () => {
+    const f = findingFor(id, snapshot([app({ requireJti: false })], { org: org({ maxAssertionLifetimeSeconds: 60 }) }));
+    expect(f.status).toBe('warn');
+    expect(f.evidence).toMatch(/^Require jti is off\. Keygate takes such an assertion once by its hash/);
+  });
+});
+
 describe('traffic-aware controls without a login history', () => {
   it('are not applicable in an offline review and say why', () => {
     for (const id of ['traffic.secret-authentication', 'traffic.dormant-app']) {

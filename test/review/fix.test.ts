@@ -77,6 +77,12 @@ describe('review fix planning', () => {
     expect(done.summary).toBe('Nothing to change: the app already complies.');
   });
 
+  it('does not offer require jti for a salesforce-compat app, where the switch changes nothing', () => {
+    const compat = planFix('eca.replay.require-jti', 'legacy', snapshot([{ ...legacy, assertionProfile: 'salesforce-compat' }]));
+    expect(compat.changes).toEqual([]);
+    expect(compat.blocked).toContain('salesforce-compat profile');
+  });
+
   it('rejects an unfixable control or an unknown app', () => {
     expect(() => planFix('eca.oauth-scope.least-privilege', 'legacy', online)).toThrow(FixPlanError);
     expect(() => planFix('eca.replay.require-jti', 'nope', online)).toThrow(/no app is named "nope"/);

@@ -69,6 +69,7 @@ export function app(overrides: Partial<SnapshotApp> = {}): SnapshotApp {
     sessionTimeoutMinutes: 30,
     keyCustody: 'file',
     requireJti: true,
+    assertionProfile: 'strict',
     ...overrides,
   };
 }

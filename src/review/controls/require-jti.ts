@@ -1,6 +1,8 @@
 /**
  * External Client Apps: Replay Protection. Every JWT Bearer assertion carries a `jti` that
- * Keygate accepts once (RFC 7519 §4.1.7; RFC 7523 §3, item 7).
+ * Keygate accepts once (RFC 7519 §4.1.7; RFC 7523 §3, item 7). Without one Keygate still
+ * takes each assertion once, by the hash of its signed part: a fallback of its own, which the
+ * evidence names rather than calling the assertion replayable.
  */
 import type { AppControl } from '../engine/control.js';
 import { isUnknown } from '../engine/snapshot.js';
@@ -15,11 +17,11 @@ export const requireJti: AppControl = {
     family: 'External Client Apps',
     recommendedConfiguration: 'Turn on "require jti" for every app with the JWT Bearer flow.',
     overview:
-      'With "require jti" on, each assertion must carry a unique identifier and Keygate refuses a second use of it until the assertion expires. Without it, a captured assertion can be replayed for as long as it lives.',
+      'With "require jti" on, each assertion must carry a unique identifier (RFC 7519 §4.1.7) and Keygate refuses a second use of it until the assertion expires. With it off, or under the salesforce-compat profile, an assertion may come without one; Keygate then takes each assertion once by the SHA-256 of its signed part, a safeguard of its own that RFC 7523 does not ask servers for.',
     riskIfNotConfigured:
-      'An assertion intercepted in transit, or read from a proxy log, can be presented again to obtain fresh tokens until its expiry.',
+      'Integrations get built without identifiers. Their requests cannot be matched against the client\'s own logs, and the same signer pointed at another server that trusts its certificate but keeps no such hash can have its assertions replayed there until they expire.',
     threatScenarios:
-      'A TLS-inspecting proxy logs request bodies; an operator replays a logged assertion within its five-minute life and receives a token for the integration user.',
+      'An integration signs without jti and also authenticates to a second server that trusts the same certificate; a TLS-inspecting proxy logs an assertion, and an operator replays it at that server within its five-minute life.',
     cvss: { category: 'medium', range: [4.0, 6.9], baseVector: 'CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:L/A:N' },
     riskImpactConsiderations:
       "The replay window equals the org's maximum assertion lifetime; the shorter it is, the less a captured assertion is worth.",
@@ -44,22 +46,15 @@ export const requireJti: AppControl = {
     if (!jwt) return { status: 'not_applicable', evidence: 'JWT Bearer is off, so the app accepts no assertion to replay.' };
     const required = app.requireJti;
     if (isUnknown(required)) return { status: 'unknown', evidence: unknownEvidence('require jti setting', required), fact: 'requireJti' };
-    if (required) return { status: 'pass', evidence: 'Require jti is on, so each assertion is accepted once.', fact: 'requireJti' };
+    const compat = app.assertionProfile === 'salesforce-compat';
+    if (required && !compat) return { status: 'pass', evidence: 'Require jti is on, so each assertion carries an identifier that is accepted once.', fact: 'requireJti' };
+    const why = required ? 'Require jti is on, but the salesforce-compat profile accepts assertions without one' : 'Require jti is off';
+    const fact = required ? 'assertionProfile' : 'requireJti';
     const lifetime = context.snapshot.org.maxAssertionLifetimeSeconds;
+    const window = isUnknown(lifetime) ? 'its whole lifetime' : `${lifetime} seconds`;
+    const evidence = `${why}. Keygate takes such an assertion once by its hash, but a server without that safeguard would accept it again for up to ${window}.`;
     const limit = context.thresholds.maxReplayWindowSeconds;
-    if (!isUnknown(lifetime) && lifetime <= limit) {
-      return {
-        status: 'warn',
-        evidence: `Require jti is off; an assertion can be replayed for up to ${lifetime} seconds (the org's maximum assertion lifetime).`,
-        fact: 'requireJti',
-        state: 'off-short-window',
-      };
-    }
-    return {
-      status: 'fail',
-      evidence: `Require jti is off; an assertion can be replayed for up to ${isUnknown(lifetime) ? 'its whole lifetime' : `${lifetime} seconds`}.`,
-      fact: 'requireJti',
-      state: 'off',
-    };
+    if (!isUnknown(lifetime) && lifetime <= limit) return { status: 'warn', evidence, fact, state: 'off-short-window' };
+    return { status: 'fail', evidence, fact, state: 'off' };
   },
 };

@@ -80,7 +80,8 @@ export type AppFact =
   | 'policies.sessionTimeoutMinutes'
   | 'clientCredentialsRunAs'
   | 'keyCustody'
-  | 'requireJti';
+  | 'requireJti'
+  | 'assertionProfile';
 
 /**
  * Facts only some sources hold (Salesforce metadata has them, a keygate.yaml does not). A
@@ -136,6 +137,8 @@ export interface SnapshotApp {
   readonly sessionTimeoutMinutes: Maybe<number | null>;
   readonly keyCustody: Maybe<'file' | 'kms' | 'hsm'>;
   readonly requireJti: Maybe<boolean>;
+  /** `salesforce-compat` accepts an assertion without a `jti` whatever `requireJti` says. */
+  readonly assertionProfile: Maybe<'strict' | 'salesforce-compat'>;
   /**
    * Whether the app is enabled for OAuth as an integration even with no machine-to-machine flow
    * switched on (Salesforce: an External Client App with global OAuth settings); undefined when

@@ -168,6 +168,10 @@ function requireJti(app: SnapshotApp, traffic: AppTraffic | null): Omit<FixPlan,
     const blocked = 'the require jti setting could not be read';
     return { changes: [], breaks: null, blocked, summary: summarize([], null, blocked) };
   }
+  if (app.assertionProfile === 'salesforce-compat') {
+    const blocked = 'the app uses the salesforce-compat profile, which accepts assertions without a jti whatever requireJti says; set assertionProfile to strict once its clients send one (the Salesforce CLI does not)';
+    return { changes: [], breaks: null, blocked, summary: summarize([], null, blocked) };
+  }
   const changes: PlannedChange[] = app.requireJti ? [] : [{ change: { kind: 'requireJti' }, setting: 'requireJti', from: 'false', to: 'true' }];
   const breaks =
     traffic === null

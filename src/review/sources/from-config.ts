@@ -34,6 +34,7 @@ const FACT_KEYS: Readonly<Record<AppFact, string>> = {
   clientCredentialsRunAs: 'clientCredentialsRunAs',
   keyCustody: 'keyCustody',
   requireJti: 'requireJti',
+  assertionProfile: 'assertionProfile',
 };
 
 const UNDATED_APP = unknownFact('a configuration file does not record when an app was created');

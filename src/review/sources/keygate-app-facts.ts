@@ -3,7 +3,7 @@
  * flows, scopes, certificates, policies and the principals those policies admit. One mapping
  * serves both, so that a file and the server it configures are judged alike.
  */
-import type { AppPolicies, Flows, KeyCustody } from '../../domain/app.js';
+import type { AppPolicies, AssertionProfile, Flows, KeyCustody } from '../../domain/app.js';
 import { isWeakKey, type CertificateFacts } from '../../platform/x509.js';
 import type { SnapshotApp } from '../engine/snapshot.js';
 import type { PrincipalDirectory } from './principals.js';
@@ -17,6 +17,7 @@ export interface KeygateAppSettings {
   readonly clientCredentialsRunAs: string | null;
   readonly keyCustody: KeyCustody;
   readonly requireJti: boolean;
+  readonly assertionProfile: AssertionProfile;
 }
 
 type SharedFacts = Pick<
@@ -33,6 +34,7 @@ type SharedFacts = Pick<
   | 'sessionTimeoutMinutes'
   | 'keyCustody'
   | 'requireJti'
+  | 'assertionProfile'
 >;
 
 export function keygateAppFacts(app: KeygateAppSettings, certificates: readonly CertificateFacts[], directory: PrincipalDirectory): SharedFacts {
@@ -64,5 +66,6 @@ export function keygateAppFacts(app: KeygateAppSettings, certificates: readonly 
     sessionTimeoutMinutes: app.policies.sessionTimeoutMinutes,
     keyCustody: app.keyCustody,
     requireJti: app.requireJti,
+    assertionProfile: app.assertionProfile,
   };
 }

@@ -51,6 +51,7 @@ const UNDATED_APP = unknownFact('Salesforce metadata does not record when an app
 const UNDATED_SECRET = unknownFact('Salesforce metadata does not record when a consumer secret was made');
 const NO_KEY_CUSTODY = unknownFact('Salesforce metadata does not record where an integration keeps its private key');
 const NO_JTI_SETTING = unknownFact('Salesforce metadata has no setting that makes each JWT assertion id single-use');
+const NO_ASSERTION_PROFILE = unknownFact('Salesforce metadata has no assertion profile');
 const NO_ORG_M2M_RULE = unknownFact(
   'Salesforce has no org-wide setting that refuses machine-to-machine requests not signed with a private key; see the JWT Bearer finding of each app',
 );
@@ -227,6 +228,7 @@ function mapExternalClientApp(bundle: EcaBundle, context: MappingContext): Snaps
     sessionTimeoutMinutes,
     keyCustody: NO_KEY_CUSTODY,
     requireJti: NO_JTI_SETTING,
+    assertionProfile: NO_ASSERTION_PROFILE,
     pkceRequired: global ? global.bool('isPkceRequired') : noGlobal,
     refreshTokenRotation: global ? global.bool('isRefreshTokenRotationEnabled') : noGlobal,
     refreshTokenPolicy,
@@ -240,7 +242,7 @@ function mapConnectedApp(name: string, app: MetadataFields, context: MappingCont
   const policy = app.child('oauthPolicy');
   const session = app.child('sessionPolicy');
   const noPolicy = app.absent('oauthPolicy', 'the app was retrieved without its OAuth policies');
-  const base = { id: null, name, kind: 'connectedApp' as const, location: app.root, createdAt: UNDATED_APP, keyCustody: NO_KEY_CUSTODY, requireJti: NO_JTI_SETTING };
+  const base = { id: null, name, kind: 'connectedApp' as const, location: app.root, createdAt: UNDATED_APP, keyCustody: NO_KEY_CUSTODY, requireJti: NO_JTI_SETTING, assertionProfile: NO_ASSERTION_PROFILE };
 
   if (!oauth) {
     // Without OAuth settings the app cannot obtain a token at all (a SAML or canvas app).
