@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_FLOWS, type ExternalClientApp, type FlowName, type Flows } from '../domain/app.js';
 import { isCurrentlyValid, type Certificate } from '../domain/certificate.js';
+import { defaultSessionTimeoutMinutes } from '../domain/org.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { generateSecret, hashSecret } from '../platform/secrets.js';
@@ -77,6 +78,12 @@ export class AppService {
     return app;
   }
 
+  /** The session timeout of an app created without one: the org's access-token lifetime (one hour before any org exists). */
+  async #defaultSessionTimeout(): Promise<number> {
+    const org = await this.deps.store.getOrg();
+    return org ? defaultSessionTimeoutMinutes(org) : 60;
+  }
+
   async create(input: CreateAppInput): Promise<WithSecret<ExternalClientApp>> {
     const data = parseInput(CreateAppInput, input);
     const now = this.deps.clock.now();
@@ -99,7 +106,7 @@ export class AppService {
       accessTokenFormat: data.accessTokenFormat,
       assertionProfile: data.assertionProfile,
       keyCustody: data.keyCustody,
-      policies: data.policies,
+      policies: { ...data.policies, sessionTimeoutMinutes: data.policies.sessionTimeoutMinutes ?? (await this.#defaultSessionTimeout()) },
       createdAt: now,
       updatedAt: now,
     };

@@ -6,6 +6,7 @@
 import type { DeclaredApp, DeclaredConfig, DeclaredUser } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
 import type { ExternalClientApp } from '../domain/app.js';
+import { defaultSessionTimeoutMinutes } from '../domain/org.js';
 import { verifySecret } from '../platform/secrets.js';
 import { AdminError } from './admin-errors.js';
 import type { AppService } from './app-service.js';
@@ -49,7 +50,18 @@ async function applyUser(deps: ApplyDeps, declared: DeclaredUser, path: string, 
   result.updated.push(`user ${declared.username}`);
 }
 
-async function applyApp(deps: ApplyDeps, declared: DeclaredApp, path: string, existing: ExternalClientApp | undefined, result: ApplyResult): Promise<void> {
+/**
+ * Creates or updates one declared app. `sessionTimeoutDefault` is what an app that declares no
+ * session timeout gets, on every start: it follows the org's access-token lifetime.
+ */
+async function applyApp(
+  deps: ApplyDeps,
+  declared: DeclaredApp,
+  path: string,
+  existing: ExternalClientApp | undefined,
+  sessionTimeoutDefault: number,
+  result: ApplyResult,
+): Promise<void> {
   const { certificates, consumerSecret, consumerSecretEnv: _env, flows, ...fields } = declared;
   const settings = {
     ...(fields.contactEmail !== undefined && { contactEmail: fields.contactEmail }),
@@ -58,7 +70,7 @@ async function applyApp(deps: ApplyDeps, declared: DeclaredApp, path: string, ex
     accessTokenFormat: fields.accessTokenFormat,
     assertionProfile: fields.assertionProfile,
     keyCustody: fields.keyCustody,
-    policies: fields.policies,
+    policies: { ...fields.policies, sessionTimeoutMinutes: fields.policies.sessionTimeoutMinutes ?? sessionTimeoutDefault },
   };
   if (!existing) {
     await at(path, () =>
@@ -91,12 +103,12 @@ async function applyApp(deps: ApplyDeps, declared: DeclaredApp, path: string, ex
 
 export async function applyConfig(deps: ApplyDeps, config: DeclaredConfig, options: { prune: boolean }): Promise<ApplyResult> {
   const result: ApplyResult = { created: [], updated: [], removed: [] };
-  await at('org', () => deps.orgs.upsert(config.org));
+  const org = await at('org', () => deps.orgs.upsert(config.org));
   for (const [i, user] of config.users.entries()) await applyUser(deps, user, `users.${i}`, result);
   const apps = await deps.apps.list();
   for (const [i, app] of config.apps.entries()) {
     const existing = apps.find((a) => a.name === app.name);
-    await applyApp(deps, app, `apps.${i}`, existing, result);
+    await applyApp(deps, app, `apps.${i}`, existing, defaultSessionTimeoutMinutes(org), result);
   }
   if (options.prune) {
     const appNames = new Set(config.apps.map((a) => a.name));

@@ -80,7 +80,7 @@ function addSettingsOptions(command: Command): Command {
     .option('--permission-set <name...>', 'pre-authorized permission sets (replaces the list)')
     .option('--ip-relaxation <mode>', 'enforce or relax')
     .option('--trusted-ip-range <cidr...>', 'trusted IP ranges (replaces the list)')
-    .option('--session-timeout <minutes>', 'access-token lifetime for this app, in minutes');
+    .option('--session-timeout <minutes>', 'access-token lifetime for this app, in minutes (default: the org\'s access-token lifetime)');
 }
 
 /** The app settings the options name, as an admin API body; unset options are left out. */

@@ -65,7 +65,7 @@ export const PoliciesSchema = z.strictObject({
   ipRelaxation: z.enum(['enforce', 'relax']).default('enforce'),
   trustedIpRanges: z.array(cidr).default([]),
   /** Access-token lifetime for the app, in minutes. */
-  sessionTimeoutMinutes: z.int().min(1).max(1440).default(60),
+  sessionTimeoutMinutes: z.int().min(1).max(1440).optional(),
 });
 
 export const AppSchema = z.strictObject({

@@ -17,6 +17,14 @@ export interface Org {
   readonly requireAsymmetricM2M: boolean;
 }
 
+/**
+ * The session timeout, in minutes, of an app that names none: the org's access-token lifetime,
+ * rounded up to whole minutes (60 s to 24 h gives 1 to 1440, the app setting's own bounds).
+ */
+export function defaultSessionTimeoutMinutes(org: Pick<Org, 'accessTokenLifetimeSeconds'>): number {
+  return Math.ceil(org.accessTokenLifetimeSeconds / 60);
+}
+
 /** Strips one trailing slash so that URL comparisons are exact. */
 export function normalizeBaseUrl(url: string): string {
   return url.endsWith('/') ? url.slice(0, -1) : url;

@@ -3,6 +3,7 @@
  * history. Facts a file cannot hold (when an app or its secret was made) are unknown.
  */
 import type { DeclaredConfig } from '../../config/load.js';
+import { defaultSessionTimeoutMinutes } from '../../domain/org.js';
 import type { AppFact, EvidenceLocation, Snapshot, SnapshotApp } from '../engine/snapshot.js';
 import { unknownFact } from '../engine/snapshot.js';
 import { locateConfigKeys } from './config-locations.js';
@@ -79,7 +80,12 @@ export function snapshotFromConfig(config: DeclaredConfig, options: ConfigSnapsh
       hasConsumerSecret: hasSecret,
       consumerSecretCreatedAt: hasSecret ? UNDATED_SECRET : null,
       ...keygateAppFacts(
-        { ...app, clientCredentialsRunAs: app.clientCredentialsRunAs ?? null },
+        {
+          ...app,
+          clientCredentialsRunAs: app.clientCredentialsRunAs ?? null,
+          // What `serve` gives an app that declares none.
+          policies: { ...app.policies, sessionTimeoutMinutes: app.policies.sessionTimeoutMinutes ?? defaultSessionTimeoutMinutes(config.org) },
+        },
         app.certificates.map((c) => c.parsed),
         directory,
       ),

@@ -33,7 +33,7 @@ type TimeField = keyof typeof ORG_TIME_LIMITS;
 const TIME_FIELDS: ReadonlyArray<{ id: TimeField; label: string; hint: string }> = [
   { id: 'clockSkewSeconds', label: 'Clock skew (seconds)', hint: 'Allowed difference between the client\'s clock and Keygate\'s when checking exp, nbf and iat.' },
   { id: 'maxAssertionLifetimeSeconds', label: 'Maximum assertion lifetime (seconds)', hint: 'An assertion whose exp lies further ahead is refused.' },
-  { id: 'accessTokenLifetimeSeconds', label: 'Access-token lifetime (seconds)', hint: 'For apps without a session timeout of their own.' },
+  { id: 'accessTokenLifetimeSeconds', label: 'Access-token lifetime (seconds)', hint: 'The session timeout an app gets when it is created without one (rounded up to whole minutes).' },
 ];
 
 export function timeFieldLabel(id: TimeField): string {
