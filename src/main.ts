@@ -22,7 +22,7 @@ import { createIntrospectionEndpoint } from './oauth/endpoints/introspection.js'
 import { authorizationServerMetadata } from './oauth/endpoints/metadata.js';
 import { createResourceEndpoints } from './oauth/endpoints/resource-endpoints.js';
 import { createRevocationEndpoint } from './oauth/endpoints/revocation.js';
-import { createTokenEndpoint } from './oauth/endpoints/token-endpoint.js';
+import { createTokenEndpoint, tokenFormLimit } from './oauth/endpoints/token-endpoint.js';
 import { DEFAULT_OAUTH_OPTIONS, type OAuthOptions } from './oauth/options.js';
 import { AccessTokens } from './oauth/tokens/access-token.js';
 import { loadSigningKeys } from './oauth/tokens/signing-keys.js';
@@ -145,7 +145,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
 
     const app = createHttpServer(options.log, { trustedProxies: options.trustedProxies ?? [], tls: options.tls });
     await registerOAuthRoutes(app, {
-      token: createTokenEndpoint({ grants, directory, ledger: stores.ledger, clock, log: options.log }),
+      token: createTokenEndpoint({ grants, directory, ledger: stores.ledger, clock, log: options.log, maxFormLength: tokenFormLimit(oauthOptions.maxAssertionBytes) }),
       introspect: createIntrospectionEndpoint({ ...grantDeps, log: options.log }),
       revoke: createRevocationEndpoint({ ...grantDeps, log: options.log }),
       userinfo: resources.userinfo,

@@ -95,7 +95,8 @@ export const AppSchema = z.strictObject({
 /** Protocol limits of the token endpoint (policies of docs/jwt-bearer.md). */
 export const OAuthSchema = z.strictObject({
   /** Longest accepted assertion, in characters (policy: 8 KiB). */
-  maxAssertionBytes: z.int().min(1024).max(65_536).default(8192),
+  /** With the other parameters it must fit the HTTP layer's 64 KiB limit for OAuth bodies. */
+  maxAssertionBytes: z.int().min(1024).max(49_152).default(8192),
   /** Longest accepted `jti` (policy: 256). */
   maxJtiLength: z.int().min(16).max(1024).default(256),
   /** Longest a private_key_jwt client assertion may live (policy: 60 s). */

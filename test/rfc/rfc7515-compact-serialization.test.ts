@@ -4,8 +4,10 @@
  * and payload that are JSON objects without duplicate member names, and at most 8 KiB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectGrantRefused, expectTokenResponse } from '../helpers/expect-oauth.js';
-import { USERS, startHarness, type Harness } from '../helpers/keygate-harness.js';
+import { buildKeygate } from '../../src/main.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { expectGrantRefused, expectOAuthError, expectTokenResponse } from '../helpers/expect-oauth.js';
+import { JWT_BEARER, TOKEN_PATH, USERS, startHarness, type Harness } from '../helpers/keygate-harness.js';
 import { b64url, compactJws } from '../helpers/keys.js';
 
 let h: Harness;
@@ -175,5 +177,24 @@ describe('rules step 1: the assertion is at most 8 KiB', () => {
     expect(over).toBeDefined();
     expectTokenResponse(await h.grant(exact!));
     await expectGrantRefused(h, await h.grant(over!), 'invalid_grant', 'invalid assertion', 'malformed_too_large');
+  });
+
+  it('rules step 1 (policy): oauth.maxAssertionBytes raises the limit, and the token endpoint reads a form that large', async () => {
+    const roomier = await buildKeygate(
+      { dataDir: h.dataDir, host: '127.0.0.1', port: 0, log: createLogger({ level: 'silent' }), clock: h.clock, oauth: { maxAssertionBytes: 24 * 1024 } },
+      false,
+    );
+    try {
+      const grant = (assertion: string) =>
+        roomier.app.inject({ method: 'POST', url: TOKEN_PATH, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString() });
+      const twenty = h.assertion({ claims: { pad: 'x'.repeat(15_000) } });
+      expect(twenty.length).toBeGreaterThan(20_000);
+      expectTokenResponse(await grant(twenty));
+      const thirty = h.assertion({ claims: { pad: 'x'.repeat(23_000) } });
+      expect(thirty.length).toBeGreaterThan(24 * 1024);
+      expectOAuthError(await grant(thirty), 400, 'invalid_grant', 'invalid assertion');
+    } finally {
+      await roomier.close();
+    }
   });
 });

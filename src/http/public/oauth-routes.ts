@@ -24,7 +24,8 @@ export interface OAuthRouteHandlers {
 
 /**
  * Bodies above this are refused before parsing, and unrecorded: an upper bound on what one
- * request can make Keygate read. The token endpoint refuses (and records) anything over 16 KiB.
+ * request can make Keygate read. The token endpoint refuses (and records) anything over its own
+ * limit: `oauth.maxAssertionBytes` plus 8 KiB, 16 KiB by default.
  */
 export const OAUTH_BODY_LIMIT = 64 * 1024;
 

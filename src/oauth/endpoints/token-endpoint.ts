@@ -23,13 +23,18 @@ export interface TokenEndpointDeps {
   readonly ledger: TokenLedger;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Longest form read, from {@link tokenFormLimit}. */
+  readonly maxFormLength: number;
 }
 
 /**
- * Longest form the token endpoint reads (an assertion is capped lower). Bodies up to the HTTP
- * layer's larger limit still reach this endpoint, so that they are refused and recorded here.
+ * Longest form the token endpoint reads: the longest assertion (`oauth.maxAssertionBytes`)
+ * plus 8 KiB for the other parameters. Bodies up to the HTTP layer's larger limit still reach
+ * this endpoint, so that they are refused and recorded here.
  */
-export const MAX_FORM_LENGTH = 16 * 1024;
+export function tokenFormLimit(maxAssertionBytes: number): number {
+  return maxAssertionBytes + 8 * 1024;
+}
 
 const SUCCESS_HEADERS = { ...NO_STORE_HEADERS, 'content-type': 'application/json; charset=utf-8' };
 
@@ -48,7 +53,7 @@ function pickDeclared(params: Map<string, string>, declared: readonly string[]):
 }
 
 export function createTokenEndpoint(deps: TokenEndpointDeps) {
-  const { grants, directory, ledger, clock, log } = deps;
+  const { grants, directory, ledger, clock, log, maxFormLength } = deps;
 
   return async function tokenEndpoint(req: EndpointRequest): Promise<EndpointResponse> {
     const trail = newTrail();
@@ -68,7 +73,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     try {
       if (req.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_post');
       requireFormBody(req.contentType);
-      if (req.body.length > MAX_FORM_LENGTH) throw new InvalidRequestError('the request body is too large', 'body_too_large');
+      if (req.body.length > maxFormLength) throw new InvalidRequestError('the request body is too large', 'body_too_large');
       const params = parseForm(req.body);
       const grantType = params.get('grant_type');
       if (grantType === undefined) throw new InvalidRequestError('grant_type is required', 'grant_type_missing');
