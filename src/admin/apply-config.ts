@@ -17,6 +17,8 @@ export interface ApplyResult {
   readonly created: string[];
   readonly updated: string[];
   readonly removed: string[];
+  /** Certificates on declared apps that the file does not list, kept because `--prune` was not given. */
+  readonly undeclared: string[];
 }
 
 export interface ApplyDeps {
@@ -60,6 +62,7 @@ async function applyApp(
   path: string,
   existing: ExternalClientApp | undefined,
   sessionTimeoutDefault: number,
+  prune: boolean,
   result: ApplyResult,
 ): Promise<void> {
   const { certificates, consumerSecret, consumerSecretEnv: _env, flows, ...fields } = declared;
@@ -92,6 +95,17 @@ async function applyApp(
     await at(path, () =>
       deps.apps.update({ id: existing.id }, { ...settings, clientCredentialsRunAs: fields.clientCredentialsRunAs ?? null, flows }),
     );
+    // A certificate taken out of the file may be one that leaked: removed with --prune, named otherwise.
+    const listed = new Set(certificates.map((c) => c.parsed.fingerprintSha256));
+    for (const cert of existing.certificates.filter((c) => !listed.has(c.fingerprintSha256))) {
+      const name = `certificate ${cert.fingerprintSha256} of app ${declared.name}`;
+      if (prune) {
+        await at(`${path}.certificates`, () => deps.apps.removeCertificate({ id: existing.id }, cert.id));
+        result.removed.push(name);
+      } else {
+        result.undeclared.push(name);
+      }
+    }
     result.updated.push(`app ${declared.name}`);
   }
   if (consumerSecret !== undefined) {
@@ -102,13 +116,13 @@ async function applyApp(
 }
 
 export async function applyConfig(deps: ApplyDeps, config: DeclaredConfig, options: { prune: boolean }): Promise<ApplyResult> {
-  const result: ApplyResult = { created: [], updated: [], removed: [] };
+  const result: ApplyResult = { created: [], updated: [], removed: [], undeclared: [] };
   const org = await at('org', () => deps.orgs.upsert(config.org));
   for (const [i, user] of config.users.entries()) await applyUser(deps, user, `users.${i}`, result);
   const apps = await deps.apps.list();
   for (const [i, app] of config.apps.entries()) {
     const existing = apps.find((a) => a.name === app.name);
-    await applyApp(deps, app, `apps.${i}`, existing, defaultSessionTimeoutMinutes(org), result);
+    await applyApp(deps, app, `apps.${i}`, existing, defaultSessionTimeoutMinutes(org), options.prune, result);
   }
   if (options.prune) {
     const appNames = new Set(config.apps.map((a) => a.name));

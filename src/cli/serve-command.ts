@@ -2,13 +2,13 @@
 import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import { applyConfig } from '../admin/apply-config.js';
+import { applyConfig, type ApplyResult } from '../admin/apply-config.js';
 import { loadConfigFile } from '../config/load.js';
 import { readEnvironment } from '../config/environment.js';
 import { createLogger } from '../platform/logger.js';
 import { buildKeygate, openKeygate, readTls } from '../main.js';
 import { writeCliProfile } from './cli-profile.js';
-import { printLine } from './output.js';
+import { printLine, warn } from './output.js';
 import { parsePort, parsePositiveInt } from './parse.js';
 import { runWorkerPrimary } from './serve-workers.js';
 
@@ -20,7 +20,7 @@ export function registerServeCommand(program: Command): void {
     .option('--data <dir>', 'data directory (SQLite database, keys)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
-    .option('--prune', 'delete apps and users the configuration file does not declare', false)
+    .option('--prune', 'delete apps and users the configuration file does not declare, and certificates it no longer lists', false)
     .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM)')
     .option('--tls-key <file>', 'private key for --tls-cert (PEM)')
     .option('--trusted-proxy <cidr...>', 'reverse proxies whose X-Forwarded-For is believed')
@@ -37,7 +37,7 @@ export function registerServeCommand(program: Command): void {
         return runWorkerPrimary(workers, async () => {
           const core = await openKeygate(storage);
           try {
-            if (config) await applyConfig(core.services, config, { prune: opts.prune });
+            if (config) reportApplied(await applyConfig(core.services, config, { prune: opts.prune }));
           } finally {
             await core.close();
           }
@@ -62,10 +62,7 @@ export function registerServeCommand(program: Command): void {
         mkdirSync(dataDir, { recursive: true, mode: 0o700 });
         writeCliProfile(dataDir, { url: server.url });
       }
-      if (server.applied) {
-        const { created, updated, removed } = server.applied;
-        printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
-      }
+      if (server.applied) reportApplied(server.applied);
       printLine(`keygate listening on ${server.url}`);
       const stop = async () => {
         await server.close();
@@ -87,4 +84,10 @@ interface ServeOptions {
   trustedProxy?: string[];
   insecureHttp: boolean;
   workers: string;
+}
+
+/** One line of counts, and a warning for each certificate the file no longer lists but that stays. */
+function reportApplied({ created, updated, removed, undeclared }: ApplyResult): void {
+  printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
+  for (const name of undeclared) warn(`keygate: warning: ${name} is not in the configuration file and stays; --prune removes it`);
 }

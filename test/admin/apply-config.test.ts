@@ -1,0 +1,59 @@
+/**
+ * `keygate serve --config`: a certificate taken out of the file. It may be one that leaked, so
+ * it must not go on verifying unnoticed: `--prune` removes it, and without `--prune` the apply
+ * result names it (serve prints a warning for each).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyConfig } from '../../src/admin/apply-config.js';
+import { parseConfig } from '../../src/config/load.js';
+import { openKeygate, type KeygateCore } from '../../src/main.js';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
+
+describe('applying keygate.yaml: certificates the file no longer lists', () => {
+  let dataDir: string;
+  let core: KeygateCore;
+  let pems: { old: string; current: string };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-apply-'));
+    core = await openKeygate({ dataDir });
+    const [old, current] = await Promise.all([
+      generateKeyPairWithCertificate({ alg: 'ES256', subject: 'erp-old', days: 30 }),
+      generateKeyPairWithCertificate({ alg: 'ES256', subject: 'erp-current', days: 30 }),
+    ]);
+    pems = { old: old.certificatePem, current: current.certificatePem };
+  });
+  afterAll(async () => {
+    await core?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const file = (certificates: string[]) =>
+    parseConfig(
+      JSON.stringify({
+        org: { baseUrl: 'https://id.acme.test' },
+        apps: [{ name: 'erp', certificates: certificates.map((pem) => ({ pem })), flows: { jwtBearer: true } }],
+      }),
+      { baseDir: dataDir, env: {} },
+    );
+  const subjects = async () => (await core.services.apps.get({ name: 'erp' })).certificates.map((c) => c.subject).sort();
+
+  it('keeps it without --prune and names it in the result; removes it with --prune', async () => {
+    await applyConfig(core.services, file([pems.old, pems.current]), { prune: false });
+    expect(await subjects()).toEqual(['CN=erp-current', 'CN=erp-old']);
+    const old = (await core.services.apps.get({ name: 'erp' })).certificates.find((c) => c.subject === 'CN=erp-old')!;
+
+    const kept = await applyConfig(core.services, file([pems.current]), { prune: false });
+    expect(kept.undeclared).toEqual([`certificate ${old.fingerprintSha256} of app erp`]);
+    expect(kept.removed).toEqual([]);
+    expect(await subjects()).toEqual(['CN=erp-current', 'CN=erp-old']);
+
+    const pruned = await applyConfig(core.services, file([pems.current]), { prune: true });
+    expect(pruned.removed).toEqual([`certificate ${old.fingerprintSha256} of app erp`]);
+    expect(pruned.undeclared).toEqual([]);
+    expect(await subjects()).toEqual(['CN=erp-current']);
+  });
+});
