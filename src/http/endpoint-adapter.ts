@@ -10,7 +10,6 @@ export function toEndpointRequest(req: FastifyRequest): EndpointRequest {
     body: typeof req.body === 'string' ? req.body : '',
     authorization: req.headers.authorization,
     clientAddress: req.ip,
-    url: `${req.protocol}://${req.host}${queryStart < 0 ? req.url : req.url.slice(0, queryStart)}`,
     query: new URLSearchParams(queryStart < 0 ? '' : req.url.slice(queryStart + 1)),
   };
 }

@@ -18,8 +18,6 @@ export interface EndpointRequest {
   readonly authorization: string | undefined;
   /** The client's address, after trusted-proxy handling. */
   readonly clientAddress: string;
-  /** The URL the client addressed, e.g. https://id.example.com/services/oauth2/token. */
-  readonly url: string;
   /** Query parameters (only where an endpoint reads them). */
   readonly query: URLSearchParams;
 }

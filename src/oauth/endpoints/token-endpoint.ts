@@ -86,7 +86,6 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
         clientAddress: req.clientAddress,
         now: Math.floor(now.getTime() / 1000),
         org: directory.org(),
-        tokenEndpoint: req.url,
         trail,
       };
       const validated = await grant.validate(request);

@@ -30,8 +30,6 @@ export interface TokenRequest {
   /** Seconds since the epoch, from the injected clock. */
   readonly now: number;
   readonly org: Org;
-  /** The token endpoint URL as the client addressed it (an accepted audience). */
-  readonly tokenEndpoint: string;
   readonly trail: LoginTrail;
 }
 
