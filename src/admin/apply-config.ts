@@ -17,7 +17,7 @@ export interface ApplyResult {
   readonly created: string[];
   readonly updated: string[];
   readonly removed: string[];
-  /** Certificates on declared apps that the file does not list, kept because `--prune` was not given. */
+  /** Certificates and consumer secrets of declared apps that the file does not list, kept because `--prune` was not given. */
   readonly undeclared: string[];
 }
 
@@ -95,16 +95,18 @@ async function applyApp(
     await at(path, () =>
       deps.apps.update({ id: existing.id }, { ...settings, clientCredentialsRunAs: fields.clientCredentialsRunAs ?? null, flows }),
     );
-    // A certificate taken out of the file may be one that leaked: removed with --prune, named otherwise.
+    // A credential taken out of the file may be one that leaked: removed with --prune, named otherwise.
+    const undeclared = async (name: string, key: string, remove: () => Promise<unknown>) => {
+      if (!prune) return void result.undeclared.push(name);
+      await at(`${path}.${key}`, remove);
+      result.removed.push(name);
+    };
     const listed = new Set(certificates.map((c) => c.parsed.fingerprintSha256));
     for (const cert of existing.certificates.filter((c) => !listed.has(c.fingerprintSha256))) {
-      const name = `certificate ${cert.fingerprintSha256} of app ${declared.name}`;
-      if (prune) {
-        await at(`${path}.certificates`, () => deps.apps.removeCertificate({ id: existing.id }, cert.id));
-        result.removed.push(name);
-      } else {
-        result.undeclared.push(name);
-      }
+      await undeclared(`certificate ${cert.fingerprintSha256} of app ${declared.name}`, 'certificates', () => deps.apps.removeCertificate({ id: existing.id }, cert.id));
+    }
+    if (existing.consumerSecretHash !== null && consumerSecret === undefined) {
+      await undeclared(`consumer secret of app ${declared.name}`, 'consumerSecretEnv', () => deps.apps.removeSecret({ id: existing.id }));
     }
     result.updated.push(`app ${declared.name}`);
   }

@@ -20,7 +20,7 @@ export function registerServeCommand(program: Command): void {
     .option('--data <dir>', 'data directory (SQLite database, keys)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
-    .option('--prune', 'delete apps and users the configuration file does not declare, and certificates it no longer lists', false)
+    .option('--prune', 'delete apps and users the configuration file does not declare, and certificates and secrets it no longer lists', false)
     .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM)')
     .option('--tls-key <file>', 'private key for --tls-cert (PEM)')
     .option('--trusted-proxy <cidr...>', 'reverse proxies whose X-Forwarded-For is believed')
@@ -86,7 +86,7 @@ interface ServeOptions {
   workers: string;
 }
 
-/** One line of counts, and a warning for each certificate the file no longer lists but that stays. */
+/** One line of counts, and a warning for each certificate or secret the file no longer lists but that stays. */
 function reportApplied({ created, updated, removed, undeclared }: ApplyResult): void {
   printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
   for (const name of undeclared) warn(`keygate: warning: ${name} is not in the configuration file and stays; --prune removes it`);

@@ -1,7 +1,7 @@
 /**
- * `keygate serve --config`: a certificate taken out of the file. It may be one that leaked, so
- * it must not go on verifying unnoticed: `--prune` removes it, and without `--prune` the apply
- * result names it (serve prints a warning for each).
+ * `keygate serve --config`: a certificate or a consumer secret taken out of the file. It may be
+ * one that leaked, so it must not go on working unnoticed: `--prune` removes it, and without
+ * `--prune` the apply result names it (serve prints a warning for each).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,5 +55,22 @@ describe('applying keygate.yaml: certificates the file no longer lists', () => {
     expect(pruned.removed).toEqual([`certificate ${old.fingerprintSha256} of app erp`]);
     expect(pruned.undeclared).toEqual([]);
     expect(await subjects()).toEqual(['CN=erp-current']);
+  });
+
+  it('a consumer secret the file no longer declares: kept and named without --prune, removed with it', async () => {
+    const withSecret = (declare: boolean) =>
+      parseConfig(
+        JSON.stringify({ org: { baseUrl: 'https://id.acme.test' }, apps: [{ name: 'billing', ...(declare && { consumerSecretEnv: 'BILLING_SECRET' }) }] }),
+        { baseDir: dataDir, env: { BILLING_SECRET: 'billing-secret-0123456789abcdef' } },
+      );
+    const hasSecret = async () => (await core.services.apps.get({ name: 'billing' })).consumerSecretHash !== null;
+    await applyConfig(core.services, withSecret(true), { prune: false });
+    expect(await hasSecret()).toBe(true);
+    expect((await applyConfig(core.services, withSecret(false), { prune: false })).undeclared).toEqual(['consumer secret of app billing']);
+    expect(await hasSecret()).toBe(true);
+    // --prune also deletes the app of the first test, which this file does not declare.
+    expect((await applyConfig(core.services, withSecret(false), { prune: true })).removed).toEqual(['consumer secret of app billing', 'app erp']);
+    expect(await hasSecret()).toBe(false);
+    expect((await applyConfig(core.services, withSecret(false), { prune: false })).undeclared).toEqual([]);
   });
 });
