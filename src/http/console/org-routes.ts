@@ -2,18 +2,14 @@
 import { AdminError } from '../../admin/admin-errors.js';
 import { ORG_TIME_LIMITS } from '../../config/schema.js';
 import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
-import { orgPage, orgValues, timeFieldLabel, type OrgValues } from './pages/org-page.js';
-
-const TIME_FIELDS = Object.keys(ORG_TIME_LIMITS) as (keyof typeof ORG_TIME_LIMITS)[];
+import { orgPage, orgValues, TIME_FIELDS, type OrgValues } from './pages/org-page.js';
 
 /** The first time field that is not a whole number within its bounds, with what to type instead. */
 function invalidTimeField(values: OrgValues): { field: string; message: string } | null {
-  for (const field of TIME_FIELDS) {
-    const { min, max } = ORG_TIME_LIMITS[field];
-    const n = Number(values[field]);
-    if (!/^\d+$/.test(values[field]) || n < min || n > max) {
-      return { field, message: `${timeFieldLabel(field)}: enter a whole number from ${min} to ${max}.` };
-    }
+  for (const { id, label } of TIME_FIELDS) {
+    const { min, max } = ORG_TIME_LIMITS[id];
+    const n = Number(values[id]);
+    if (!/^\d+$/.test(values[id]) || n < min || n > max) return { field: id, message: `${label}: enter a whole number from ${min} to ${max}.` };
   }
   return null;
 }
@@ -38,7 +34,7 @@ export function registerOrgRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
 
   router.form('/org', async ({ chrome, form }) => {
     const values: OrgValues = {
-      ...form.texts('name', 'baseUrl', 'extraAudiences', ...TIME_FIELDS),
+      ...form.texts('name', 'baseUrl', 'extraAudiences', ...TIME_FIELDS.map((f) => f.id)),
       requireAsymmetricM2M: form.checked('requireAsymmetricM2M'),
     };
     const invalid = invalidTimeField(values);

@@ -30,15 +30,12 @@ export function orgValues(org: Org): OrgValues {
 
 type TimeField = keyof typeof ORG_TIME_LIMITS;
 
-const TIME_FIELDS: ReadonlyArray<{ id: TimeField; label: string; hint: string }> = [
+/** The time fields in form order, with their labels; the route checks them in the same order. */
+export const TIME_FIELDS: ReadonlyArray<{ id: TimeField; label: string; hint: string }> = [
   { id: 'clockSkewSeconds', label: 'Clock skew (seconds)', hint: 'Allowed difference between the client\'s clock and Keygate\'s when checking exp, nbf and iat.' },
   { id: 'maxAssertionLifetimeSeconds', label: 'Maximum assertion lifetime (seconds)', hint: 'An assertion whose exp lies further ahead is refused.' },
   { id: 'accessTokenLifetimeSeconds', label: 'Access-token lifetime (seconds)', hint: 'The session timeout an app gets when it is created without one (rounded up to whole minutes).' },
 ];
-
-export function timeFieldLabel(id: TimeField): string {
-  return TIME_FIELDS.find((f) => f.id === id)!.label;
-}
 
 export function orgPage(options: {
   admin: AdminChrome;
