@@ -20,6 +20,11 @@ type JtiValues = readonly [namespace: string, jti: string, expiresAtSeconds: num
 type OpaqueValues = readonly [tokenHash: string, tokenId: string, appId: string, userId: string, scope: string, issuedAt: number, expiresAt: number];
 type EventRow = Readonly<Record<string, string | number | null>>;
 
+/**
+ * One batch. It crosses to this thread as JSON text (every value is a string, a number or
+ * null): a string is copied once, where the structured clone of the same arrays and rows costs
+ * the sending thread, the event loop, about 5 µs per op against 1 µs for `JSON.stringify`.
+ */
 export interface WriteRequest {
   readonly id: number;
   readonly ops: readonly WriteOp[];
@@ -99,13 +104,14 @@ function serve({ settings, replies }: WriterData): void {
     }
   };
 
-  parentPort!.on('message', (request: WriteRequest | 'close') => {
-    if (request === 'close') {
+  parentPort!.on('message', (message: string) => {
+    if (message === 'close') {
       db.close();
       replies.close();
       parentPort!.close();
       return;
     }
+    const request = JSON.parse(message) as WriteRequest;
     let reply: WriteReply;
     try {
       reply = { id: request.id, results: runBatchWhenFree(request.ops) };

@@ -8,7 +8,7 @@
  * loop (see `#collectReply`).
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { WriteOp, WriteReply, WriterSettings } from './sqlite-write-worker.js';
+import type { WriteOp, WriteReply, WriteRequest, WriterSettings } from './sqlite-write-worker.js';
 
 interface Pending {
   readonly op: WriteOp;
@@ -68,7 +68,8 @@ export class WriteQueue {
     const batch = this.#queue;
     this.#queue = [];
     this.#inFlight = batch;
-    this.#writer().postMessage({ id: this.#nextId++, ops: batch.map((p) => p.op) });
+    const request: WriteRequest = { id: this.#nextId++, ops: batch.map((p) => p.op) };
+    this.#writer().postMessage(JSON.stringify(request));
   };
 
   #writer(): Worker {
