@@ -8,8 +8,8 @@
 //   sqlite                  one process, SQLite (WAL, synchronous=FULL, group commit)
 //   sqlite-workers-2        `serve --workers 2` on one SQLite file
 //   postgres-2              two instances on PostgreSQL: `serve --workers 2`, i.e. two processes,
-//                           each with its own pool, cache and LISTEN connection; the cluster
-//                           primary hands each TCP connection to a worker once (no per-request hop)
+//                           each with its own pool, cache and LISTEN connection; the primary
+//                           deals each TCP connection to the next worker once (no per-request hop)
 //   postgres-redis-2        the same with KEYGATE_REDIS_URL (replay, revocation cache, pub/sub)
 //   postgres-2-proxy        two separate `serve` processes on ports port+1 and port+2 behind a
 //   postgres-redis-2-proxy  round-robin TCP proxy on `port` (this process): closest to two hosts
@@ -153,8 +153,6 @@ export async function startMode(mode, { port = 18181 } = {}) {
     const one = serve(dir, port, workers, env);
     children.push(one.child);
     await one.ready;
-    // With workers, "listening on" comes from the first worker: give the second a moment.
-    if (workers.length > 0) await new Promise((r) => setTimeout(r, 1500));
   }
 
   return {

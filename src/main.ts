@@ -124,6 +124,11 @@ export function checkListenSafety(options: Pick<ServerOptions, 'host' | 'tls' | 
   }
 }
 
+/** The URL of a server bound to `host:port`, e.g. http://127.0.0.1:8080 or https://[::1]:8443. */
+export function serverUrl(host: string, port: number, tls: boolean): string {
+  return `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Builds the whole server; `listen: false` leaves it unbound for in-process tests (`app.inject`). */
 export async function buildKeygate(options: ServerOptions, listen = true): Promise<RunningKeygate> {
   checkListenSafety(options);
@@ -167,8 +172,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     if (listen) {
       await app.listen({ host: options.host, port: options.port });
       const address = app.server.address();
-      const port = typeof address === 'object' && address ? address.port : options.port;
-      url = `${options.tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+      url = serverUrl(options.host, typeof address === 'object' && address ? address.port : options.port, options.tls !== undefined);
     }
     return {
       app,

@@ -2,6 +2,7 @@
  * The `keygate` command line. Every command lives in its own file; failures print one line
  * on stderr and exit non-zero (2 for usage and configuration errors), never a stack trace.
  */
+import cluster from 'node:cluster';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { registerAppCommand } from './app-command.js';
@@ -59,6 +60,8 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     process.exitCode = report(err);
+    // A `serve --workers` worker stays alive on its IPC channel; its primary waits for it to exit.
+    if (cluster.isWorker) process.exit();
   }
 }
 

@@ -6,8 +6,9 @@ import { applyConfig, type ApplyResult } from '../admin/apply-config.js';
 import { loadConfigFile } from '../config/load.js';
 import { readEnvironment } from '../config/environment.js';
 import { createLogger } from '../platform/logger.js';
-import { buildKeygate, openKeygate, readTls } from '../main.js';
+import { buildKeygate, checkListenSafety, openKeygate, readTls, serverUrl } from '../main.js';
 import { writeCliProfile } from './cli-profile.js';
+import { takeHandedConnections } from './connection-handoff.js';
 import { printLine, warn } from './output.js';
 import { parsePort, parsePositiveInt } from './parse.js';
 import { runWorkerPrimary } from './serve-workers.js';
@@ -32,38 +33,54 @@ export function registerServeCommand(program: Command): void {
       const config = opts.config ? loadConfigFile(opts.config, env.all) : undefined;
       const storage = { dataDir, databaseUrl: env.databaseUrl ?? config?.storage?.url, redisUrl: env.redisUrl };
       const workers = parsePositiveInt(opts.workers, '--workers');
+      const host = opts.host;
+      const port = parsePort(opts.port);
+      const tls = readTls(opts.tlsCert, opts.tlsKey);
+      const announce = (url: string) => {
+        // On PostgreSQL nothing else creates the data directory.
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        writeCliProfile(dataDir, { url });
+        printLine(`keygate listening on ${url}`);
+      };
       if (workers > 1 && cluster.isPrimary) {
-        // Migrate and apply the configuration once, before the workers race to do it.
-        return runWorkerPrimary(workers, async () => {
-          const core = await openKeygate(storage);
-          try {
-            if (config) reportApplied(await applyConfig(core.services, config, { prune: opts.prune }));
-          } finally {
-            await core.close();
-          }
+        checkListenSafety({ host, tls, insecureHttp: opts.insecureHttp });
+        return runWorkerPrimary({
+          workers,
+          host,
+          port,
+          // Migrate and apply the configuration once, before the workers race to do it.
+          prepare: async () => {
+            const core = await openKeygate(storage);
+            try {
+              if (config) reportApplied(await applyConfig(core.services, config, { prune: opts.prune }));
+            } finally {
+              await core.close();
+            }
+          },
+          onListening: (bound) => announce(serverUrl(host, bound, tls !== undefined)),
         });
       }
       const log = createLogger({ level: env.logLevel ?? 'info' });
-      const server = await buildKeygate({
-        ...storage,
-        host: opts.host,
-        port: parsePort(opts.port),
-        log,
-        config,
-        prune: opts.prune,
-        configApplied: cluster.isWorker,
-        sharedFile: cluster.isWorker,
-        tls: readTls(opts.tlsCert, opts.tlsKey),
-        trustedProxies: opts.trustedProxy ?? [],
-        insecureHttp: opts.insecureHttp,
-      });
-      if (!cluster.isWorker || cluster.worker?.id === 1) {
-        // On PostgreSQL nothing else creates the data directory.
-        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-        writeCliProfile(dataDir, { url: server.url });
-      }
+      // A worker does not listen: the primary hands it connections.
+      const server = await buildKeygate(
+        {
+          ...storage,
+          host,
+          port,
+          log,
+          config,
+          prune: opts.prune,
+          configApplied: cluster.isWorker,
+          sharedFile: cluster.isWorker,
+          tls,
+          trustedProxies: opts.trustedProxy ?? [],
+          insecureHttp: opts.insecureHttp,
+        },
+        !cluster.isWorker,
+      );
       if (server.applied) reportApplied(server.applied);
-      printLine(`keygate listening on ${server.url}`);
+      if (cluster.isWorker) takeHandedConnections(server.app.server);
+      else announce(server.url);
       const stop = async () => {
         await server.close();
         process.exit(0);

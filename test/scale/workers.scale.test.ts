@@ -1,8 +1,9 @@
 /**
  * `keygate serve --workers 2` (issue 6), on SQLite and on PostgreSQL: the real binary, two
- * worker processes behind node:cluster. Every request below opens its own TCP connection, so
- * the cluster spreads them over both workers. Replay stays single-use across processes, and a
- * change made through one worker's admin API reaches the other within one second.
+ * worker processes behind node:cluster. Every request below opens its own TCP connection, and
+ * the primary deals connections to the workers in turn, so consecutive ones reach both. Replay
+ * stays single-use across processes, and a change made through one worker's admin API reaches
+ * the other within one second.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -119,17 +120,14 @@ describe.each([
     );
     let stderr = '';
     server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    // Each worker prints its own "listening on"; wait for both.
+    // The primary prints "listening on" once both workers are ready and the port is bound.
     await new Promise<void>((ready, fail) => {
-      let seen = 0;
       const timer = setTimeout(() => fail(new Error(`workers did not start: ${stderr}`)), 45_000);
       server.once('exit', (code) => fail(new Error(`keygate exited with ${code}: ${stderr}`)));
       server.stdout!.on('data', (d: Buffer) => {
-        for (const match of d.toString().matchAll(/listening on (\S+)/g)) {
+        const match = /listening on (\S+)/.exec(d.toString());
+        if (match) {
           url = match[1]!;
-          seen += 1;
-        }
-        if (seen >= 2) {
           clearTimeout(timer);
           ready();
         }
@@ -181,4 +179,39 @@ describe.each([
       return answers.every((a) => a.status === 200);
     });
   });
+});
+
+describe('keygate serve --workers 2 when the workers cannot start', () => {
+  it('stops with exit 1 and each worker’s one-line reason, instead of waiting forever', async () => {
+    await ensureBuilt();
+    const dir = await mkdtemp(join(tmpdir(), 'keygate-workers-fail-'));
+    try {
+      const env: Record<string, string> = { ...(process.env as Record<string, string>), KEYGATE_LOG_LEVEL: 'warn' };
+      delete env.KEYGATE_DATABASE_URL;
+      delete env.KEYGATE_REDIS_URL;
+      // A fresh data directory and no configuration: there is no org to serve.
+      const child = spawn(process.execPath, [join(ROOT, 'bin/keygate.js'), 'serve', '--workers', '2', '--data', join(dir, 'data'), '--port', '0'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((done) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.once('exit', (exitCode) => {
+          clearTimeout(timer);
+          done(exitCode);
+        });
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain('the org is not configured yet');
+      expect(stderr).toContain('every worker failed at start-up');
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(stdout).not.toContain('listening on');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
