@@ -7,7 +7,7 @@ import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } f
 import { CliError } from './cli-error.js';
 import { list, parseChoice, printFields, printTable } from './cli-format.js';
 import { printJson, printLine, warn } from './output.js';
-import { parsePositiveInt } from './parse.js';
+import { addListOption, listValue, parsePositiveInt } from './parse.js';
 
 /** The admin API's app, as far as the CLI shows it. */
 export interface WireApp {
@@ -39,17 +39,17 @@ export interface WireApp {
 interface AppSettingsOptions extends ConnectionOptions {
   json?: boolean;
   contactEmail?: string;
-  scope?: string[];
+  scope?: string[] | false;
   runAs?: string;
   tokenFormat?: string;
   assertionProfile?: string;
   keyCustody?: string;
   requireJti?: boolean;
   permittedUsers?: string;
-  profile?: string[];
-  permissionSet?: string[];
+  profile?: string[] | false;
+  permissionSet?: string[] | false;
   ipRelaxation?: string;
-  trustedIpRange?: string[];
+  trustedIpRange?: string[] | false;
   sessionTimeout?: string;
 }
 
@@ -66,36 +66,35 @@ export function enabledFlows(flows: WireApp['flows']): string {
 }
 
 function addSettingsOptions(command: Command): Command {
-  return command
-    .option('--contact-email <email>', 'who to contact about this integration')
-    .option('--scope <scope...>', 'scopes the app may be granted (replaces the list)')
+  command.option('--contact-email <email>', 'who to contact about this integration');
+  addListOption(command, 'scope', 'scope', 'scopes the app may be granted')
     .option('--run-as <username>', 'user the client-credentials flow acts as')
     .option('--token-format <format>', 'access-token format: jwt or opaque')
     .option('--assertion-profile <profile>', 'strict or salesforce-compat')
     .option('--key-custody <custody>', 'where the integration keeps its key: file, kms or hsm')
     .option('--require-jti', 'require a jti in every assertion')
     .option('--no-require-jti', 'accept assertions without a jti')
-    .option('--permitted-users <policy>', 'adminApproved or selfAuthorized')
-    .option('--profile <name...>', 'pre-authorized profiles (replaces the list)')
-    .option('--permission-set <name...>', 'pre-authorized permission sets (replaces the list)')
-    .option('--ip-relaxation <mode>', 'enforce or relax')
-    .option('--trusted-ip-range <cidr...>', 'trusted IP ranges (replaces the list)')
-    .option('--session-timeout <minutes>', 'access-token lifetime for this app, in minutes (default: the org\'s access-token lifetime)');
+    .option('--permitted-users <policy>', 'adminApproved or selfAuthorized');
+  addListOption(command, 'profile', 'name', 'pre-authorized profiles');
+  addListOption(command, 'permission-set', 'name', 'pre-authorized permission sets');
+  command.option('--ip-relaxation <mode>', 'enforce or relax');
+  addListOption(command, 'trusted-ip-range', 'cidr', 'trusted IP ranges');
+  return command.option('--session-timeout <minutes>', "access-token lifetime for this app, in minutes (default: the org's access-token lifetime)");
 }
 
 /** The app settings the options name, as an admin API body; unset options are left out. */
 function settingsBody(opts: AppSettingsOptions): Record<string, unknown> {
   const policies = {
     ...(opts.permittedUsers !== undefined && { permittedUsers: parseChoice(opts.permittedUsers, ['adminApproved', 'selfAuthorized'], '--permitted-users') }),
-    ...(opts.profile !== undefined && { profiles: opts.profile }),
-    ...(opts.permissionSet !== undefined && { permissionSets: opts.permissionSet }),
+    ...(opts.profile !== undefined && { profiles: listValue(opts.profile) }),
+    ...(opts.permissionSet !== undefined && { permissionSets: listValue(opts.permissionSet) }),
     ...(opts.ipRelaxation !== undefined && { ipRelaxation: parseChoice(opts.ipRelaxation, ['enforce', 'relax'], '--ip-relaxation') }),
-    ...(opts.trustedIpRange !== undefined && { trustedIpRanges: opts.trustedIpRange }),
+    ...(opts.trustedIpRange !== undefined && { trustedIpRanges: listValue(opts.trustedIpRange) }),
     ...(opts.sessionTimeout !== undefined && { sessionTimeoutMinutes: parsePositiveInt(opts.sessionTimeout, '--session-timeout') }),
   };
   return {
     ...(opts.contactEmail !== undefined && { contactEmail: opts.contactEmail }),
-    ...(opts.scope !== undefined && { scopes: opts.scope }),
+    ...(opts.scope !== undefined && { scopes: listValue(opts.scope) }),
     ...(opts.runAs !== undefined && { clientCredentialsRunAs: opts.runAs }),
     ...(opts.tokenFormat !== undefined && { accessTokenFormat: parseChoice(opts.tokenFormat, ['jwt', 'opaque'], '--token-format') }),
     ...(opts.assertionProfile !== undefined && { assertionProfile: parseChoice(opts.assertionProfile, ['strict', 'salesforce-compat'], '--assertion-profile') }),

@@ -8,7 +8,8 @@
  * here with 32 keep-alive connections opened at once against two workers: 12/20, 1/31 and 13/19.
  *
  * The primary never reads from a connection (`pauseOnConnect`); the worker's HTTP or HTTPS
- * server takes it over as if it had accepted it itself, TLS handshake included.
+ * server takes it over as if it had accepted it itself, TLS handshake included. See
+ * docs/decisions/0005-dealing-connections.md.
  */
 import { createServer, Socket, type Server } from 'node:net';
 
@@ -48,8 +49,9 @@ export class ConnectionDealer<T extends ConnectionTarget> {
   }
 
   /**
-   * Sends the connection to the next target. A target that cannot take it (it is exiting) is
-   * dropped and the next one is tried; with none left, the connection is closed.
+   * Sends the connection to the next target. A target whose channel has closed (it is exiting)
+   * is dropped and the next one is tried; with none left, or when the connection itself cannot
+   * be sent (the client is already gone), the connection is closed.
    */
   deal(socket: Socket): void {
     if (this.#targets.length === 0) {
@@ -59,6 +61,10 @@ export class ConnectionDealer<T extends ConnectionTarget> {
     const target = this.#targets[this.#next++ % this.#targets.length]!;
     target.send({ tag: CONNECTION }, socket, (error) => {
       if (!error) return;
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_IPC_CHANNEL_CLOSED') {
+        socket.destroy();
+        return;
+      }
       this.remove(target);
       this.deal(socket);
     });

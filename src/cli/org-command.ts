@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { addConnectionOptions, connectAdmin, type ConnectionOptions } from './admin-connection.js';
 import { CliError } from './cli-error.js';
 import { list, parseChoice, printFields } from './cli-format.js';
+import { addListOption, listValue } from './parse.js';
 import { printJson, printLine } from './output.js';
 import type { OrgDto } from '../http/admin-api/wire-mappers.js';
 
@@ -14,7 +15,7 @@ interface OrgUpdateOptions extends ConnectionOptions {
   json?: boolean;
   name?: string;
   baseUrl?: string;
-  extraAudience?: string[];
+  extraAudience?: string[] | false;
   clockSkew?: string;
   maxAssertionLifetime?: string;
   accessTokenLifetime?: string;
@@ -31,7 +32,7 @@ function updateBody(opts: OrgUpdateOptions): Record<string, unknown> {
   return {
     ...(opts.name !== undefined && { name: opts.name }),
     ...(opts.baseUrl !== undefined && { baseUrl: opts.baseUrl }),
-    ...(opts.extraAudience !== undefined && { extraAudiences: opts.extraAudience }),
+    ...(opts.extraAudience !== undefined && { extraAudiences: listValue(opts.extraAudience) }),
     ...(opts.clockSkew !== undefined && { clockSkewSeconds: seconds(opts.clockSkew, '--clock-skew') }),
     ...(opts.maxAssertionLifetime !== undefined && { maxAssertionLifetimeSeconds: seconds(opts.maxAssertionLifetime, '--max-assertion-lifetime') }),
     ...(opts.accessTokenLifetime !== undefined && { accessTokenLifetimeSeconds: seconds(opts.accessTokenLifetime, '--access-token-lifetime') }),
@@ -61,13 +62,13 @@ export function registerOrgCommand(program: Command): void {
     printOrg(found);
   });
 
+  const update = org
+    .command('update')
+    .description("change some of the org's settings; the others stay as they are")
+    .option('--name <name>', 'display name')
+    .option('--base-url <url>', 'issuer, instance_url and default audience (changing it invalidates the JWT access tokens already issued)');
   addConnectionOptions(
-    org
-      .command('update')
-      .description("change some of the org's settings; the others stay as they are")
-      .option('--name <name>', 'display name')
-      .option('--base-url <url>', 'issuer, instance_url and default audience (changing it invalidates the JWT access tokens already issued)')
-      .option('--extra-audience <url...>', 'further accepted aud values (replaces the list)')
+    addListOption(update, 'extra-audience', 'url', 'further accepted aud values')
       .option('--clock-skew <seconds>', 'allowed clock difference for exp, nbf and iat (0 to 300)')
       .option('--max-assertion-lifetime <seconds>', 'longest an assertion may live (30 to 3600)')
       .option('--access-token-lifetime <seconds>', 'access-token lifetime of apps created without a session timeout (60 to 86400)')

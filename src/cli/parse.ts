@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
 
 export function parsePort(value: string): number {
@@ -10,4 +11,17 @@ export function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d{1,9}$/.test(value) || n < 1) throw new CliError(`${flag} must be a positive whole number, not "${value}"`, 2);
   return n;
+}
+
+/**
+ * Adds `--NAME <VALUE...>`, which replaces a list setting, and `--no-NAME`, which empties it
+ * (an empty list cannot be given as values). Read the option with {@link listValue}.
+ */
+export function addListOption(command: Command, name: string, value: string, what: string): Command {
+  return command.option(`--${name} <${value}...>`, `${what} (replaces the list)`).option(`--no-${name}`, `empty the list of ${what}`);
+}
+
+/** The list an {@link addListOption} option gives: its values, [] for `--no-NAME`, or undefined when absent. */
+export function listValue(option: string[] | false | undefined): string[] | undefined {
+  return option === false ? [] : option;
 }

@@ -49,6 +49,8 @@ export async function runWorkerPrimary(options: WorkerPrimaryOptions): Promise<v
       stop(1);
       return;
     }
+    // An accept that fails (too many open files) costs that one connection, not the server.
+    listener.on('error', (error) => warn(`keygate: could not accept a connection: ${error.message}`));
     const address = listener.address();
     options.onListening(typeof address === 'object' && address ? address.port : options.port);
   };

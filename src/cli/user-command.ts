@@ -8,6 +8,7 @@ import { readEnvironment } from '../config/environment.js';
 import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } from './admin-connection.js';
 import { CliError } from './cli-error.js';
 import { list, printFields, printTable } from './cli-format.js';
+import { addListOption, listValue } from './parse.js';
 import { printJson, printLine } from './output.js';
 import type { UserDto } from '../http/admin-api/wire-mappers.js';
 
@@ -15,21 +16,20 @@ interface UserSettingsOptions extends ConnectionOptions {
   json?: boolean;
   email?: string;
   profile?: string;
-  permissionSet?: string[];
-  permission?: string[];
-  loginIpRange?: string[];
-  approvedApp?: string[];
+  permissionSet?: string[] | false;
+  permission?: string[] | false;
+  loginIpRange?: string[] | false;
+  approvedApp?: string[] | false;
   passwordEnv?: string;
 }
 
 function addSettingsOptions(command: Command): Command {
+  command.option('--email <email>', 'email address').option('--profile <name>', 'profile (pre-authorizes the user for apps that list it)');
+  addListOption(command, 'permission-set', 'name', 'permission sets');
+  addListOption(command, 'permission', 'name', 'permissions, e.g. ApiEnabled ManageUsers');
+  addListOption(command, 'login-ip-range', 'cidr', "the profile's login IP ranges (none: any address)");
+  addListOption(command, 'approved-app', 'name', 'apps the user approved, for self-authorized apps');
   return command
-    .option('--email <email>', 'email address')
-    .option('--profile <name>', 'profile (pre-authorizes the user for apps that list it)')
-    .option('--permission-set <name...>', 'permission sets (replaces the list)')
-    .option('--permission <name...>', 'permissions, e.g. ApiEnabled ManageUsers (replaces the list)')
-    .option('--login-ip-range <cidr...>', "the profile's login IP ranges (replaces the list)")
-    .option('--approved-app <name...>', 'apps the user approved, for self-authorized apps (replaces the list)')
     .option('--password-env <var>', 'environment variable holding a password (console sign-in, legacy password flow)')
     .option('--json', 'print JSON');
 }
@@ -43,10 +43,10 @@ function settingsBody(opts: UserSettingsOptions): Record<string, unknown> {
   return {
     ...(opts.email !== undefined && { email: opts.email }),
     ...(opts.profile !== undefined && { profile: opts.profile }),
-    ...(opts.permissionSet !== undefined && { permissionSets: opts.permissionSet }),
-    ...(opts.permission !== undefined && { permissions: opts.permission }),
-    ...(opts.loginIpRange !== undefined && { loginIpRanges: opts.loginIpRange }),
-    ...(opts.approvedApp !== undefined && { approvedApps: opts.approvedApp }),
+    ...(opts.permissionSet !== undefined && { permissionSets: listValue(opts.permissionSet) }),
+    ...(opts.permission !== undefined && { permissions: listValue(opts.permission) }),
+    ...(opts.loginIpRange !== undefined && { loginIpRanges: listValue(opts.loginIpRange) }),
+    ...(opts.approvedApp !== undefined && { approvedApps: listValue(opts.approvedApp) }),
     ...(password !== undefined && { password }),
   };
 }

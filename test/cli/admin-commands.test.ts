@@ -169,6 +169,9 @@ describe('keygate CLI against a running server', () => {
         contactEmail: 'ops@acme.test',
         policies: { sessionTimeoutMinutes: 30, trustedIpRanges: ['127.0.0.0/8'], profiles: ['Integration'] },
       });
+      const cleared = await keygate(['app', 'update', 'ERP Sync', '--no-trusted-ip-range', '--json', ...data]);
+      expect(cleared.code, cleared.stderr).toBe(0);
+      expect(JSON.parse(cleared.stdout)).toMatchObject({ policies: { trustedIpRanges: [], profiles: ['Integration'] } });
 
       const deleted = await keygate(['app', 'delete-secret', 'ERP Sync', ...data]);
       expect(deleted.code, deleted.stderr).toBe(0);
@@ -231,9 +234,9 @@ describe('keygate CLI against a running server', () => {
     expectOneLineError(notSwitch, 2, /--require-certificates must be one of on, off, not "maybe"$/);
     expectOneLineError(nothing, 2, /nothing to change/);
 
-    const restored = await keygate(['org', 'update', '--clock-skew', '30', '--require-certificates', 'off', '--json', ...data]);
+    const restored = await keygate(['org', 'update', '--clock-skew', '30', '--require-certificates', 'off', '--no-extra-audience', '--json', ...data]);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(JSON.parse(restored.stdout)).toMatchObject({ clockSkewSeconds: 30, maxAssertionLifetimeSeconds: 300, requireAsymmetricM2M: false });
+    expect(JSON.parse(restored.stdout)).toMatchObject({ clockSkewSeconds: 30, maxAssertionLifetimeSeconds: 300, requireAsymmetricM2M: false, extraAudiences: [] });
   }, 120_000);
 
   it('answers bad input with one line on stderr and a non-zero exit', async () => {
