@@ -20,7 +20,7 @@ export interface WorkerPrimaryOptions {
   readonly port: number;
   /** Runs once, before any worker starts. */
   prepare(): Promise<void>;
-  /** Called once the port is bound and every worker has started, with the port bound. */
+  /** Called once, when every worker of the first start is ready and the port is bound; gets the bound port. */
   onListening(port: number): void;
 }
 
@@ -32,6 +32,7 @@ export async function runWorkerPrimary(options: WorkerPrimaryOptions): Promise<v
   /** Workers of the first start that have not said they are ready, nor exited. */
   const starting = new Set<number>();
   let listener: Server | null = null;
+  let binding = false;
   let stopping = false;
 
   const fork = () => {
@@ -41,7 +42,8 @@ export async function runWorkerPrimary(options: WorkerPrimaryOptions): Promise<v
   };
 
   const listenOnceStarted = async () => {
-    if (listener || starting.size > 0 || dealer.size === 0 || stopping) return;
+    if (binding || starting.size > 0 || dealer.size === 0 || stopping) return;
+    binding = true;
     try {
       listener = await dealer.listen(options.host, options.port);
     } catch (error) {
