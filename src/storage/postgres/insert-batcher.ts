@@ -5,10 +5,11 @@
  * unchanged: no answer leaves before its row is durable.
  *
  * One batch is in flight at a time: the rows that arrive while it commits form the next one,
- * so under load the batches grow instead of the statements multiplying. (Letting every
- * event-loop turn send its own statement cost the server 40 to 70 % more CPU per request and
- * the instances' event loops 5 to 25 % more; see docs/decisions/0003-group-commit.md.) A full
- * batch leaves at once even while another is in flight, so one statement stays small.
+ * so under load the batches grow instead of the statements multiplying. (When every
+ * event-loop turn sent its own statement, PostgreSQL spent 107 to 159 µs of CPU per token
+ * request, against 84 to 108 µs this way, measured side by side; see
+ * docs/decisions/0003-group-commit.md.) A full batch leaves at once even while another is in
+ * flight, so one statement stays small.
  */
 export class InsertBatcher<T, R> {
   #queue: { item: T; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
