@@ -3,38 +3,12 @@
  * admin API. A consumer secret is printed once, by the command that creates it.
  */
 import type { Command } from 'commander';
+import type { AppDto, AppWithSecretDto } from '../http/admin-api/wire-mappers.js';
 import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } from './admin-connection.js';
 import { CliError } from './cli-error.js';
 import { list, parseChoice, printFields, printTable } from './cli-format.js';
 import { printJson, printLine, warn } from './output.js';
 import { addListOption, listValue, parsePositiveInt } from './parse.js';
-
-/** The admin API's app, as far as the CLI shows it. */
-export interface WireApp {
-  id: string;
-  name: string;
-  consumerKey: string;
-  hasConsumerSecret: boolean;
-  consumerSecretCreatedAt: string | null;
-  contactEmail: string;
-  scopes: string[];
-  flows: { jwtBearer: boolean; clientCredentials: boolean; usernamePassword: boolean };
-  clientCredentialsRunAs: string | null;
-  requireJti: boolean;
-  accessTokenFormat: string;
-  assertionProfile: string;
-  keyCustody: string;
-  policies: {
-    permittedUsers: string;
-    profiles: string[];
-    permissionSets: string[];
-    ipRelaxation: string;
-    trustedIpRanges: string[];
-    sessionTimeoutMinutes: number;
-  };
-  certificates: { id: string; subject: string; notAfter: string; fingerprintSha256: string; keyType: string; keySize: number; curve: string | null }[];
-  consumerSecret?: string;
-}
 
 interface AppSettingsOptions extends ConnectionOptions {
   json?: boolean;
@@ -58,7 +32,7 @@ interface CreateOptions extends AppSettingsOptions {
   generateSecret?: boolean;
 }
 
-export function enabledFlows(flows: WireApp['flows']): string {
+export function enabledFlows(flows: AppDto['flows']): string {
   const names = [flows.jwtBearer && 'jwt-bearer', flows.clientCredentials && 'client-credentials', flows.usernamePassword && 'username-password'].filter(
     (f): f is string => typeof f === 'string',
   );
@@ -104,7 +78,7 @@ function settingsBody(opts: AppSettingsOptions): Record<string, unknown> {
   };
 }
 
-export function printApp(app: WireApp): void {
+export function printApp(app: AppDto): void {
   printFields([
     ['name', app.name],
     ['id', app.id],
@@ -130,7 +104,7 @@ export function printApp(app: WireApp): void {
 }
 
 /** Prints a consumer secret, the one time it is visible. */
-function printSecretOnce(app: WireApp, json: boolean | undefined): void {
+function printSecretOnce(app: AppWithSecretDto, json: boolean | undefined): void {
   if (json) {
     printJson(app);
   } else {
@@ -144,7 +118,7 @@ export function registerAppCommand(program: Command): void {
   const app = program.command('app').description('manage External Client Apps through the admin API');
 
   addConnectionOptions(app.command('list').description('list apps').option('--json', 'print JSON')).action(async (opts: ConnectionOptions & { json?: boolean }) => {
-    const { items } = await (await connectAdmin(opts)).request<{ items: WireApp[] }>('GET', '/apps');
+    const { items } = await (await connectAdmin(opts)).request<{ items: AppDto[] }>('GET', '/apps');
     if (opts.json) return printJson(items);
     printTable(
       ['NAME', 'CONSUMER KEY', 'FLOWS', 'CERTS', 'SECRET'],
@@ -154,7 +128,7 @@ export function registerAppCommand(program: Command): void {
 
   addConnectionOptions(app.command('show').description('show one app').argument('<app>', 'app name or id').option('--json', 'print JSON')).action(
     async (ref: string, opts: ConnectionOptions & { json?: boolean }) => {
-      const found = await (await connectAdmin(opts)).request<WireApp>('GET', `/apps/${segment(ref)}`);
+      const found = await (await connectAdmin(opts)).request<AppDto>('GET', `/apps/${segment(ref)}`);
       if (opts.json) return printJson(found);
       printApp(found);
     },
@@ -172,8 +146,8 @@ export function registerAppCommand(program: Command): void {
     ),
   ).action(async (name: string, opts: CreateOptions) => {
     const body = { name, ...settingsBody(opts), ...(opts.consumerKey !== undefined && { consumerKey: opts.consumerKey }), ...(opts.generateSecret && { generateSecret: true }) };
-    const created = await (await connectAdmin(opts)).request<WireApp>('POST', '/apps', body);
-    if (created.consumerSecret !== undefined) {
+    const created = await (await connectAdmin(opts)).request<AppDto | AppWithSecretDto>('POST', '/apps', body);
+    if ('consumerSecret' in created) {
       if (!opts.json) printLine(`created app "${created.name}" (id ${created.id})`);
       return printSecretOnce(created, opts.json);
     }
@@ -186,7 +160,7 @@ export function registerAppCommand(program: Command): void {
   ).action(async (ref: string, opts: AppSettingsOptions) => {
     const body = settingsBody(opts);
     if (Object.keys(body).length === 0) throw new CliError('nothing to change: give at least one setting option (see keygate app update --help)', 2);
-    const updated = await (await connectAdmin(opts)).request<WireApp>('PATCH', `/apps/${segment(ref)}`, body);
+    const updated = await (await connectAdmin(opts)).request<AppDto>('PATCH', `/apps/${segment(ref)}`, body);
     if (opts.json) return printJson(updated);
     printLine(`updated app "${updated.name}"`);
   });
@@ -205,7 +179,7 @@ export function registerAppCommand(program: Command): void {
       .argument('<app>', 'app name or id')
       .option('--json', 'print JSON'),
   ).action(async (ref: string, opts: ConnectionOptions & { json?: boolean }) => {
-    const rotated = await (await connectAdmin(opts)).request<WireApp>('POST', `/apps/${segment(ref)}/secret`);
+    const rotated = await (await connectAdmin(opts)).request<AppWithSecretDto>('POST', `/apps/${segment(ref)}/secret`);
     printSecretOnce(rotated, opts.json);
   });
 

@@ -12,6 +12,7 @@
  * docs/decisions/0005-dealing-connections.md.
  */
 import { createServer, Socket, type Server } from 'node:net';
+import { hasTag } from '../platform/cluster-message.js';
 
 const CONNECTION = 'keygate:connection';
 const READY = 'keygate:ready';
@@ -21,13 +22,9 @@ export interface ConnectionTarget {
   send(message: unknown, handle: Socket, callback: (error: Error | null) => void): boolean;
 }
 
-function tagged(message: unknown, tag: string): boolean {
-  return typeof message === 'object' && message !== null && (message as { tag?: unknown }).tag === tag;
-}
-
 /** Whether a message from a worker says that it takes connections from now on. */
 export function isReadyMessage(message: unknown): boolean {
-  return tagged(message, READY);
+  return hasTag(message, READY);
 }
 
 /** In the primary: deals connections to the targets in turn. */
@@ -89,7 +86,7 @@ export class ConnectionDealer<T extends ConnectionTarget> {
  */
 export function takeHandedConnections(server: Server): void {
   process.on('message', (message: unknown, handle: unknown) => {
-    if (tagged(message, CONNECTION) && handle instanceof Socket) server.emit('connection', handle);
+    if (hasTag(message, CONNECTION) && handle instanceof Socket) server.emit('connection', handle);
   });
   process.send?.({ tag: READY });
 }

@@ -3,8 +3,9 @@
  * Enabling JWT Bearer needs a valid certificate on the app; the server says so when it is missing.
  */
 import type { Command } from 'commander';
+import type { AppDto } from '../http/admin-api/wire-mappers.js';
 import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } from './admin-connection.js';
-import { enabledFlows, type WireApp } from './app-command.js';
+import { enabledFlows } from './app-command.js';
 import { parseChoice } from './cli-format.js';
 import { printLine } from './output.js';
 
@@ -24,7 +25,7 @@ export function registerFlowCommand(program: Command): void {
         .requiredOption('--app <app>', 'app name or id'),
     ).action(async (flowName: string, opts: ConnectionOptions & { app: string }) => {
       const checked = parseChoice(flowName, FLOW_NAMES, 'the flow');
-      const app = await (await connectAdmin(opts)).request<WireApp>('PUT', `/apps/${segment(opts.app)}/flows/${checked}`, { enabled });
+      const app = await (await connectAdmin(opts)).request<AppDto>('PUT', `/apps/${segment(opts.app)}/flows/${checked}`, { enabled });
       printLine(`${enabled ? 'enabled' : 'disabled'} ${checked} on "${app.name}" (flows now: ${enabledFlows(app.flows)})`);
     });
   }

@@ -3,6 +3,7 @@
  * primary, which relays it to every other worker. Outside a cluster the calls do nothing.
  */
 import cluster from 'node:cluster';
+import { hasTag } from './cluster-message.js';
 
 const TAG = 'keygate:broadcast';
 
@@ -12,7 +13,7 @@ interface BroadcastMessage {
 }
 
 function isBroadcast(message: unknown): message is BroadcastMessage {
-  return typeof message === 'object' && message !== null && (message as { tag?: unknown }).tag === TAG;
+  return hasTag(message, TAG);
 }
 
 /** From a worker: asks the primary to pass `topic` to every sibling worker. */

@@ -220,6 +220,21 @@ describe('console', () => {
       expect((await h.server.services.apps.get({ id: app.id })).consumerSecretHash).toBeNull();
     });
 
+    it("refuses to remove a JWT Bearer app's last valid certificate, and says why on the app's page", async () => {
+      const browser = await signedIn();
+      const key = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'last-cert', days: 30, notBefore: new Date(h.clock.now().getTime() - 60_000) });
+      const { app } = await h.server.services.apps.create({ name: 'last-cert-app', scopes: ['api'] });
+      await h.server.services.apps.updateOAuthSettings({ id: app.id }, { certificatePem: key.certificatePem, flows: { jwtBearer: true } });
+      const certificate = (await h.server.services.apps.get({ id: app.id })).certificates[0]!;
+      const page = await browser.get(`/console/apps/${app.id}`);
+      const refused = await browser.post(`/console/apps/${app.id}/certificates/${certificate.id}/remove`, { csrf_token: csrfOf(page.body) });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.body).toContain("A valid certificate is needed to enable the JWT Bearer flow: this is the app&#39;s last valid certificate");
+      expect(refused.body).toContain('>Certificates</h2>');
+      expect(refused.body).toContain(formatFingerprint(certificate.fingerprintSha256));
+      expect((await h.server.services.apps.get({ id: app.id })).certificates).toHaveLength(1);
+    });
+
     it('validates trusted IP ranges as CIDR and saves policies', async () => {
       const browser = await signedIn();
       const app = (await h.server.services.apps.create({ name: 'policy-app', scopes: ['api', 'refresh_token'] })).app;

@@ -8,6 +8,7 @@ import type { UpdateAppInput } from '../../admin/inputs.js';
 import type { ExternalClientApp, Flows } from '../../domain/app.js';
 import { isValidCidr } from '../../platform/cidr.js';
 import type { AdminSubmission, ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
+import type { SafeHtml } from './html.js';
 import type { Notice } from './layout.js';
 import { latestStatusByApp } from './review-routes.js';
 import {
@@ -17,6 +18,7 @@ import {
   oauthSettingsPage,
   policiesPage,
   secretOncePage,
+  type AdminChrome,
   type NewAppValues,
   type OAuthSettingsValues,
   type PoliciesValues,
@@ -98,14 +100,14 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
     }
   });
 
-  router.page<IdParams>('/apps/:id', async ({ chrome, req }, { id }) => {
+  /** The app's page: its settings, its last sign-ins and its latest review status, under a notice. */
+  const showApp = async (chrome: AdminChrome, id: string, notice: Notice | null): Promise<SafeHtml> => {
     const app = await apps.get({ id });
-    const [activity, review] = await Promise.all([
-      history.queryLoginHistory({ appId: app.id, limit: 10 }),
-      latestStatusByApp(deps.review),
-    ]);
-    return appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review: review?.get(app.name) ?? null, notice: savedNotice(req.query) });
-  });
+    const [activity, review] = await Promise.all([history.queryLoginHistory({ appId: app.id, limit: 10 }), latestStatusByApp(deps.review)]);
+    return appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review: review?.get(app.name) ?? null, notice });
+  };
+
+  router.page<IdParams>('/apps/:id', async ({ chrome, req }, { id }) => showApp(chrome, id, savedNotice(req.query)));
 
   router.page<IdParams>('/apps/:id/oauth', async ({ chrome }, { id }) => {
     const [app, userList] = await Promise.all([apps.get({ id }), users.list()]);
@@ -158,13 +160,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
       return { redirect: `/console/apps/${id}?saved=secret-deleted` };
     } catch (err) {
       if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
-      const app = await apps.get({ id });
-      const activity = await history.queryLoginHistory({ appId: app.id, limit: 10 });
-      const review = (await latestStatusByApp(deps.review))?.get(app.name) ?? null;
-      return {
-        status: err.status,
-        page: appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review, notice: { kind: 'error', text: refusalMessage(err) } }),
-      };
+      return { status: err.status, page: await showApp(chrome, id, { kind: 'error', text: refusalMessage(err) }) };
     }
   });
 
@@ -174,13 +170,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
       return { redirect: `/console/apps/${id}?saved=certificate-removed` };
     } catch (err) {
       if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
-      const app = await apps.get({ id });
-      const activity = await history.queryLoginHistory({ appId: app.id, limit: 10 });
-      const review = (await latestStatusByApp(deps.review))?.get(app.name) ?? null;
-      return {
-        status: err.status,
-        page: appPage({ admin: chrome, app, now: deps.clock.now(), activity: activity.events, review, notice: { kind: 'error', text: refusalMessage(err) } }),
-      };
+      return { status: err.status, page: await showApp(chrome, id, { kind: 'error', text: refusalMessage(err) }) };
     }
   });
 }

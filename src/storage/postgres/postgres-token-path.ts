@@ -7,7 +7,8 @@
 import type pg from 'pg';
 import type { LoginEvent } from '../../domain/login-event.js';
 import type { IssueWrites, OpaqueTokenRecord, OpaqueTokenWrite, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
-import { loginEventToRow } from '../sql/mappers.js';
+import { loginEventToRow, opaqueTokenFromRow } from '../sql/mappers.js';
+import type { OpaqueTokenTable } from '../sql/tables.js';
 import { InsertBatcher } from './insert-batcher.js';
 
 interface JtiRow {
@@ -205,28 +206,12 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
   }
 
   async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
-    const { rows } = await this.#query<{
-      token_id: string;
-      app_id: string;
-      user_id: string;
-      scope: string;
-      issued_at_s: number;
-      expires_at_s: number;
-    }>({
+    const { rows } = await this.#query<Omit<OpaqueTokenTable, 'token_hash'>>({
       name: 'keygate_find_opaque',
       text: 'SELECT token_id, app_id, user_id, scope, issued_at_s, expires_at_s FROM opaque_tokens WHERE token_hash = $1',
       values: [tokenHash],
     });
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      tokenId: row.token_id,
-      appId: row.app_id,
-      userId: row.user_id,
-      scope: row.scope,
-      issuedAt: Number(row.issued_at_s),
-      expiresAt: Number(row.expires_at_s),
-    };
+    return rows[0] && opaqueTokenFromRow(rows[0]);
   }
 
   async revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void> {

@@ -5,7 +5,8 @@ import type { LoginEvent } from '../../domain/login-event.js';
 import type { Org } from '../../domain/org.js';
 import type { User } from '../../domain/user.js';
 import type { AppRow } from '../../admin/ports.js';
-import type { AppTable, CertificateTable, LoginHistoryTable, OrgTable, UserTable } from './tables.js';
+import type { OpaqueTokenRecord } from '../../oauth/ports.js';
+import type { AppTable, CertificateTable, LoginHistoryTable, OpaqueTokenTable, OrgTable, UserTable } from './tables.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
 const list = (text: string): string[] => JSON.parse(text) as string[];
@@ -193,5 +194,17 @@ export function loginEventFromRow(row: Omit<LoginHistoryTable, 'seq'>): LoginEve
     certificateFingerprint: row.certificate_fingerprint,
     jtiHash: row.jti_hash,
     scope: row.scope,
+  };
+}
+
+/** An opaque token's record; the times may arrive as strings (PostgreSQL's bigint). */
+export function opaqueTokenFromRow(row: Omit<OpaqueTokenTable, 'token_hash'>): OpaqueTokenRecord {
+  return {
+    tokenId: row.token_id,
+    appId: row.app_id,
+    userId: row.user_id,
+    scope: row.scope,
+    issuedAt: Number(row.issued_at_s),
+    expiresAt: Number(row.expires_at_s),
   };
 }

@@ -7,7 +7,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LoginEvent } from '../../domain/login-event.js';
 import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
-import { loginEventToRow } from '../sql/mappers.js';
+import { loginEventToRow, opaqueTokenFromRow } from '../sql/mappers.js';
+import type { OpaqueTokenTable } from '../sql/tables.js';
 import type { WriterSettings } from './sqlite-write-worker.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -41,18 +42,8 @@ export class SqliteTokenPath implements ReplayStore, TokenLedger, TokenStore {
   }
 
   async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
-    const row = this.#findOpaque.get(tokenHash) as
-      | { token_id: string; app_id: string; user_id: string; scope: string; issued_at_s: number; expires_at_s: number }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      tokenId: row.token_id,
-      appId: row.app_id,
-      userId: row.user_id,
-      scope: row.scope,
-      issuedAt: Number(row.issued_at_s),
-      expiresAt: Number(row.expires_at_s),
-    };
+    const row = this.#findOpaque.get(tokenHash) as Omit<OpaqueTokenTable, 'token_hash'> | undefined;
+    return row && opaqueTokenFromRow(row);
   }
 
   async revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void> {

@@ -1,0 +1,10 @@
+/**
+ * Messages on the IPC channel between the primary and the workers of `serve --workers`. Several
+ * conversations share the channel (connections, change broadcasts, SQLite writes), so each
+ * message carries a `tag` naming its conversation, and each listener takes only its own.
+ */
+
+/** Whether `message` belongs to the conversation `tag`. */
+export function hasTag(message: unknown, tag: string): boolean {
+  return typeof message === 'object' && message !== null && (message as { tag?: unknown }).tag === tag;
+}
