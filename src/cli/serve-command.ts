@@ -71,7 +71,6 @@ export function registerServeCommand(program: Command): void {
           config,
           prune: opts.prune,
           configApplied: cluster.isWorker,
-          sharedFile: cluster.isWorker,
           tls,
           trustedProxies: opts.trustedProxy ?? [],
           insecureHttp: opts.insecureHttp,

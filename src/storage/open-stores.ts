@@ -31,8 +31,6 @@ export interface StorageOptions {
   readonly dataDir: string;
   /** SQLite only: `FULL` (default) or `NORMAL`. */
   readonly synchronous?: 'FULL' | 'NORMAL';
-  /** SQLite only: other server processes (`serve --workers`) write the same file. */
-  readonly sharedFile?: boolean;
   /** `postgres://` or `postgresql://` selects PostgreSQL; absent or `sqlite:` keeps SQLite. */
   readonly databaseUrl?: string;
   /** PostgreSQL schema to work in (default: the connection's search_path, normally `public`). */
@@ -152,11 +150,7 @@ async function openSqlBackend(options: StorageOptions): Promise<SqlBackend> {
   }
   return {
     db: handle.db,
-    tokenPath: new SqliteTokenPath(handle.raw, {
-      file: handle.file,
-      synchronous: options.synchronous ?? 'FULL',
-      sharedFile: options.sharedFile ?? false,
-    }),
+    tokenPath: new SqliteTokenPath(handle.raw, { file: handle.file, synchronous: options.synchronous ?? 'FULL' }),
     changes: new SqliteChangeFeed(resolve(handle.file)),
     capabilities: { sharedAcrossMachines: false, durableReplay: true },
     close: () => handle.db.destroy(),

@@ -6,7 +6,7 @@
  * Self-contained on purpose: it imports only node and better-sqlite3, so the same file runs
  * compiled (dist/) and, in tests, from source.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 /** One write, as a tuple so that it crosses threads cheaply. */
@@ -36,21 +36,13 @@ export type WriteReply = { readonly id: number; readonly results: boolean[] } | 
 export interface WriterSettings {
   readonly file: string;
   readonly synchronous: 'FULL' | 'NORMAL';
-  /** Writers of other processes (`serve --workers`) commit to the same file. */
-  readonly sharedFile: boolean;
-}
-
-/** What the writer thread is started with: its settings and the port its replies go to. */
-interface WriterData {
-  readonly settings: WriterSettings;
-  readonly replies: MessagePort;
 }
 
 /** How long a batch waits for the write lock before it fails, and how often it asks. */
 const BUSY_TIMEOUT_MS = 5000;
 const BUSY_RETRY_MS = 0.2;
 
-function serve({ settings, replies }: WriterData): void {
+function serve(settings: WriterSettings): void {
   const db = new Database(settings.file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${settings.synchronous}`);
@@ -107,7 +99,6 @@ function serve({ settings, replies }: WriterData): void {
   parentPort!.on('message', (message: string) => {
     if (message === 'close') {
       db.close();
-      replies.close();
       parentPort!.close();
       return;
     }
@@ -118,7 +109,7 @@ function serve({ settings, replies }: WriterData): void {
     } catch (err) {
       reply = { id: request.id, error: err instanceof Error ? err.message : String(err), ...(isCoded(err) && { code: err.code }) };
     }
-    replies.postMessage(reply);
+    parentPort!.postMessage(reply);
   });
 }
 
@@ -130,4 +121,4 @@ function isCoded(err: unknown): err is { code: string } {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string';
 }
 
-if (parentPort) serve(workerData as WriterData);
+if (parentPort) serve(workerData as WriterSettings);

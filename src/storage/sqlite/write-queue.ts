@@ -3,11 +3,9 @@
  * request needs (its `jti`, its login-history row, an opaque token, a revocation) joins a
  * queue. One batch at a time goes to the writer thread, which runs it as one transaction and
  * one fsync; the writes that arrive meanwhile form the next batch. Each caller learns its own
- * result once its batch has committed: no answer leaves before its rows are on disk. Replies
- * come back on a port of their own, which the queue can read without waiting for the event
- * loop (see `#collectReply`).
+ * result once its batch has committed: no answer leaves before its rows are on disk.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { WriteOp, WriteReply, WriteRequest, WriterSettings } from './sqlite-write-worker.js';
 
 interface Pending {
@@ -20,8 +18,8 @@ interface Pending {
  * Starts the writer beside this file: compiled JavaScript in production; when the code runs
  * from source (the tests), the TypeScript file through tsx, a development dependency.
  */
-function startWriter(settings: WriterSettings, replies: MessagePort): Worker {
-  const options = { workerData: { settings, replies }, transferList: [replies] };
+function startWriter(settings: WriterSettings): Worker {
+  const options = { workerData: settings };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-write-worker.js', import.meta.url), options);
   const entry = JSON.stringify(new URL('./sqlite-write-worker.ts', import.meta.url).href);
   return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true, ...options });
@@ -39,7 +37,6 @@ export class SqliteWriteError extends Error {
 
 export class WriteQueue {
   #worker: Worker | null = null;
-  #replies: MessagePort | null = null;
   #queue: Pending[] = [];
   #inFlight: Pending[] | null = null;
   #scheduled = false;
@@ -53,7 +50,6 @@ export class WriteQueue {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
     return new Promise((resolve, reject) => {
       this.#queue.push({ op, resolve, reject });
-      if (!this.settings.sharedFile) this.#collectReply();
       if (this.#inFlight === null && !this.#scheduled) {
         this.#scheduled = true;
         // Gather what the current turn of the event loop adds before sending.
@@ -74,37 +70,16 @@ export class WriteQueue {
 
   #writer(): Worker {
     if (this.#worker) return this.#worker;
-    const { port1, port2 } = new MessageChannel();
-    const worker = startWriter(this.settings, port2);
-    port1.on('message', (reply: WriteReply) => this.#settle(reply));
-    port1.unref();
-    this.#replies = port1;
+    const worker = startWriter(this.settings);
+    worker.on('message', (reply: WriteReply) => this.#settle(reply));
     worker.on('error', (err) => this.#fail(err));
     worker.on('exit', () => {
-      port1.close();
-      if (this.#worker === worker) {
-        this.#worker = null;
-        this.#replies = null;
-      }
+      if (this.#worker === worker) this.#worker = null;
       this.#fail(new Error('the SQLite writer stopped'));
     });
     worker.unref();
     this.#worker = worker;
     return worker;
-  }
-
-  /**
-   * Takes the writer's reply now if it is already waiting, instead of when the event loop next
-   * polls. Under load the loop runs many requests' signature checks between two polls, and the
-   * writer would sit idle all that time with the next batch queued here; each request that
-   * reaches its commit looks first, so the next batch leaves as soon as the last one is done.
-   * Only for a writer alone on its file: where `--workers` siblings take turns at the file's
-   * write lock, the smaller batches this makes cost more than the wait they save.
-   */
-  #collectReply(): void {
-    if (this.#inFlight === null || this.#replies === null) return;
-    const received = receiveMessageOnPort(this.#replies);
-    if (received) this.#settle(received.message as WriteReply);
   }
 
   #settle(reply: WriteReply): void {
