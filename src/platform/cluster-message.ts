@@ -1,6 +1,6 @@
 /**
  * Messages on the IPC channel between the primary and the workers of `serve --workers`. Several
- * conversations share the channel (connections, change broadcasts, SQLite writes), so each
+ * conversations share the channel (handed-over connections, change broadcasts), so each
  * message carries a `tag` naming its conversation, and each listener takes only its own.
  */
 

@@ -94,7 +94,7 @@ describe('console in Chromium', () => {
       await page.getByLabel('Enable JWT Bearer Flow', { exact: true }).check();
       await page.getByLabel('Enable Client Credentials Flow').uncheck();
       await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByRole('alert').getByText('A valid certificate is needed to enable the JWT Bearer flow').waitFor();
+      await page.getByRole('alert').getByText('The JWT Bearer flow needs a currently valid certificate on the app').waitFor();
 
       await page.getByLabel('Certificate', { exact: true }).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a certificate') });
       await page.getByLabel('Enable JWT Bearer Flow', { exact: true }).check();

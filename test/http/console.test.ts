@@ -175,7 +175,7 @@ describe('console', () => {
 
       const noCert = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' });
       expect(noCert.statusCode).toBe(409);
-      expect(noCert.body).toContain('A valid certificate is needed to enable the JWT Bearer flow');
+      expect(noCert.body).toContain('The JWT Bearer flow needs a currently valid certificate on the app: upload the X.509 certificate');
 
       const notPem = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'x.pem', content: 'hello' });
       expect(notPem.statusCode).toBe(422);
@@ -229,7 +229,7 @@ describe('console', () => {
       const page = await browser.get(`/console/apps/${app.id}`);
       const refused = await browser.post(`/console/apps/${app.id}/certificates/${certificate.id}/remove`, { csrf_token: csrfOf(page.body) });
       expect(refused.statusCode).toBe(409);
-      expect(refused.body).toContain("A valid certificate is needed to enable the JWT Bearer flow: this is the app&#39;s last valid certificate");
+      expect(refused.body).toContain('This is the app&#39;s last valid certificate and the JWT Bearer flow is on: add the replacement certificate first, or disable the flow.');
       expect(refused.body).toContain('>Certificates</h2>');
       expect(refused.body).toContain(formatFingerprint(certificate.fingerprintSha256));
       expect((await h.server.services.apps.get({ id: app.id })).certificates).toHaveLength(1);

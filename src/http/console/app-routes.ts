@@ -36,15 +36,8 @@ const SAVED: Record<string, string> = {
 
 /** The message shown beside a form for a refused write. */
 export function refusalMessage(err: AdminError): string {
-  const detail = err.detail.charAt(0).toUpperCase() + err.detail.slice(1);
-  switch (err.code) {
-    case 'certificate_rejected':
-      return `The certificate was refused: ${err.detail}.`;
-    case 'certificate_required':
-      return `A valid certificate is needed to enable the JWT Bearer flow: ${err.detail}.`;
-    default:
-      return `${detail}.`;
-  }
+  if (err.code === 'certificate_rejected') return `The certificate was refused: ${err.detail}.`;
+  return `${err.detail.charAt(0).toUpperCase()}${err.detail.slice(1)}.`;
 }
 
 function savedNotice(query: unknown): Notice | null {
