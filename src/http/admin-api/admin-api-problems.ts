@@ -34,6 +34,23 @@ export class HttpProblemError extends Error {
   }
 }
 
+/** The JSON object body; `{}` when the route allows none and none was sent. */
+export function jsonBody(req: FastifyRequest, options: { optional?: boolean } = {}): Record<string, unknown> {
+  const contentType = req.headers['content-type'];
+  if (contentType === undefined) {
+    if (options.optional && (req.body === undefined || req.body === null)) return {};
+    throw new HttpProblemError('bad_request', 'the request needs a JSON object body with Content-Type: application/json');
+  }
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new HttpProblemError('unsupported_media_type', `send the body as application/json, not ${contentType.split(';')[0]}`);
+  }
+  const body = req.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AdminError('validation_failed', 'the body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
 /**
  * A refused admin credential: 401 or 403 with the RFC 6750 §3 challenge in `WWW-Authenticate`.
  *

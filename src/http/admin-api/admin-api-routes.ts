@@ -18,7 +18,7 @@ import type { ExternalClientApp, FlowName } from '../../domain/app.js';
 import type { LoginHistoryFilter } from '../../domain/login-event.js';
 import type { User } from '../../domain/user.js';
 import type { BearerDeps } from '../../oauth/endpoints/bearer-token.js';
-import { HttpProblemError, sendAdminProblem } from './admin-api-problems.js';
+import { HttpProblemError, jsonBody, sendAdminProblem } from './admin-api-problems.js';
 import { authenticateAdmin, type AdminPrincipal } from './admin-authentication.js';
 import { renderLoginHistoryCsv } from './login-history-csv.js';
 import { parseLoginHistoryQuery } from './login-history-query.js';
@@ -47,22 +47,6 @@ type UserParams = { Params: { user: string } };
 
 const CertificateUpload = z.strictObject({ pem: z.string().min(1, 'must be a PEM certificate') });
 const FlowSwitch = z.strictObject({ enabled: z.boolean() });
-
-/** The body as a JSON object, or a problem naming what is wrong with it. */
-function jsonObject(req: FastifyRequest): Record<string, unknown> {
-  const contentType = req.headers['content-type'];
-  if (contentType === undefined) {
-    throw new HttpProblemError('bad_request', 'the request needs a JSON object body with Content-Type: application/json');
-  }
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new HttpProblemError('unsupported_media_type', `send the body as application/json, not ${contentType.split(';')[0]}`);
-  }
-  const body = req.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AdminError('validation_failed', 'the body must be a JSON object');
-  }
-  return body as Record<string, unknown>;
-}
 
 function isNotFound(err: unknown): boolean {
   return err instanceof AdminError && err.code === 'not_found';
@@ -192,19 +176,19 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
         // Org
         secured.get('/org', async () => toOrgDto(await services.orgs.get()));
         secured.patch('/org', async (req) => {
-          const body = jsonObject(req);
+          const body = jsonBody(req);
           return toOrgDto(await services.orgs.upsert(mergeOrgPatch(await services.orgs.get(), body)));
         });
 
         // Users
         secured.get('/users', async () => ({ items: (await services.users.list()).map(toUserDto) }));
         secured.post('/users', async (req, reply) => {
-          const user = await services.users.create(jsonObject(req) as CreateUserInput);
+          const user = await services.users.create(jsonBody(req) as CreateUserInput);
           return created(reply, `${ADMIN_API_PREFIX}/users/${user.id}`).send(toUserDto(user));
         });
         secured.get<UserParams>('/users/:user', async (req) => toUserDto(await findUser(services, req.params.user)));
         secured.patch<UserParams>('/users/:user', async (req) => {
-          const body = jsonObject(req);
+          const body = jsonBody(req);
           const target = await findUser(services, req.params.user);
           refuseSelfLockout(principal(req), target, body);
           return toUserDto(await services.users.update({ id: target.id }, mergeUserPatch(target, body)));
@@ -219,13 +203,13 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
         // External Client Apps
         secured.get('/apps', async () => ({ items: (await services.apps.list()).map(toAppDto) }));
         secured.post('/apps', async (req, reply) => {
-          const { app: createdApp, consumerSecret } = await asPemField(() => services.apps.create(jsonObject(req) as CreateAppInput));
+          const { app: createdApp, consumerSecret } = await asPemField(() => services.apps.create(jsonBody(req) as CreateAppInput));
           const body = consumerSecret ? toAppWithSecretDto(createdApp, consumerSecret) : toAppDto(createdApp);
           return created(reply, `${ADMIN_API_PREFIX}/apps/${createdApp.id}`).send(body);
         });
         secured.get<AppParams>('/apps/:app', async (req) => toAppDto(await findApp(services, req.params.app)));
         secured.patch<AppParams>('/apps/:app', async (req) => {
-          const body = jsonObject(req);
+          const body = jsonBody(req);
           const target = await findApp(services, req.params.app);
           return toAppDto(await services.apps.update({ id: target.id }, mergeAppPatch(target, body)));
         });
@@ -253,7 +237,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           items: (await findApp(services, req.params.app)).certificates.map(toCertificateDto),
         }));
         secured.post<AppParams>('/apps/:app/certificates', async (req, reply) => {
-          const { pem } = parseInput(CertificateUpload, jsonObject(req));
+          const { pem } = parseInput(CertificateUpload, jsonBody(req));
           const ref = await appRef(services, req.params.app);
           const certificate = await asPemField(() => services.apps.addCertificate(ref, pem));
           return created(reply, `${ADMIN_API_PREFIX}/apps/${ref.id}/certificates/${certificate.id}`).send(toCertificateDto(certificate));
@@ -267,11 +251,11 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
         secured.put<{ Params: { app: string; flow: string } }>('/apps/:app/flows/:flow', async (req) => {
           const flow = FLOW_PATH_NAMES[req.params.flow];
           if (!flow) throw new AdminError('not_found', `no flow named "${req.params.flow}"; use one of ${Object.keys(FLOW_PATH_NAMES).join(', ')}`);
-          const { enabled } = parseInput(FlowSwitch, jsonObject(req));
+          const { enabled } = parseInput(FlowSwitch, jsonBody(req));
           return toAppDto(await services.apps.setFlow(await appRef(services, req.params.app), flow, enabled));
         });
         secured.patch<AppParams>('/apps/:app/policies', async (req) => {
-          const body = jsonObject(req);
+          const body = jsonBody(req);
           const target = await findApp(services, req.params.app);
           return toAppDto(await services.apps.update({ id: target.id }, mergeAppPatch(target, { policies: body })));
         });

@@ -17,7 +17,7 @@ import { BUILT_IN_BASELINES, type BuiltInBaselineName } from '../../review/engin
 import type { ReviewComparison } from '../../review/engine/compare-reviews.js';
 import type { FixPlan } from '../../review/fix/plan-fix.js';
 import type { JsonReport } from '../../review/report/json.js';
-import { HttpProblemError } from './admin-api-problems.js';
+import { jsonBody } from './admin-api-problems.js';
 
 /** Most reviews `GET /reviews` lists at once, and its default. */
 export const REVIEW_LIST_MAX_LIMIT = 500;
@@ -154,23 +154,6 @@ function queryOf(req: FastifyRequest): Record<string, unknown> {
     if (Array.isArray(value)) throw new AdminError('validation_failed', `${name}: must be given once`, name);
   }
   return query;
-}
-
-/** The JSON object body; `{}` when the route allows none and none was sent. */
-function jsonBody(req: FastifyRequest, options: { optional?: boolean } = {}): Record<string, unknown> {
-  const contentType = req.headers['content-type'];
-  if (contentType === undefined) {
-    if (options.optional && (req.body === undefined || req.body === null)) return {};
-    throw new HttpProblemError('bad_request', 'the request needs a JSON object body with Content-Type: application/json');
-  }
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new HttpProblemError('unsupported_media_type', `send the body as application/json, not ${contentType.split(';')[0]}`);
-  }
-  const body = req.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AdminError('validation_failed', 'the body must be a JSON object');
-  }
-  return body as Record<string, unknown>;
 }
 
 /** An app's name from its id or name (the fix planner addresses apps by name). */
