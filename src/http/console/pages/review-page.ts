@@ -4,10 +4,10 @@
  * by app with evidence, remediation and a link to the setting that fixes them, the "Accept
  * risk" form, and the accepted risks with their revocation.
  */
+import type { ReviewSummary, StoredAcceptedRisk } from '../../../admin/review-service.js';
 import type { JsonFinding, JsonReport } from '../../../review/report/json.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, formatDate, formatTime, layout, pill, textField, type Notice } from '../layout.js';
-import type { ConsoleAcceptedRisk, ConsoleReviewSummary } from '../review-port.js';
 import type { AdminChrome } from './app-pages.js';
 
 /** Where in the console each app control's setting is changed. */
@@ -56,7 +56,7 @@ ${f > 0 ? html`<path d="M 20 100 A 80 80 0 0 1 ${x} ${y}" fill="none" stroke="${
 </svg>`;
 }
 
-function scoreChart(history: readonly ConsoleReviewSummary[]): SafeHtml {
+function scoreChart(history: readonly ReviewSummary[]): SafeHtml {
   const points = [...history].reverse();
   if (points.length < 2) return html`<p>The chart appears after the second review.</p>`;
   const width = 640;
@@ -124,9 +124,9 @@ ${open ? acceptForm(finding, index, chrome, defaultExpiry) : ''}
 
 export function reviewPage(options: {
   admin: AdminChrome;
-  latest: (ConsoleReviewSummary & { report: JsonReport }) | null;
-  history: readonly ConsoleReviewSummary[];
-  accepted: readonly ConsoleAcceptedRisk[];
+  latest: (ReviewSummary & { report: JsonReport }) | null;
+  history: readonly ReviewSummary[];
+  accepted: readonly StoredAcceptedRisk[];
   /** App ids by name, for the links to settings. */
   appIds: ReadonlyMap<string, string>;
   now: Date;
