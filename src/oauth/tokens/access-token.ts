@@ -7,18 +7,11 @@ import { sha256Hex } from '../../platform/secrets.js';
 import { InvalidTokenError } from '../errors/oauth-error.js';
 import { parseCompactJws, JwsParseError } from '../jws/parse-compact-jws.js';
 import { signJws, verifyJwsSignature } from '../jws/jws-algorithms.js';
-import type { OpaqueTokenWrite, TokenStore } from '../ports.js';
+import type { OpaqueTokenRecord, OpaqueTokenWrite, TokenStore } from '../ports.js';
 import type { SigningKeys } from './signing-keys.js';
 
-/** What a valid access token stands for, whatever its format. */
-export interface AccessTokenClaims {
-  readonly tokenId: string;
-  readonly appId: string;
-  readonly userId: string;
-  readonly scope: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-}
+/** What a valid access token stands for, whatever its format: the facts an opaque token's row holds. */
+export type AccessTokenClaims = OpaqueTokenRecord;
 
 export interface IssueRequest {
   readonly format: 'jwt' | 'opaque';
