@@ -11,6 +11,26 @@ const name = z.string().trim().min(1, 'must not be empty').max(255);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/**
+ * The org's base URL is its issuer (RFC 8414 §2: no query and no fragment) and the start of
+ * every URL it publishes, so it carries no credentials either, and is written the way the URL
+ * parser writes it: a `..` segment or an upper-case host would make the issuer compare unequal
+ * to itself once a client has parsed it.
+ */
+const issuerUrl = httpUrl.superRefine((value, ctx) => {
+  const url = new URL(value);
+  const normal = url.href.replace(/\/$/, '');
+  const problem =
+    url.username || url.password
+      ? 'must not contain a user name or password'
+      : /[?#]/.test(value)
+        ? 'must not have a query or a fragment'
+        : normal !== value.replace(/\/$/, '')
+          ? `must be written in normal form: ${normal}`
+          : null;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 /** Bounds of the org's time settings, in seconds; the console's form states the same ones. */
 export const ORG_TIME_LIMITS = {
   clockSkewSeconds: { min: 0, max: 300 },
@@ -24,7 +44,7 @@ export const OrgSchema = z.strictObject({
   /** Display name of the org. */
   name: name.default('Keygate'),
   /** Issuer, `instance_url` and default accepted audience. */
-  baseUrl: httpUrl,
+  baseUrl: issuerUrl,
   /** Further accepted `aud` values, e.g. https://login.salesforce.com. */
   extraAudiences: z.array(httpUrl).default([]),
   /** Tolerance for clock differences when checking exp, nbf and iat (policy: 30 s). */

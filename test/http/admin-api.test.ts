@@ -250,6 +250,21 @@ describe('admin API', () => {
       expect(res.json()).toMatchObject({ code: 'validation_failed', field: 'clockSkewSeconds', status: 422 });
       expect(res.json().detail).toMatch(/^clockSkewSeconds: /);
     });
+
+    it.each([
+      ['https://keygate.test?x=1', 'baseUrl: must not have a query or a fragment'],
+      ['https://keygate.test/#top', 'baseUrl: must not have a query or a fragment'],
+      ['https://admin:secret@keygate.test', 'baseUrl: must not contain a user name or password'],
+      ['https://keygate.test/a/../b', 'baseUrl: must be written in normal form: https://keygate.test/b'],
+      ['http://Keygate.ACME.test', 'baseUrl: must be written in normal form: http://keygate.acme.test'],
+    ])('refuses %s as the issuer (RFC 8414 §2) and keeps the one it has', async (baseUrl, detail) => {
+      const res = await api('PATCH', '/org', { baseUrl });
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toMatchObject({ code: 'validation_failed', field: 'baseUrl', detail });
+      expect((await api('GET', '/org')).json().baseUrl).toBe(BASE_URL);
+      expect((await server.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })).json().issuer).toBe(BASE_URL);
+    });
   });
 
   describe('users', () => {
