@@ -390,6 +390,19 @@ describe('admin API', () => {
       expect(res.json().code).toBe('conflict');
     });
 
+    it.each([
+      ['PUT', '/apps/Admin%20CLI/flows/jwt-bearer', { enabled: false }],
+      ['PATCH', '/apps/Admin%20CLI', { flows: { jwtBearer: false } }],
+      ['PATCH', '/apps/Admin%20CLI', { scopes: ['api'] }],
+    ] as const)('refuses %s %s %j, which would cut off the app the caller\'s token comes from', async (method, path, body) => {
+      const res = await api(method, path, body);
+      expect(res.statusCode).toBe(409);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toMatchObject({ code: 'conflict', detail: expect.stringMatching(/^this is the app your access token comes from/) });
+      expect((await api('GET', '/apps/Admin%20CLI')).json()).toMatchObject({ scopes: ['admin', 'api'], flows: { jwtBearer: true } });
+      expect(await tokenFor('admin-cli', ADMIN, adminKey)).toEqual(expect.any(String));
+    });
+
     it('names the invalid field of an app, with its dotted path', async () => {
       const scopes = await api('POST', '/apps', { name: 'Bad', scopes: 'api' });
       expect(scopes.statusCode).toBe(422);

@@ -99,6 +99,20 @@ function refuseSelfLockout(principal: AdminPrincipal, target: User, change: Reco
   }
 }
 
+/**
+ * Nor can they cut off the app their token comes from: the Admin CLI reaches this API with the
+ * JWT Bearer flow and the `admin` scope, so switching that flow off or dropping that scope on
+ * the caller's own app is for a token from another app.
+ */
+function refuseAppLockout(principal: AdminPrincipal, target: ExternalClientApp, change: { flows?: unknown; scopes?: unknown }): void {
+  if (target.id !== principal.appId) return;
+  const flows = change.flows as { jwtBearer?: unknown } | undefined;
+  const losesAccess = flows?.jwtBearer === false || (Array.isArray(change.scopes) && !change.scopes.includes('admin') && target.scopes.includes('admin'));
+  if (losesAccess) {
+    throw new AdminError('conflict', 'this is the app your access token comes from; switch off its JWT Bearer flow or its admin scope with a token from another app');
+  }
+}
+
 /** The service reports an uploaded certificate as `certificate`; on this route the field is `pem`. */
 async function asPemField<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -211,6 +225,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
         secured.patch<AppParams>('/apps/:app', async (req) => {
           const body = jsonBody(req);
           const target = await findApp(services, req.params.app);
+          refuseAppLockout(principal(req), target, body);
           return toAppDto(await services.apps.update({ id: target.id }, mergeAppPatch(target, body)));
         });
         secured.delete<AppParams>('/apps/:app', async (req, reply) => {
@@ -252,7 +267,9 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           const flow = FLOW_PATH_NAMES[req.params.flow];
           if (!flow) throw new AdminError('not_found', `no flow named "${req.params.flow}"; use one of ${Object.keys(FLOW_PATH_NAMES).join(', ')}`);
           const { enabled } = parseInput(FlowSwitch, jsonBody(req));
-          return toAppDto(await services.apps.setFlow(await appRef(services, req.params.app), flow, enabled));
+          const target = await findApp(services, req.params.app);
+          refuseAppLockout(principal(req), target, { flows: { [flow]: enabled } });
+          return toAppDto(await services.apps.setFlow({ id: target.id }, flow, enabled));
         });
         secured.patch<AppParams>('/apps/:app/policies', async (req) => {
           const body = jsonBody(req);
