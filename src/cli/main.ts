@@ -55,7 +55,19 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that stops early (`keygate history | head`) closes the pipe under us. That is not a
+ * failure: stop writing and leave quietly. Any other output error is one line on stderr.
+ */
+function leaveQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.stderr.write(`keygate: cannot write the output: ${err.message}\n`);
+    process.exit(err.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  leaveQuietlyOnClosedPipe(process.stdout);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
