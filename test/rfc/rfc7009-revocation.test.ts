@@ -121,6 +121,21 @@ describe('RFC 7009: self-revocation without client authentication', () => {
     await expectTokenWorks(token);
   });
 
+  it('RFC 7009 §2.1: a request without the token parameter is invalid_request, and revokes nothing', async () => {
+    const token = await clientCredentialsToken(h);
+    const auth = { headers: basicAuthorization(APPS.cc, h.secrets.cc) };
+    expectOAuthError(await h.postForm(REVOKE, { token_type_hint: 'access_token' }, auth), 400, 'invalid_request', 'token is required');
+    expectOAuthError(await h.postForm(REVOKE, { token: '' }), 400, 'invalid_request', 'token is required');
+    await expectTokenWorks(token);
+  });
+
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'] as const)('RFC 7009 §2.1: %s is invalid_request, and revokes nothing', async (method) => {
+    const token = await jwtBearerToken(h);
+    const response = await h.app.inject({ method, url: `${REVOKE}?token=${token}` });
+    expectOAuthError(response, 400, 'invalid_request', 'the revocation endpoint accepts POST only');
+    await expectTokenWorks(token);
+  });
+
   it('RFC 7009 §2.1: a body that is not a form is invalid_request', async () => {
     const response = await h.postForm(REVOKE, JSON.stringify({ token: 'x' }), { contentType: 'application/json' });
     expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');

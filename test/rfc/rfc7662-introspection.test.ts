@@ -170,6 +170,17 @@ describe('RFC 7662 §2.1: the caller must authenticate', () => {
     expectOAuthError(response, 401, 'invalid_client', 'client authentication failed');
   });
 
+  it('RFC 7662 §2.1: a request without the token parameter is invalid_request', async () => {
+    expectOAuthError(await asCcApp({ token_type_hint: 'access_token' }), 400, 'invalid_request', 'token is required');
+    expectOAuthError(await asCcApp({ token: '' }), 400, 'invalid_request', 'token is required');
+  });
+
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'] as const)('RFC 7662 §2.1: %s is invalid_request', async (method) => {
+    const token = await clientCredentialsToken(h);
+    const response = await h.app.inject({ method, url: `${INTROSPECT}?token=${token}`, headers: basicAuthorization(APPS.cc, h.secrets.cc) });
+    expectOAuthError(response, 400, 'invalid_request', 'the introspection endpoint accepts POST only');
+  });
+
   it('RFC 7662 §2.1: a JSON body is invalid_request', async () => {
     const response = await h.postForm(INTROSPECT, JSON.stringify({ token: 'x' }), { contentType: 'application/json', headers: basicAuthorization(APPS.cc, h.secrets.cc) });
     expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');

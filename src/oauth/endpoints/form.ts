@@ -4,6 +4,18 @@
  */
 import { InvalidRequestError } from '../errors/oauth-error.js';
 
+/** The token, introspection and revocation endpoints take POST only (RFC 6749 §3.2, RFC 7662 §2.1, RFC 7009 §2.1). */
+export function requirePost(method: string, endpoint: 'token' | 'introspection' | 'revocation'): void {
+  if (method !== 'POST') throw new InvalidRequestError(`the ${endpoint} endpoint accepts POST only`, 'method_not_post');
+}
+
+/** RFC 7662 §2.1 and RFC 7009 §2.1: `token` is required. */
+export function requireToken(params: Map<string, string>): string {
+  const token = params.get('token');
+  if (token === undefined) throw new InvalidRequestError('token is required', 'token_missing');
+  return token;
+}
+
 export function requireFormBody(contentType: string | undefined): void {
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType !== 'application/x-www-form-urlencoded') {

@@ -13,7 +13,7 @@ import type { ReplayStore } from '../ports.js';
 import { spendNow } from '../replay-guard.js';
 import type { AccessTokens } from '../tokens/access-token.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
-import { parseForm, requireFormBody } from './form.js';
+import { parseForm, requireFormBody, requirePost, requireToken } from './form.js';
 
 export interface IntrospectionDeps extends PrivateKeyJwtDeps {
   readonly replay: ReplayStore;
@@ -27,6 +27,7 @@ const INACTIVE = { status: 200, headers: HEADERS, body: { active: false } } as c
 export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
   return async function introspect(req: EndpointRequest): Promise<EndpointResponse> {
     try {
+      requirePost(req.method, 'introspection');
       requireFormBody(req.contentType);
       const params = parseForm(req.body);
       const org = deps.directory.org();
@@ -36,8 +37,7 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
         deps,
       );
       await spendNow(deps.replay, replay);
-      const token = params.get('token');
-      if (token === undefined) return INACTIVE;
+      const token = requireToken(params);
       let claims;
       try {
         claims = await deps.tokens.verify(token, { issuer: org.baseUrl, now });

@@ -11,7 +11,7 @@ import type { ClientRecord } from '../client-directory.js';
 import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
 import { spendNow } from '../replay-guard.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
-import { parseForm, requireFormBody } from './form.js';
+import { parseForm, requireFormBody, requirePost, requireToken } from './form.js';
 import type { IntrospectionDeps } from './introspection.js';
 
 const DONE: EndpointResponse = { status: 200, headers: { ...NO_STORE_HEADERS }, body: '' };
@@ -19,6 +19,7 @@ const DONE: EndpointResponse = { status: 200, headers: { ...NO_STORE_HEADERS }, 
 export function createRevocationEndpoint(deps: IntrospectionDeps) {
   return async function revoke(req: EndpointRequest): Promise<EndpointResponse> {
     try {
+      requirePost(req.method, 'revocation');
       requireFormBody(req.contentType);
       const params = parseForm(req.body);
       const org = deps.directory.org();
@@ -30,8 +31,7 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
         await spendNow(deps.replay, authenticated.replay);
         caller = authenticated.client;
       }
-      const token = params.get('token');
-      if (token === undefined) return DONE;
+      const token = requireToken(params);
       let claims;
       try {
         claims = await deps.tokens.verify(token, { issuer: org.baseUrl, now });

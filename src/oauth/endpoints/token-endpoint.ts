@@ -15,7 +15,7 @@ import type { LoginTrail, TokenRequest } from '../grants/grant.js';
 import type { GrantRegistry } from '../grants/grant-registry.js';
 import type { TokenLedger } from '../ports.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
-import { parseForm, requireFormBody } from './form.js';
+import { parseForm, requireFormBody, requirePost } from './form.js';
 
 export interface TokenEndpointDeps {
   readonly grants: GrantRegistry;
@@ -71,7 +71,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       scope,
     });
     try {
-      if (req.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_post');
+      requirePost(req.method, 'token');
       requireFormBody(req.contentType);
       if (req.body.length > maxFormLength) throw new InvalidRequestError('the request body is too large', 'body_too_large');
       const params = parseForm(req.body);
