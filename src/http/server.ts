@@ -2,7 +2,7 @@
  * The HTTP server: Fastify with one error boundary, security headers on every response, raw
  * form bodies for the OAuth endpoints, and trusted-proxy handling of client addresses.
  */
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { InvalidRequestError, OAuthError } from '../oauth/errors/oauth-error.js';
 import { renderOAuthError } from '../oauth/errors/render.js';
@@ -29,6 +29,22 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
+/** Paths whose errors take the OAuth form (RFC 6749 §5.2), even before a route is chosen. */
+const OAUTH_PATH = /^\/(services\/)?oauth2\//;
+
+/**
+ * What Fastify refuses before choosing a route (a path that does not percent-decode, a path
+ * parameter over its length limit) is answered in the form that path's family uses.
+ */
+function refuseUnroutable(error: FastifyError, url: string, reply: FastifyReply): FastifyReply {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  if (OAUTH_PATH.test(url)) {
+    const rendered = renderOAuthError(new InvalidRequestError('the request URL is malformed', `http_${status}`));
+    return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+  }
+  return reply.code(status).header('cache-control', 'no-store').type('application/problem+json').send(renderProblem(error, status));
+}
+
 export function createHttpServer(log: Logger, options: HttpOptions): FastifyInstance {
   const serverOptions: FastifyServerOptions = {
     loggerInstance: log,
@@ -39,6 +55,7 @@ export function createHttpServer(log: Logger, options: HttpOptions): FastifyInst
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: true,
+    frameworkErrors: (error, req, reply) => refuseUnroutable(error, req.url, reply),
   };
   const app = (
     options.tls ? Fastify({ ...serverOptions, https: { cert: options.tls.cert, key: options.tls.key } } as FastifyServerOptions) : Fastify(serverOptions)
@@ -75,7 +92,7 @@ export function createHttpServer(log: Logger, options: HttpOptions): FastifyInst
 
   app.setNotFoundHandler((req, reply) => {
     const problem = renderProblem(new AdminError('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`), 404);
-    return reply.code(404).type('application/problem+json').send(problem);
+    return reply.code(404).header('cache-control', 'no-store').type('application/problem+json').send(problem);
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -545,6 +545,30 @@ describe('admin API', () => {
     });
   });
 
+  describe('URLs no route answers', () => {
+    it('answers an unknown path with a 404 problem that is not stored', async () => {
+      const res = await api('GET', '/nope');
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json()).toMatchObject({ status: 404, code: 'not_found', detail: `no route for GET ${API}/nope` });
+    });
+
+    it.each(['/apps/%ZZ', '/apps/%ED%A0%80'])('answers a path that does not percent-decode (%s) with a 400 problem', async (path) => {
+      const res = await api('GET', path);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.json()).toEqual({
+        type: 'https://keygate.dev/problems/bad_request',
+        title: 'The request is not valid',
+        status: 400,
+        code: 'bad_request',
+        detail: 'the request could not be read',
+      });
+    });
+  });
+
   describe('login history', () => {
     beforeAll(async () => {
       clock.advance(60);

@@ -144,6 +144,12 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
     await expectFreshAssertionStillWorks(h);
   });
 
+  it('RFC 6749 §5.2: a path under the OAuth endpoints that does not percent-decode is invalid_request', async () => {
+    const response = await h.token({ grant_type: JWT_BEARER, assertion: h.assertion() }, { path: `${TOKEN_PATH}/%ZZ` });
+    expectOAuthError(response, 400, 'invalid_request', 'the request URL is malformed');
+    await expectFreshAssertionStillWorks(h);
+  });
+
   for (const method of ['PUT', 'DELETE', 'PATCH'] as const) {
     it(`RFC 6749 §3.2: ${method} is invalid_request`, async () => {
       const response = await h.token({ grant_type: JWT_BEARER, assertion: h.assertion() }, { method });

@@ -28,6 +28,8 @@ function expectNoTokenChallenge(response: Response): void {
   expect(response.statusCode, response.body).toBe(401);
   expect(response.headers['www-authenticate']).toBe('Bearer realm="keygate"');
   expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.headers.pragma).toBe('no-cache');
+  expect(response.json()).toStrictEqual({ error: 'invalid_request', error_description: 'a bearer token is required' });
 }
 
 function expectInvalidToken(response: Response, description: string): void {

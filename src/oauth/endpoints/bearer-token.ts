@@ -3,7 +3,7 @@
  * resolving it to a live app and user, with the app's network policy applied again.
  */
 import { InvalidTokenError, OAuthError } from '../errors/oauth-error.js';
-import { renderOAuthError } from '../errors/render.js';
+import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import { checkNetworkPolicy } from '../access-policy.js';
 import type { ClientDirectory, ClientRecord, UserRecord } from '../client-directory.js';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-token.js';
@@ -67,7 +67,7 @@ export async function withBearer(
     if (error instanceof NoTokenError) {
       return {
         status: 401,
-        headers: { 'www-authenticate': 'Bearer realm="keygate"', 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' },
+        headers: { 'www-authenticate': 'Bearer realm="keygate"', ...NO_STORE_HEADERS, 'content-type': 'application/json; charset=utf-8' },
         body: { error: 'invalid_request', error_description: 'a bearer token is required' },
       };
     }
