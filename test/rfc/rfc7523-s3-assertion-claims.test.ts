@@ -60,6 +60,13 @@ describe('RFC 7523 §3 items 1 and 2: iss and sub', () => {
     await expectGrantRefused(h, response, 'invalid_grant', 'invalid user', 'user_unknown');
   });
 
+  it('rules step 7: a present prn that is not a string is refused, never passed over for sub', async () => {
+    for (const prn of [null, 42, '']) {
+      const response = await h.grant(h.assertion({ claims: { prn, sub: USERS.integration } }));
+      await expectGrantRefused(h, response, 'invalid_grant', 'invalid user', 'sub_not_string');
+    }
+  });
+
   it('rules step 7: a user is found by exact username (no case folding)', async () => {
     const response = await h.grant(h.assertion({ claims: { sub: USERS.integration.toUpperCase() } }));
     await expectGrantRefused(h, response, 'invalid_grant', 'invalid user', 'user_unknown');

@@ -233,6 +233,15 @@ describe('RFC 7515 §4.1.11, RFC 7516, RFC 8725 §3.11: crit, JWE headers and ex
     await expectGrantRefused(h, await h.grant(h.assertion({ header: { typ: ['JWT'] } })), 'invalid_grant', 'invalid assertion', 'typ_not_string');
   });
 
+  it('RFC 7515 §4.1.4: rejects a kid that is not a string', async () => {
+    await expectGrantRefused(h, await h.grant(h.assertion({ header: { kid: { a: 1 } } })), 'invalid_grant', 'invalid assertion', 'kid_not_string');
+    await expectGrantRefused(h, await h.grant(h.assertion({ header: { kid: 12 } })), 'invalid_grant', 'invalid assertion', 'kid_not_string');
+  });
+
+  it('RFC 7515 §4.1.8: rejects an x5t#S256 that is not a string', async () => {
+    await expectGrantRefused(h, await h.grant(h.assertion({ header: { 'x5t#S256': [1, 2] } })), 'invalid_grant', 'invalid assertion', 'x5t_not_string');
+  });
+
   for (const typ of ['JWT', 'application/jwt', 'jwt', undefined]) {
     it(`RFC 7519 §5.1: accepts typ ${typ === undefined ? 'absent' : `"${typ}"`}`, async () => {
       expectTokenResponse(await h.grant(h.assertion({ header: { typ } })));

@@ -33,10 +33,9 @@ export function checkJwsHeader(
     const normalized = typ.toLowerCase().replace(/^application\//, '');
     if (!acceptedTypes.includes(normalized)) throw fail('typ_mismatch');
   }
+  // Both are strings when present (RFC 7515 §4.1.4, §4.1.8); anything else is a malformed header, not an absent one.
   const thumbprint = header['x5t#S256'];
-  return {
-    alg,
-    kid: typeof kid === 'string' ? kid : undefined,
-    thumbprint: typeof thumbprint === 'string' ? thumbprint : undefined,
-  };
+  if (kid !== undefined && typeof kid !== 'string') throw fail('kid_not_string');
+  if (thumbprint !== undefined && typeof thumbprint !== 'string') throw fail('x5t_not_string');
+  return { alg, kid, thumbprint };
 }

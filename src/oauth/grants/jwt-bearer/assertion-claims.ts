@@ -74,7 +74,8 @@ export function checkAudience(payload: Readonly<Record<string, unknown>>, accept
 
 /** Step 7: `prn` (legacy) wins over `sub`; either way a string naming the user. */
 export function subjectOf(payload: Readonly<Record<string, unknown>>): string {
-  const subject = payload.prn ?? payload.sub;
+  // The legacy `prn` wins whenever the member is present: a `null` one is refused, not skipped.
+  const subject = 'prn' in payload ? payload.prn : payload.sub;
   if (typeof subject !== 'string' || subject === '') throw new InvalidGrantError(SALESFORCE_DESCRIPTIONS.invalidUser, 'sub_not_string');
   return subject;
 }
