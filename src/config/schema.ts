@@ -7,7 +7,16 @@ import { z } from 'zod';
 import { isValidCidr } from '../platform/cidr.js';
 
 const cidr = z.string().refine(isValidCidr, { message: 'must be a CIDR range such as 10.0.0.0/8' });
-const name = z.string().trim().min(1, 'must not be empty').max(255);
+/**
+ * Names end up in terminals, CSV and HTML reports and log lines; a control character (C0, DEL
+ * or C1) there could forge a line or rewrite what a terminal shows, so none is allowed.
+ */
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255)
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -102,7 +111,7 @@ export const AppSchema = z.strictObject({
       usernamePassword: z.boolean().default(false),
     })
     .prefault({}),
-  clientCredentialsRunAs: z.string().optional(),
+  clientCredentialsRunAs: name.optional(),
   /** Environment variable holding the consumer secret; stored only as a hash. */
   consumerSecretEnv: envName.optional(),
   requireJti: z.boolean().default(true),

@@ -403,6 +403,19 @@ describe('admin API', () => {
       expect(await tokenFor('admin-cli', ADMIN, adminKey)).toEqual(expect.any(String));
     });
 
+    it.each([
+      ['/apps', { name: '\u001b[31mRED\u001b[0m' }, 'name'],
+      ['/apps', { name: 'A\u0000B' }, 'name'],
+      ['/apps', { name: 'Ok', policies: { profiles: ['Integ\u0085ration'] } }, 'policies.profiles.0'],
+      ['/users', { username: 'a\nb@acme.test' }, 'username'],
+    ])('refuses control characters in a name (POST %s %j), which would reach terminals and reports', async (path, body, field) => {
+      const res = await api('POST', path, body);
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toMatchObject({ code: 'validation_failed', field, detail: `${field}: must not contain control characters` });
+      expect(JSON.stringify((await api('GET', path)).json())).not.toMatch(/RED|A\\u0000B|a\\nb@/);
+    });
+
     it('names the invalid field of an app, with its dotted path', async () => {
       const scopes = await api('POST', '/apps', { name: 'Bad', scopes: 'api' });
       expect(scopes.statusCode).toBe(422);
