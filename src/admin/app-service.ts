@@ -112,6 +112,8 @@ export class AppService {
     };
     await this.deps.store.transaction(async (store) => {
       if (await store.findApp({ name: row.name })) throw new AdminError('conflict', `an app named "${row.name}" already exists`, 'name');
+      // Apps are found by id or name: a name that is another app's id would name both.
+      if (await store.findApp({ id: row.name })) throw new AdminError('conflict', 'that name is another app\'s id', 'name');
       if (await store.findApp({ consumerKey: row.consumerKey })) {
         throw new AdminError('conflict', 'another app already uses that consumer key', 'consumerKey');
       }

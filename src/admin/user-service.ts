@@ -52,6 +52,8 @@ export class UserService {
       if (await store.findUser({ username: user.username })) {
         throw new AdminError('conflict', `a user named "${user.username}" already exists`, 'username');
       }
+      // Users are found by id or username: a username that is another user's id would name both.
+      if (await store.findUser({ id: user.username })) throw new AdminError('conflict', 'that username is another user\'s id', 'username');
       await store.insertUser(user);
     });
     await this.deps.notifier.changed();

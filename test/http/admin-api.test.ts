@@ -384,6 +384,20 @@ describe('admin API', () => {
       expect((await api('GET', '/apps/Temp%20App')).json()).toMatchObject({ status: 404, code: 'not_found', detail: 'no External Client App with id or name "Temp App"' });
     });
 
+    it('refuses a new app or user named with the id of another, which id-or-name lookups would confuse', async () => {
+      const reporting = (await api('GET', '/apps/Reporting')).json();
+      const app = await api('POST', '/apps', { name: reporting.id });
+      expect(app.statusCode).toBe(409);
+      expect(app.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(app.json()).toMatchObject({ code: 'conflict', field: 'name', detail: "that name is another app's id" });
+      expect((await api('GET', `/apps/${reporting.id}`)).json().name).toBe('Reporting');
+      const helper = (await api('GET', `/users/${encodeURIComponent(HELPER)}`)).json();
+      const user = await api('POST', '/users', { username: helper.id });
+      expect(user.statusCode).toBe(409);
+      expect(user.json()).toMatchObject({ code: 'conflict', field: 'username', detail: "that username is another user's id" });
+      expect((await api('GET', `/users/${helper.id}`)).json().username).toBe(HELPER);
+    });
+
     it('refuses to delete the app the caller\'s token comes from', async () => {
       const res = await api('DELETE', '/apps/Admin%20CLI');
       expect(res.statusCode).toBe(409);
