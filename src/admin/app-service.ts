@@ -65,6 +65,13 @@ function requireRunAsFor(flows: Flows, runAs: string | null): void {
   }
 }
 
+/** The run-as user of an app whose Client Credentials flow is on must exist: tokens are issued as that user. */
+async function requireRunAsUser(store: Pick<AdminStore, 'findUser'>, flows: Flows, runAs: string | null): Promise<void> {
+  if (flows.clientCredentials && runAs && !(await store.findUser({ username: runAs }))) {
+    throw new AdminError('validation_failed', `the run-as user "${runAs}" does not exist: create the user first`, 'clientCredentialsRunAs');
+  }
+}
+
 export class AppService {
   constructor(private readonly deps: AppServiceDeps) {}
 
@@ -117,6 +124,7 @@ export class AppService {
       if (await store.findApp({ consumerKey: row.consumerKey })) {
         throw new AdminError('conflict', 'another app already uses that consumer key', 'consumerKey');
       }
+      await requireRunAsUser(store, row.flows, row.clientCredentialsRunAs);
       await store.insertApp(row);
       for (const cert of certificates) await store.addCertificate(row.id, cert);
     });
@@ -223,6 +231,7 @@ export class AppService {
       const certificates = certificate ? [...app.certificates, certificate] : app.certificates;
       requireCertificateFor(next.flows, certificates, now);
       requireRunAsFor(next.flows, next.clientCredentialsRunAs);
+      await requireRunAsUser(store, next.flows, next.clientCredentialsRunAs);
       if (certificate) await store.addCertificate(app.id, certificate);
       await store.updateApp({ ...next, updatedAt: now });
       return app.id;

@@ -398,6 +398,29 @@ describe('admin API', () => {
       expect((await api('GET', `/users/${helper.id}`)).json().username).toBe(HELPER);
     });
 
+    it('refuses the Client Credentials flow without a run-as user, or with one that does not exist', async () => {
+      const none = await api('POST', '/apps', { name: 'CC None', flows: { clientCredentials: true } });
+      expect(none.statusCode).toBe(422);
+      expect(none.json()).toMatchObject({ code: 'validation_failed', field: 'clientCredentialsRunAs' });
+      const ghost = await api('POST', '/apps', { name: 'CC Ghost', flows: { clientCredentials: true }, clientCredentialsRunAs: 'nobody@acme.test' });
+      expect(ghost.statusCode).toBe(422);
+      expect(ghost.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(ghost.json()).toMatchObject({
+        code: 'validation_failed',
+        field: 'clientCredentialsRunAs',
+        detail: 'the run-as user "nobody@acme.test" does not exist: create the user first',
+      });
+      expect((await api('GET', '/apps/CC%20Ghost')).statusCode).toBe(404);
+      // Named while the flow is off, the missing user stops the flow from being switched on.
+      expect((await api('POST', '/apps', { name: 'CC Later', clientCredentialsRunAs: 'nobody@acme.test' })).statusCode).toBe(201);
+      const enable = await api('PUT', '/apps/CC%20Later/flows/client-credentials', { enabled: true });
+      expect(enable.statusCode).toBe(422);
+      expect(enable.json()).toMatchObject({ code: 'validation_failed', field: 'clientCredentialsRunAs' });
+      expect((await api('PATCH', '/apps/CC%20Later', { clientCredentialsRunAs: HELPER })).statusCode).toBe(200);
+      expect((await api('PUT', '/apps/CC%20Later/flows/client-credentials', { enabled: true })).json()).toMatchObject({ flows: { clientCredentials: true } });
+      expect((await api('DELETE', '/apps/CC%20Later')).statusCode).toBe(204);
+    });
+
     it('refuses to delete the app the caller\'s token comes from', async () => {
       const res = await api('DELETE', '/apps/Admin%20CLI');
       expect(res.statusCode).toBe(409);

@@ -23,6 +23,7 @@ import { JWT_BEARER, within } from './scale-harness.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const BASE_URL = 'https://keygate.test';
 const CLIENT_ID = 'workers-erp';
+const ADMIN_CLIENT_ID = 'workers-admin';
 const USERNAME = 'admin@workers.test';
 
 function newest(dir: string): number {
@@ -75,7 +76,7 @@ describe.each([
     send(`${url}/services/oauth2/token`, 'POST', new URLSearchParams({ grant_type: JWT_BEARER, assertion, ...(scope ? { scope } : {}) }).toString(), {
       'content-type': 'application/x-www-form-urlencoded',
     });
-  const assertion = () => signAssertion({ issuer: CLIENT_ID, subject: USERNAME, audience: BASE_URL, key: privateKeyPem });
+  const assertion = (issuer = CLIENT_ID) => signAssertion({ issuer, subject: USERNAME, audience: BASE_URL, key: privateKeyPem });
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -92,6 +93,15 @@ describe.each([
           {
             name: 'workers-erp',
             consumerKey: CLIENT_ID,
+            scopes: ['api'],
+            certificates: [{ file: 'client.crt.pem' }],
+            flows: { jwtBearer: true },
+            policies: { profiles: ['Integration'] },
+          },
+          {
+            // The admin API's caller: an app may not switch off the flow its own token came through.
+            name: 'workers-admin',
+            consumerKey: ADMIN_CLIENT_ID,
             scopes: ['api', 'admin'],
             certificates: [{ file: 'client.crt.pem' }],
             flows: { jwtBearer: true },
@@ -160,7 +170,7 @@ describe.each([
   });
 
   it('a flow disabled through one worker’s admin API is refused by every worker within one second', async () => {
-    const admin = await token(await assertion(), 'admin');
+    const admin = await token(await assertion(ADMIN_CLIENT_ID), 'admin');
     expect(admin.status).toBe(200);
     const auth = { authorization: `Bearer ${String(admin.body.access_token)}`, 'content-type': 'application/json' };
     const flowUrl = `${url}/admin/api/v1/apps/workers-erp/flows/jwt-bearer`;
