@@ -141,6 +141,13 @@ describe('RFC 6749 §2.3.1: client secrets', () => {
     expect(await h.lastLogin()).toMatchObject({ outcome: 'success', credential: 'client-secret' });
   });
 
+  it('RFC 6749 §2.3.1: a client_id parameter beside Basic credentials must name the same client', async () => {
+    const response = await h.token({ grant_type: 'client_credentials', client_id: APPS.rsa }, { headers: basic(APPS.cc, h.secrets.cc) });
+    expectInvalidClient(response, { wwwAuthenticate: BASIC_CHALLENGE });
+    await expectLoginFailure(h, 'invalid_client', 'client_id_mismatch', { grant: 'client-credentials' });
+    expectTokenResponse(await h.token({ grant_type: 'client_credentials', client_id: APPS.cc }, { headers: basic(APPS.cc, h.secrets.cc) }));
+  });
+
   it('RFC 6749 §2.3.1: client_secret_post authenticates the client', async () => {
     expectTokenResponse(await h.token({ grant_type: 'client_credentials', client_id: APPS.cc, client_secret: h.secrets.cc }));
   });

@@ -58,6 +58,9 @@ export async function authenticateClient(request: ClientAuthRequest, deps: Priva
   }
   if (basic) {
     const credentials = readBasicCredentials(request.authorization!);
+    // A client_id beside Basic credentials must name the same client, as it must beside a client assertion.
+    const clientId = request.params.get('client_id');
+    if (clientId !== undefined && clientId !== credentials.clientId) throw new InvalidClientError('client_id_mismatch', true);
     const client = await authenticateWithClientSecret(credentials, deps.directory, true, (c) => request.identified?.(c, 'client-secret'));
     return { client, credential: 'client-secret', replay: null };
   }
