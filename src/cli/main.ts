@@ -46,6 +46,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     // A subcommand's options belong to it even where its parent has one of the same name.
     .enablePositionalOptions()
+    // Usage errors read like every other failure: one line, beginning `keygate: `.
+    .configureOutput({ outputError: (message, write) => write(`keygate: ${message.replace(/^error: /, '')}`) })
     .exitOverride();
   for (const register of COMMANDS) register(program);
   program.commands.forEach(function exitOverrideAll(cmd: Command) {

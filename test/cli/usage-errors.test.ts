@@ -1,0 +1,22 @@
+/**
+ * Usage errors (docs/cli.md, "Exit codes"): one line on stderr beginning `keygate: `, exit 2,
+ * nothing on stdout, whichever layer finds the mistake.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, keygate } from './run-cli.js';
+
+describe('CLI usage errors', () => {
+  beforeAll(ensureBuilt);
+
+  it.each([
+    [['bogus'], "keygate: unknown command 'bogus'"],
+    [['keygen'], "keygate: required option '--out <prefix>' not specified"],
+    [['app', 'list', '--bogus'], "keygate: unknown option '--bogus'"],
+  ])('keygate %j: exit 2 and one line', async (args, line) => {
+    const result = await keygate(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr.startsWith(line)).toBe(true);
+  });
+});
