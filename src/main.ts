@@ -3,7 +3,6 @@
  * server, and wires them together. The only module that imports storage/.
  */
 import { isIP } from 'node:net';
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { createAdminServices, type AdminServices } from './admin/admin-services.js';
 import { applyConfig, type ApplyResult } from './admin/apply-config.js';
@@ -190,8 +189,4 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
   }
 }
 
-export function readTls(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | undefined {
-  if (!certFile && !keyFile) return undefined;
-  if (!certFile || !keyFile) throw new Error('--tls-cert and --tls-key go together');
-  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
-}
+

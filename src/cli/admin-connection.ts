@@ -7,12 +7,13 @@
  * A problem+json answer becomes one line on stderr with its `detail` and `code`, exit 1;
  * missing set-up (no profile, no key, no URL) exits 2.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createJwtBearerClient, KeygateClientError, OAuthError } from '../client/index.js';
 import { readEnvironment } from '../config/environment.js';
 import { CliError } from './cli-error.js';
+import { readNamedFile } from './parse.js';
 import { ADMIN_KEY_FILE, readCliProfile } from './cli-profile.js';
 
 export const ADMIN_API_PATH = '/admin/api/v1';
@@ -82,12 +83,7 @@ export async function connectAdmin(opts: ConnectionOptions): Promise<AdminClient
   if (!profile.consumerKey || !profile.username) throw new CliError(`${join(dataDir, 'cli.json')} has no admin credentials: run \`keygate init --data ${dataDir}\` first`, 2);
   const keyFile = join(dataDir, ADMIN_KEY_FILE);
   if (!existsSync(keyFile)) throw new CliError(`${keyFile} is missing: run \`keygate init --data ${dataDir}\` to create the Admin CLI key`, 2);
-  let key: string;
-  try {
-    key = readFileSync(keyFile, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, 2);
-  }
+  const key = readNamedFile(keyFile);
 
   const issuer = await discoverIssuer(url);
   const tokens = createJwtBearerClient({

@@ -3,11 +3,11 @@
  * `remove` go through the admin API, which validates the certificate on upload; `inspect`
  * works offline on a file and never needs a server.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CertificateRejectedError, describeKey, formatFingerprint, inspectCertificatePem, isWeakKey, type ParsedCertificate } from '../platform/x509.js';
 import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } from './admin-connection.js';
 import { CliError } from './cli-error.js';
+import { readNamedFile } from './parse.js';
 import { printFields, printTable } from './cli-format.js';
 import { printJson, printLine, warn } from './output.js';
 import type { CertificateDto } from '../http/admin-api/wire-mappers.js';
@@ -15,15 +15,6 @@ import type { CertificateDto } from '../http/admin-api/wire-mappers.js';
 /** Certificates expiring within this many days are flagged by `cert inspect`. */
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
-
-/** Reads a file the user named; an unreadable path is a usage error (exit 2). */
-function readTextFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, 2);
-  }
-}
 
 /** What `cert inspect` should warn about, in the order it prints them. */
 export function certificateWarnings(cert: Pick<ParsedCertificate, 'notBefore' | 'notAfter' | 'keyType' | 'keySize'>, now: Date): string[] {
@@ -42,7 +33,7 @@ export function certificateWarnings(cert: Pick<ParsedCertificate, 'notBefore' | 
 function inspectFile(file: string, opts: { json?: boolean }): void {
   let cert: ParsedCertificate;
   try {
-    cert = inspectCertificatePem(readTextFile(file));
+    cert = inspectCertificatePem(readNamedFile(file));
   } catch (err) {
     if (err instanceof CertificateRejectedError) throw new CliError(`${file}: ${err.message}`, 1);
     throw err;
@@ -88,7 +79,7 @@ export function registerCertCommand(program: Command): void {
       .argument('<file>', 'PEM certificate file (never the private key)')
       .option('--json', 'print JSON'),
   ).action(async (file: string, opts: ConnectionOptions & { app: string; json?: boolean }) => {
-    const pem = readTextFile(file);
+    const pem = readNamedFile(file);
     const added = await (await connectAdmin(opts)).request<CertificateDto>('POST', `/apps/${segment(opts.app)}/certificates`, { pem });
     if (opts.json) return printJson(added);
     printLine(`added certificate ${added.id} to "${opts.app}": ${added.subject}, valid until ${added.notAfter}`);

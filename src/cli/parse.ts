@@ -1,5 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError } from './cli-error.js';
+
+/** Reads a file the user named; an unreadable path is a usage error (exit 2). `what` names it in the message. */
+export function readNamedFile(file: string, what = file): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, 2);
+  }
+}
 
 export function parsePort(value: string): number {
   const port = Number(value);

@@ -6,11 +6,12 @@ import { applyConfig, type ApplyResult } from '../admin/apply-config.js';
 import { loadConfigFile } from '../config/load.js';
 import { readEnvironment } from '../config/environment.js';
 import { createLogger } from '../platform/logger.js';
-import { buildKeygate, checkListenSafety, openKeygate, readTls, serverUrl } from '../main.js';
+import { buildKeygate, checkListenSafety, openKeygate, serverUrl } from '../main.js';
 import { writeCliProfile } from './cli-profile.js';
 import { takeHandedConnections } from './connection-handoff.js';
 import { printLine, warn } from './output.js';
-import { parsePort, parsePositiveInt } from './parse.js';
+import { parsePort, parsePositiveInt, readNamedFile } from './parse.js';
+import { CliError } from './cli-error.js';
 import { runWorkerPrimary } from './serve-workers.js';
 
 export function registerServeCommand(program: Command): void {
@@ -87,6 +88,13 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/** `--tls-cert` and `--tls-key`: both or neither, each a readable file (else a usage error). */
+function readTls(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | undefined {
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new CliError('--tls-cert and --tls-key go together', 2);
+  return { cert: readNamedFile(certFile, `--tls-cert ${certFile}`), key: readNamedFile(keyFile, `--tls-key ${keyFile}`) };
 }
 
 interface ServeOptions {

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createJwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
 import { CliError } from './cli-error.js';
+import { readNamedFile } from './parse.js';
 import { printJson } from './output.js';
 
 export interface TokenOptions {
@@ -22,11 +23,7 @@ interface CachedToken {
 }
 
 export function readKeyFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read the key file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, 2);
-  }
+  return readNamedFile(file, `the key file ${file}`);
 }
 
 /** A cached token is reused only for the same server, app and user, and while it has a minute left. */

@@ -12,6 +12,8 @@ describe('CLI usage errors', () => {
     [['bogus'], "keygate: unknown command 'bogus'"],
     [['keygen'], "keygate: required option '--out <prefix>' not specified"],
     [['app', 'list', '--bogus'], "keygate: unknown option '--bogus'"],
+    [['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], 'keygate: cannot read --tls-cert /nonexistent/cert.pem: ENOENT'],
+    [['serve', '--tls-cert', '/nonexistent/cert.pem'], 'keygate: --tls-cert and --tls-key go together'],
   ])('keygate %j: exit 2 and one line', async (args, line) => {
     const result = await keygate(args);
     expect(result.code).toBe(2);
