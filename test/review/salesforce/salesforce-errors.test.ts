@@ -79,6 +79,12 @@ describe('malformed and unexpected metadata', () => {
       'staticresources/data.xml': '<<<',
     });
     expect(findMetadataFiles(dir)).toEqual([]);
+    // With nothing this review reads, a gate must not pass: the path is most likely wrong.
+    expect(errorOf(() => review(dir)).message).toBe(
+      `${dir}: holds no metadata file this review reads (*-meta.xml); give the folder that holds the retrieved metadata (e.g. force-app)`,
+    );
+    mkdirSync(join(dir, 'profiles'));
+    writeFileSync(join(dir, 'profiles/Admin.profile-meta.xml'), `<Profile ${NS}></Profile>`);
     expect(review(dir)).toMatchObject({ apps: [] });
   });
 });

@@ -54,6 +54,10 @@ export interface MetadataReaderOptions {
 /** Reads and validates every metadata file of a known type under `dir`. Throws {@link SalesforceMetadataError}. */
 export function readSalesforceMetadata(dir: string, options: MetadataReaderOptions = {}): SalesforceMetadata {
   const files = findMetadataFiles(dir, options.folders);
+  // A mistyped path must not pass a review gate with nothing reviewed.
+  if (files.length === 0) {
+    throw new SalesforceMetadataError('holds no metadata file this review reads (*-meta.xml); give the folder that holds the retrieved metadata (e.g. force-app)', dir);
+  }
   const read = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const parse = (file: MetadataFile): MetadataDocument => {
     let text: string;
