@@ -74,7 +74,7 @@ type SourceLoader<K extends ReviewSource['kind']> = (source: Extract<ReviewSourc
 /** One snapshot builder per offline source. */
 export const SNAPSHOT_SOURCES: { [K in ReviewSource['kind']]: SourceLoader<K> } = {
   config: async ({ file }, io) => {
-    const config = loadConfigFile(file, io.env);
+    const config = loadConfigFile(file, io.env, { readSecrets: false });
     return snapshotFromConfig(config, { now: io.now(), file, text: readFileSync(file, 'utf8') });
   },
   salesforce: async ({ dir }, io) => {

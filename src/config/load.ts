@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { CertificateRejectedError, inspectCertificatePem, type ParsedCertificate } from '../platform/x509.js';
 import { ConfigFileSchema, type AppConfig, type ConfigFile, type UserConfig } from './schema.js';
@@ -48,28 +48,46 @@ function firstIssue(error: z.ZodError): ConfigError {
   return new ConfigError(issue.path.map(String).join('.'), issue.message);
 }
 
+export interface ParseOptions {
+  /**
+   * Whether `passwordEnv` and `consumerSecretEnv` must be set and are read (the default). An
+   * offline review only asks whether a secret is declared, so it runs where the secrets are not,
+   * as in a pull-request check; the values are then left undefined.
+   */
+  readonly readSecrets?: boolean;
+}
+
 /** Reads, parses and validates a configuration file. Throws {@link ConfigError}. */
-export function loadConfigFile(file: string, env: Readonly<Record<string, string | undefined>>): DeclaredConfig {
+export function loadConfigFile(file: string, env: Readonly<Record<string, string | undefined>>, options: ParseOptions = {}): DeclaredConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError('', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
-  return parseConfig(text, { baseDir: dirname(resolve(file)), env });
+  return parseConfig(text, { ...options, baseDir: dirname(resolve(file)), env });
 }
 
 /** Validates configuration text (YAML or JSON). Throws {@link ConfigError}. */
 export function parseConfig(
   text: string,
-  options: { baseDir: string; env: Readonly<Record<string, string | undefined>> },
+  options: ParseOptions & { baseDir: string; env: Readonly<Record<string, string | undefined>> },
 ): DeclaredConfig {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // Messages name the line and the error's code, never the text, which may hold a secret.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    throw new ConfigError('', `not valid YAML at line ${err.linePos?.[0]?.line ?? '?'}: ${err.code}`);
+    throw new ConfigError('', `not valid YAML at line ${lineCounter.linePos(err.pos[0]).line}: ${err.code}`);
   }
-  const result = ConfigFileSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // Chiefly aliases expanding past the parser's limit (a "billion laughs" file).
+    throw new ConfigError('', `cannot be read: ${(err as Error).message}`);
+  }
+  const result = ConfigFileSchema.safeParse(value ?? {});
   if (!result.success) throw firstIssue(result.error);
   const config = result.data;
   rejectDuplicates(config.users.map((u) => u.username), 'users', 'username');
@@ -85,12 +103,12 @@ export function parseConfig(
     storage: config.storage,
     users: config.users.map((user, i) => ({
       ...user,
-      password: readEnv(options.env, user.passwordEnv, `users.${i}.passwordEnv`),
+      password: options.readSecrets === false ? undefined : readEnv(options.env, user.passwordEnv, `users.${i}.passwordEnv`),
     })),
     apps: config.apps.map((app, i) => ({
       ...app,
       certificates: app.certificates.map((ref, j) => readCertificate(ref, `apps.${i}.certificates.${j}`, options.baseDir)),
-      consumerSecret: readEnv(options.env, app.consumerSecretEnv, `apps.${i}.consumerSecretEnv`),
+      consumerSecret: options.readSecrets === false ? undefined : readEnv(options.env, app.consumerSecretEnv, `apps.${i}.consumerSecretEnv`),
     })),
   };
 }

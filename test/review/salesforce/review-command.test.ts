@@ -48,6 +48,18 @@ describe('keygate review --config', () => {
     expect(report.findings.find((f) => f.control === 'eca.oauth-flow.jwt-bearer-enabled')!.status).toBe('fail');
   });
 
+  it('runs without the secrets the file names, as a pull-request check would, and still sees them declared', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygate-review-cmd-'));
+    writeFileSync(join(dir, 'keygate.yaml'), YAML);
+    const { io: captured, out } = io();
+    const code = await runReviewCommand({ config: join(dir, 'keygate.yaml'), format: 'json', failOn: 'high' }, { ...captured, env: {} });
+    expect(code).toBe(3);
+    const report = JSON.parse(out.join('')) as { findings: { control: string; app?: string; status: string }[] };
+    expect(report.findings.find((f) => f.control === 'eca.oauth-flow.jwt-bearer-enabled')!.status).toBe('fail');
+    const withSecret = { ...captured, stdout: () => undefined };
+    expect(await runReviewCommand({ config: join(dir, 'keygate.yaml'), format: 'json', failOn: 'high' }, withSecret)).toBe(code);
+  });
+
   it('--accepted-risks turns a matching failing finding into accepted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keygate-review-cmd-'));
     writeFileSync(join(dir, 'keygate.yaml'), YAML);
