@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { createJwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
 import { CliError } from './cli-error.js';
 import { readNamedFile } from './parse.js';
-import { printJson } from './output.js';
+import { printJson, warn } from './output.js';
 
 export interface TokenOptions {
   url: string;
@@ -60,7 +60,12 @@ export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
   }
   if (opts.cache) {
     const expiresAtMs = Date.now() + (token.expires_in ?? 900) * 1000;
-    writeFileSync(opts.cache, JSON.stringify({ key: cacheKey, expiresAtMs, token } satisfies CachedToken), { mode: 0o600 });
+    try {
+      writeFileSync(opts.cache, JSON.stringify({ key: cacheKey, expiresAtMs, token } satisfies CachedToken), { mode: 0o600 });
+    } catch (err) {
+      // The token is good; only the next run's reuse of it is lost.
+      warn(`keygate: warning: cannot write the token cache ${opts.cache}: ${(err as NodeJS.ErrnoException).code ?? 'unwritable'}`);
+    }
   }
   return token;
 }

@@ -67,4 +67,12 @@ describe('keygate token --cache', () => {
     expect(JSON.parse(other.stdout).access_token).not.toBe(JSON.parse(first.stdout).access_token);
     expect(await successes()).toBe(2);
   });
+
+  it('prints the token and warns in one line when the cache cannot be written', async () => {
+    const cache = join(dir, 'no-such-folder', 'token-cache.json');
+    const result = await keygate(['token', '--url', server.url, '--audience', 'http://127.0.0.1', '--client-id', 'erp', '--key', keyFile, '--cache', cache, '--username', 'erp@acme.test']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).access_token).toEqual(expect.any(String));
+    expect(result.stderr).toBe(`keygate: warning: cannot write the token cache ${cache}: ENOENT\n`);
+  });
 });
