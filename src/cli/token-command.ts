@@ -37,14 +37,24 @@ function readCache(file: string, key: string): TokenResponse | null {
   }
 }
 
+/** `--url`: an absolute http(s) URL, else a usage error. */
+function parseServerUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new CliError(`--url must be an absolute http(s) URL such as http://127.0.0.1:8080, not "${value}"`, 2);
+  }
+  return value.replace(/\/$/, '');
+}
+
 export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
+  const loginUrl = parseServerUrl(opts.url);
   const cacheKey = `${opts.url}|${opts.clientId}|${opts.username}|${opts.scope ?? ''}`;
   if (opts.cache) {
     const cached = readCache(opts.cache, cacheKey);
     if (cached) return cached;
   }
   const client = createJwtBearerClient({
-    loginUrl: opts.url.replace(/\/$/, ''),
+    loginUrl,
     clientId: opts.clientId,
     username: opts.username,
     key: readKeyFile(opts.key),

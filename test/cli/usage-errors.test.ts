@@ -14,6 +14,8 @@ describe('CLI usage errors', () => {
     [['app', 'list', '--bogus'], "keygate: unknown option '--bogus'"],
     [['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'], 'keygate: cannot read --tls-cert /nonexistent/cert.pem: ENOENT'],
     [['serve', '--tls-cert', '/nonexistent/cert.pem'], 'keygate: --tls-cert and --tls-key go together'],
+    [['token', '--url', 'notaurl', '--client-id', 'erp', '--username', 'u@acme.test', '--key', 'k.pem'], 'keygate: --url must be an absolute http(s) URL'],
+    [['token', '--url', 'http://127.0.0.1:9', '--client-id', 'erp', '--username', 'u@acme.test', '--key', '/nonexistent/k.pem'], 'keygate: cannot read the key file /nonexistent/k.pem: ENOENT'],
   ])('keygate %j: exit 2 and one line', async (args, line) => {
     const result = await keygate(args);
     expect(result.code).toBe(2);
