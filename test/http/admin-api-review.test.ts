@@ -16,6 +16,7 @@ import { buildKeygate, type RunningKeygate } from '../../src/main.js';
 import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { expectProblem, PROBLEM_CONTENT_TYPE } from '../helpers/expect-problem.js';
 
 const BASE_URL = 'https://keygate.test';
 const API = ADMIN_API_PREFIX;
@@ -27,7 +28,6 @@ const PASSWORD_APP = 'Legacy Password';
 const SEED = 'eca.oauth-flow.jwt-bearer-enabled';
 const USERNAME_PASSWORD = 'eca.oauth-flow.username-password-disabled';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 const DAY = 86_400;
 /** The frozen instant the org is reviewed at (the configuration is applied a day earlier). */
 const T0 = new Date('2026-06-15T12:00:00.000Z');
@@ -96,21 +96,6 @@ describe('admin API: Health Review', () => {
     if (!found) throw new Error(`no finding of ${control} on ${subject}`);
     return found;
   };
-
-  function expectProblem(res: Awaited<ReturnType<typeof api>>, status: number, problem: { code: string; field?: string; detail?: string | RegExp }): void {
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.headers['content-type']).toBe(PROBLEM_TYPE);
-    expect(res.headers['cache-control']).toBe('no-store');
-    const body = res.json();
-    expect(body).toEqual({
-      type: `https://keygate.dev/problems/${problem.code}`,
-      title: expect.any(String),
-      status,
-      code: problem.code,
-      detail: problem.detail instanceof RegExp ? expect.stringMatching(problem.detail) : (problem.detail ?? expect.any(String)),
-      ...(problem.field !== undefined && { field: problem.field }),
-    });
-  }
 
   beforeAll(async () => {
     const notBefore = new Date(clock.now().getTime() - 60_000);
@@ -191,7 +176,7 @@ describe('admin API: Health Review', () => {
     for (const [method, path] of routes) {
       const res = await server.app.inject({ method: method as 'GET', url: `${API}${path}` });
       expect(res.statusCode, `${method} ${path}`).toBe(401);
-      expect(res.headers['content-type']).toBe(PROBLEM_TYPE);
+      expect(res.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="keygate-admin"');
       expect(res.json()).toMatchObject({ code: 'unauthorized', status: 401 });
     }

@@ -17,6 +17,7 @@ import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { generateWeakRsaCertificatePem } from './weak-certificate.js';
+import { expectProblem } from '../helpers/expect-problem.js';
 
 const BASE_URL = 'https://keygate.test';
 const ADMIN = 'admin@acme.test';
@@ -258,10 +259,7 @@ describe('admin API', () => {
       ['https://keygate.test/a/../b', 'baseUrl: must be written in normal form: https://keygate.test/b'],
       ['http://Keygate.ACME.test', 'baseUrl: must be written in normal form: http://keygate.acme.test'],
     ])('refuses %s as the issuer (RFC 8414 §2) and keeps the one it has', async (baseUrl, detail) => {
-      const res = await api('PATCH', '/org', { baseUrl });
-      expect(res.statusCode).toBe(422);
-      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(res.json()).toMatchObject({ code: 'validation_failed', field: 'baseUrl', detail });
+      expectProblem(await api('PATCH', '/org', { baseUrl }), 422, { code: 'validation_failed', field: 'baseUrl', detail });
       expect((await api('GET', '/org')).json().baseUrl).toBe(BASE_URL);
       expect((await server.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })).json().issuer).toBe(BASE_URL);
     });
@@ -386,36 +384,24 @@ describe('admin API', () => {
 
     it('refuses a new app or user named with the id of another, which id-or-name lookups would confuse', async () => {
       const reporting = (await api('GET', '/apps/Reporting')).json();
-      const app = await api('POST', '/apps', { name: reporting.id });
-      expect(app.statusCode).toBe(409);
-      expect(app.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(app.json()).toMatchObject({ code: 'conflict', field: 'name', detail: "that name is another app's id" });
+      expectProblem(await api('POST', '/apps', { name: reporting.id }), 409, { code: 'conflict', field: 'name', detail: "that name is another app's id" });
       expect((await api('GET', `/apps/${reporting.id}`)).json().name).toBe('Reporting');
       const helper = (await api('GET', `/users/${encodeURIComponent(HELPER)}`)).json();
-      const user = await api('POST', '/users', { username: helper.id });
-      expect(user.statusCode).toBe(409);
-      expect(user.json()).toMatchObject({ code: 'conflict', field: 'username', detail: "that username is another user's id" });
+      expectProblem(await api('POST', '/users', { username: helper.id }), 409, { code: 'conflict', field: 'username', detail: "that username is another user's id" });
       expect((await api('GET', `/users/${helper.id}`)).json().username).toBe(HELPER);
     });
 
     it('refuses the Client Credentials flow without a run-as user, or with one that does not exist', async () => {
       const none = await api('POST', '/apps', { name: 'CC None', flows: { clientCredentials: true } });
-      expect(none.statusCode).toBe(422);
-      expect(none.json()).toMatchObject({ code: 'validation_failed', field: 'clientCredentialsRunAs' });
+      expectProblem(none, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs' });
       const ghost = await api('POST', '/apps', { name: 'CC Ghost', flows: { clientCredentials: true }, clientCredentialsRunAs: 'nobody@acme.test' });
-      expect(ghost.statusCode).toBe(422);
-      expect(ghost.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(ghost.json()).toMatchObject({
-        code: 'validation_failed',
-        field: 'clientCredentialsRunAs',
-        detail: 'the run-as user "nobody@acme.test" does not exist: create the user first',
-      });
+      const detail = 'the run-as user "nobody@acme.test" does not exist: create the user first';
+      expectProblem(ghost, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail });
       expect((await api('GET', '/apps/CC%20Ghost')).statusCode).toBe(404);
       // Named while the flow is off, the missing user stops the flow from being switched on.
       expect((await api('POST', '/apps', { name: 'CC Later', clientCredentialsRunAs: 'nobody@acme.test' })).statusCode).toBe(201);
       const enable = await api('PUT', '/apps/CC%20Later/flows/client-credentials', { enabled: true });
-      expect(enable.statusCode).toBe(422);
-      expect(enable.json()).toMatchObject({ code: 'validation_failed', field: 'clientCredentialsRunAs' });
+      expectProblem(enable, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail });
       expect((await api('PATCH', '/apps/CC%20Later', { clientCredentialsRunAs: HELPER })).statusCode).toBe(200);
       expect((await api('PUT', '/apps/CC%20Later/flows/client-credentials', { enabled: true })).json()).toMatchObject({ flows: { clientCredentials: true } });
       expect((await api('DELETE', '/apps/CC%20Later')).statusCode).toBe(204);
@@ -432,10 +418,7 @@ describe('admin API', () => {
       ['PATCH', '/apps/Admin%20CLI', { flows: { jwtBearer: false } }],
       ['PATCH', '/apps/Admin%20CLI', { scopes: ['api'] }],
     ] as const)('refuses %s %s %j, which would cut off the app the caller\'s token comes from', async (method, path, body) => {
-      const res = await api(method, path, body);
-      expect(res.statusCode).toBe(409);
-      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(res.json()).toMatchObject({ code: 'conflict', detail: expect.stringMatching(/^this is the app your access token comes from/) });
+      expectProblem(await api(method, path, body), 409, { code: 'conflict', detail: /^this is the app your access token comes from/ });
       expect((await api('GET', '/apps/Admin%20CLI')).json()).toMatchObject({ scopes: ['admin', 'api'], flows: { jwtBearer: true } });
       expect(await tokenFor('admin-cli', ADMIN, adminKey)).toEqual(expect.any(String));
     });
@@ -446,10 +429,7 @@ describe('admin API', () => {
       ['/apps', { name: 'Ok', policies: { profiles: ['Integ\u0085ration'] } }, 'policies.profiles.0'],
       ['/users', { username: 'a\nb@acme.test' }, 'username'],
     ])('refuses control characters in a name (POST %s %j), which would reach terminals and reports', async (path, body, field) => {
-      const res = await api('POST', path, body);
-      expect(res.statusCode).toBe(422);
-      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(res.json()).toMatchObject({ code: 'validation_failed', field, detail: `${field}: must not contain control characters` });
+      expectProblem(await api('POST', path, body), 422, { code: 'validation_failed', field, detail: `${field}: must not contain control characters` });
       expect(JSON.stringify((await api('GET', path)).json())).not.toMatch(/RED|A\\u0000B|a\\nb@/);
     });
 
@@ -597,25 +577,11 @@ describe('admin API', () => {
 
   describe('URLs no route answers', () => {
     it('answers an unknown path with a 404 problem that is not stored', async () => {
-      const res = await api('GET', '/nope');
-      expect(res.statusCode).toBe(404);
-      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.json()).toMatchObject({ status: 404, code: 'not_found', detail: `no route for GET ${API}/nope` });
+      expectProblem(await api('GET', '/nope'), 404, { code: 'not_found', detail: `no route for GET ${API}/nope` });
     });
 
     it.each(['/apps/%ZZ', '/apps/%ED%A0%80'])('answers a path that does not percent-decode (%s) with a 400 problem', async (path) => {
-      const res = await api('GET', path);
-      expect(res.statusCode).toBe(400);
-      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.json()).toEqual({
-        type: 'https://keygate.dev/problems/bad_request',
-        title: 'The request is not valid',
-        status: 400,
-        code: 'bad_request',
-        detail: 'the request could not be read',
-      });
+      expectProblem(await api('GET', path), 400, { code: 'bad_request', detail: 'the request could not be read' });
     });
   });
 
