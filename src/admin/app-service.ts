@@ -59,15 +59,11 @@ function requireCertificateFor(flows: Flows, certificates: readonly Certificate[
   }
 }
 
-function requireRunAsFor(flows: Flows, runAs: string | null): void {
-  if (flows.clientCredentials && !runAs) {
-    throw new AdminError('validation_failed', 'the Client Credentials flow needs a run-as user (clientCredentialsRunAs)', 'clientCredentialsRunAs');
-  }
-}
-
-/** The run-as user of an app whose Client Credentials flow is on must exist: tokens are issued as that user. */
-async function requireRunAsUser(store: Pick<AdminStore, 'findUser'>, flows: Flows, runAs: string | null): Promise<void> {
-  if (flows.clientCredentials && runAs && !(await store.findUser({ username: runAs }))) {
+/** An app whose Client Credentials flow is on names a run-as user that exists: its tokens are issued as that user. */
+async function requireRunAsFor(store: Pick<AdminStore, 'findUser'>, flows: Flows, runAs: string | null): Promise<void> {
+  if (!flows.clientCredentials) return;
+  if (!runAs) throw new AdminError('validation_failed', 'the Client Credentials flow needs a run-as user (clientCredentialsRunAs)', 'clientCredentialsRunAs');
+  if (!(await store.findUser({ username: runAs }))) {
     throw new AdminError('validation_failed', `the run-as user "${runAs}" does not exist: create the user first`, 'clientCredentialsRunAs');
   }
 }
@@ -97,7 +93,6 @@ export class AppService {
     const certificates = data.certificates.map((pem) => acceptCertificate(pem, now));
     const flows = { ...DEFAULT_FLOWS, ...data.flows };
     requireCertificateFor(flows, certificates, now);
-    requireRunAsFor(flows, data.clientCredentialsRunAs ?? null);
     const consumerSecret = data.generateSecret ? generateSecret() : null;
     const row: AppRow = {
       id: newId('0xI'),
@@ -124,7 +119,7 @@ export class AppService {
       if (await store.findApp({ consumerKey: row.consumerKey })) {
         throw new AdminError('conflict', 'another app already uses that consumer key', 'consumerKey');
       }
-      await requireRunAsUser(store, row.flows, row.clientCredentialsRunAs);
+      await requireRunAsFor(store, row.flows, row.clientCredentialsRunAs);
       await store.insertApp(row);
       for (const cert of certificates) await store.addCertificate(row.id, cert);
     });
@@ -230,8 +225,7 @@ export class AppService {
       const next = change(app);
       const certificates = certificate ? [...app.certificates, certificate] : app.certificates;
       requireCertificateFor(next.flows, certificates, now);
-      requireRunAsFor(next.flows, next.clientCredentialsRunAs);
-      await requireRunAsUser(store, next.flows, next.clientCredentialsRunAs);
+      await requireRunAsFor(store, next.flows, next.clientCredentialsRunAs);
       if (certificate) await store.addCertificate(app.id, certificate);
       await store.updateApp({ ...next, updatedAt: now });
       return app.id;

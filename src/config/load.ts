@@ -97,18 +97,19 @@ export function parseConfig(
     'apps',
     'consumerKey',
   );
+  const secret = (name: string | undefined, path: string) => (options.readSecrets === false ? undefined : readEnv(options.env, name, path));
   return {
     org: config.org,
     oauth: config.oauth,
     storage: config.storage,
     users: config.users.map((user, i) => ({
       ...user,
-      password: options.readSecrets === false ? undefined : readEnv(options.env, user.passwordEnv, `users.${i}.passwordEnv`),
+      password: secret(user.passwordEnv, `users.${i}.passwordEnv`),
     })),
     apps: config.apps.map((app, i) => ({
       ...app,
       certificates: app.certificates.map((ref, j) => readCertificate(ref, `apps.${i}.certificates.${j}`, options.baseDir)),
-      consumerSecret: options.readSecrets === false ? undefined : readEnv(options.env, app.consumerSecretEnv, `apps.${i}.consumerSecretEnv`),
+      consumerSecret: secret(app.consumerSecretEnv, `apps.${i}.consumerSecretEnv`),
     })),
   };
 }
