@@ -188,5 +188,3 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     throw err;
   }
 }
-
-
