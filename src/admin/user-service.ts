@@ -47,6 +47,7 @@ export class UserService {
       approvedApps: data.approvedApps,
       passwordHash: data.password ? await hashSecret(data.password) : null,
       totpSecret: null,
+      tokensRevokedAt: null,
     };
     await this.deps.store.transaction(async (store) => {
       if (await store.findUser({ username: user.username })) {
@@ -63,7 +64,13 @@ export class UserService {
   async update(ref: UserRef, input: UpdateUserInput): Promise<User> {
     const { password, ...data } = parseInput(UpdateUserInput, input);
     const passwordHash = password ? await hashSecret(password) : undefined;
-    return this.#write(ref, (user) => ({ ...user, ...data, ...(passwordHash && { passwordHash }) }));
+    const now = this.deps.clock.now();
+    return this.#write(ref, (user) => {
+      const next = { ...user, ...data, ...(passwordHash && { passwordHash }) };
+      // Suspending the user ends every token issued so far, for good (see User.tokensRevokedAt).
+      const suspended = (user.active && !next.active) || (!user.locked && next.locked);
+      return suspended ? { ...next, tokensRevokedAt: now } : next;
+    });
   }
 
   /** Sets or clears the TOTP secret that console sign-in then asks for. */

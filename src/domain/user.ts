@@ -17,6 +17,23 @@ export interface User {
   readonly passwordHash: string | null;
   /** Base32 TOTP secret; when set, console sign-in asks for a second factor. */
   readonly totpSecret: string | null;
+  /**
+   * When the user was last deactivated or locked. Tokens issued before then stay refused after
+   * the user is reactivated or unlocked: a token that may have been taken while the account was
+   * suspect does not come back with it.
+   */
+  readonly tokensRevokedAt: Date | null;
+}
+
+/**
+ * Whether a token issued at `issuedAt` (epoch seconds) may act as this user now. `iat` has whole
+ * seconds, so a token counts as issued at the start of its second: one from the same second as a
+ * suspension is refused, whichever side of it it was issued on (unless the suspension fell on
+ * that second's very first millisecond).
+ */
+export function honoursTokenOf(user: Pick<User, 'active' | 'locked' | 'tokensRevokedAt'>, issuedAt: number): boolean {
+  if (!user.active || user.locked) return false;
+  return user.tokensRevokedAt === null || issuedAt * 1000 >= user.tokensRevokedAt.getTime();
 }
 
 /**

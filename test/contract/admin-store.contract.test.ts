@@ -22,7 +22,7 @@ describe.each(BACKENDS)('AdminStore on $name', (backend) => {
     await suite.one.admin.insertUser(user);
     expect(await suite.two.admin.findUser({ id: user.id })).toEqual(user);
     expect(await suite.two.admin.findUser({ username: user.username })).toEqual(user);
-    const deactivated = { ...user, active: false, locked: true, passwordHash: 'scrypt$x', totpSecret: 'JBSWY3DP' };
+    const deactivated = { ...user, active: false, locked: true, passwordHash: 'scrypt$x', totpSecret: 'JBSWY3DP', tokensRevokedAt: new Date(Date.UTC(2030, 0, 1, 12, 0, 0, 123)) };
     await suite.two.admin.updateUser(deactivated);
     expect(await suite.one.admin.findUser({ id: user.id })).toEqual(deactivated);
     expect((await suite.one.admin.listUsers()).map((u) => u.id)).toContain(user.id);

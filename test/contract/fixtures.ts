@@ -38,6 +38,7 @@ export function aUser(overrides: Partial<User> = {}): User {
     approvedApps: [],
     passwordHash: null,
     totpSecret: null,
+    tokensRevokedAt: null,
     ...overrides,
   };
 }

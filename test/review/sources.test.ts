@@ -123,6 +123,7 @@ function storedUser(username: string, overrides: Partial<User> = {}): User {
     approvedApps: [],
     passwordHash: null,
     totpSecret: null,
+    tokensRevokedAt: null,
     ...overrides,
   };
 }

@@ -202,3 +202,28 @@ describe('RFC 6750 §3.1: insufficient_scope', () => {
     for (const v of versions) expect(v.url).toBe(`/services/data/v${v.version}`);
   });
 });
+
+describe('rules, resources: suspending a user ends the tokens issued before it, for good', () => {
+  // A harness of its own: the cut-off stays on the user, and the clock moves on.
+  let own: Harness;
+  beforeAll(async () => {
+    own = await startHarness();
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it.each([
+    ['deactivated', { active: false }, { active: true }],
+    ['locked', { locked: true }, { locked: false }],
+  ] as const)('a token whose user was %s stays invalid_token once the user is back; a new token works', async (_label, suspend, restore) => {
+    const token = await jwtBearerToken(own, { claims: { sub: USERS.svc } });
+    expect((await getWithToken(own, USERINFO, token)).statusCode).toBe(200);
+    own.clock.advance(1);
+    await updateUser(own, USERS.svc, suspend);
+    await updateUser(own, USERS.svc, restore);
+    expectInvalidToken(await getWithToken(own, USERINFO, token), 'the access token is invalid');
+    const fresh = await jwtBearerToken(own, { claims: { sub: USERS.svc } });
+    expect((await getWithToken(own, USERINFO, fresh)).statusCode).toBe(200);
+  });
+});

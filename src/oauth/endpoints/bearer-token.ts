@@ -2,6 +2,7 @@
  * Resource-server side of bearer tokens (RFC 6750): reading the token from the request and
  * resolving it to a live app and user, with the app's network policy applied again.
  */
+import { honoursTokenOf } from '../../domain/user.js';
 import { InvalidTokenError, OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import { checkNetworkPolicy } from '../access-policy.js';
@@ -43,7 +44,7 @@ export async function authenticateBearer(req: EndpointRequest, deps: BearerDeps,
   const claims = await deps.tokens.verify(token, { issuer: org.baseUrl, now: deps.nowSeconds() });
   const client = deps.directory.clientById(claims.appId);
   const user = deps.directory.userById(claims.userId);
-  if (!client || !user || !user.user.active || user.user.locked) {
+  if (!client || !user || !honoursTokenOf(user.user, claims.issuedAt)) {
     throw new InvalidTokenError('the access token is invalid', 'token_subject_gone');
   }
   try {

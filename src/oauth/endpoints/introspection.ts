@@ -4,6 +4,7 @@
  * including a token it does not own, is `{"active": false}` and nothing more (§2.2).
  */
 import type { Logger } from 'pino';
+import { honoursTokenOf } from '../../domain/user.js';
 import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient } from '../client-auth/client-authentication.js';
@@ -48,7 +49,7 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
       if (claims.appId !== client.app.id) return INACTIVE;
       const user = deps.directory.userById(claims.userId);
       // "active" means usable now (§2.2): the resources refuse a token whose user is gone, inactive or locked.
-      if (!user || !user.user.active || user.user.locked) return INACTIVE;
+      if (!user || !honoursTokenOf(user.user, claims.issuedAt)) return INACTIVE;
       return {
         status: 200,
         headers: HEADERS,

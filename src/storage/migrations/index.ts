@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as consoleTables from './0002-console.js';
 import * as reviews from './0003-reviews.js';
 import * as loginHistoryScope from './0004-login-history-scope.js';
+import * as userTokenCutoff from './0005-user-token-cutoff.js';
 
 /** Migrations, in order. Portable schema-builder code shared by every SQL backend. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-console': consoleTables,
   '0003-reviews': reviews,
   '0004-login-history-scope': loginHistoryScope,
+  '0005-user-token-cutoff': userTokenCutoff,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

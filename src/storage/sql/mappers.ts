@@ -53,6 +53,7 @@ export function userToRow(user: User): UserTable {
     approved_apps: json(user.approvedApps),
     password_hash: user.passwordHash,
     totp_secret: user.totpSecret,
+    tokens_revoked_at: user.tokensRevokedAt?.getTime() ?? null,
   };
 }
 
@@ -70,6 +71,7 @@ export function userFromRow(row: UserTable): User {
     approvedApps: list(row.approved_apps),
     passwordHash: row.password_hash,
     totpSecret: row.totp_secret,
+    tokensRevokedAt: row.tokens_revoked_at === null ? null : new Date(Number(row.tokens_revoked_at)),
   };
 }
 

@@ -28,6 +28,7 @@ export interface UserTable {
   approved_apps: string;
   password_hash: string | null;
   totp_secret: string | null;
+  tokens_revoked_at: number | null;
 }
 
 export interface AppTable {
