@@ -1,6 +1,7 @@
 /**
  * Upgrading a database that an older Keygate wrote: the migrations it lacks run at start-up and
- * keep every row. Here, login history recorded before the rows had a scope.
+ * keep every row. Here, login history recorded before the rows had a scope, and a user from
+ * before users had a token cut-off.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A data directory as Keygate left it before migration 0004, with one login-history row. */
+/** A data directory as Keygate left it before migration 0004, with one login-history row and one user. */
 async function databaseBeforeScope(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'keygate-migrate-'));
   dirs.push(dir);
@@ -38,14 +39,20 @@ async function databaseBeforeScope(): Promise<string> {
        VALUES ('old-1', 1700000000000, 'ERP Sync', 'erp@acme.test', 'jwt-bearer', 'assertion', '10.0.0.1', 'success', 'ok')`,
     )
     .run();
+  handle.raw
+    .prepare(
+      `INSERT INTO users (id, username, email, profile, permission_sets, permissions, active, locked, login_ip_ranges, approved_apps)
+       VALUES ('005000000000000old', 'erp@acme.test', 'erp@acme.test', 'Integration', '["ERP"]', '["ApiEnabled"]', 1, 0, '[]', '[]')`,
+    )
+    .run();
   await handle.db.destroy();
   return dir;
 }
 
 describe('migrations on an existing SQLite database', () => {
-  it('0004 adds the scope to the login history; older rows keep every field and read scope null', async () => {
+  it('0004 adds the scope to the login history and 0005 the users\' token cut-off; older rows keep every field and read null', async () => {
     const dataDir = await databaseBeforeScope();
-    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope']);
+    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope', '0005-user-token-cutoff']);
     expect(await migrateStorage({ dataDir })).toEqual([]);
 
     const stores = await openStores({ dataDir });
@@ -60,6 +67,15 @@ describe('migrations on an existing SQLite database', () => {
         outcome: 'success',
         reason: 'ok',
         scope: null,
+      });
+      expect(await stores.admin.findUser({ username: 'erp@acme.test' })).toMatchObject({
+        id: '005000000000000old',
+        profile: 'Integration',
+        permissionSets: ['ERP'],
+        permissions: ['ApiEnabled'],
+        active: true,
+        locked: false,
+        tokensRevokedAt: null,
       });
     } finally {
       await stores.close();
