@@ -48,7 +48,8 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
       }
       if (claims.appId !== client.app.id) return INACTIVE;
       const user = deps.directory.userById(claims.userId);
-      // "active" means usable now (§2.2): the resources refuse a token whose user is gone, inactive or locked.
+      // "active" means usable now (§2.2): the resources refuse a token whose user is gone, inactive,
+      // locked, or was deactivated or locked after the token was issued.
       if (!user || !honoursTokenOf(user.user, claims.issuedAt)) return INACTIVE;
       return {
         status: 200,
