@@ -34,13 +34,16 @@ export async function registerOAuthRoutes(app: FastifyInstance, handlers: OAuthR
   const form = (handler: (req: EndpointRequest) => Promise<EndpointResponse>) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
     sendEndpointResponse(reply, await handler(toEndpointRequest(req)));
 
-  // Every method reaches these endpoints, so that anything but POST gets their own error body.
-  const anyMethod = ['POST', 'GET', 'PUT', 'DELETE', 'PATCH'] as const;
-  for (const path of [PATHS.token, PATHS.tokenAlias]) {
-    app.route({ method: [...anyMethod], url: path, ...oauthRoute, handler: form(handlers.token) });
+  // Every method reaches the POST-only endpoints, so that anything but POST gets their own error body.
+  const postOnly = [
+    [PATHS.token, handlers.token],
+    [PATHS.tokenAlias, handlers.token],
+    [PATHS.introspection, handlers.introspect],
+    [PATHS.revocation, handlers.revoke],
+  ] as const;
+  for (const [path, handler] of postOnly) {
+    app.route({ method: ['POST', 'GET', 'PUT', 'DELETE', 'PATCH'], url: path, ...oauthRoute, handler: form(handler) });
   }
-  app.route({ method: [...anyMethod], url: PATHS.introspection, ...oauthRoute, handler: form(handlers.introspect) });
-  app.route({ method: [...anyMethod], url: PATHS.revocation, ...oauthRoute, handler: form(handlers.revoke) });
   app.route({ method: ['GET', 'POST'], url: PATHS.userinfo, ...oauthRoute, handler: form(handlers.userinfo) });
   app.get<{ Params: { orgId: string; userId: string } }>('/id/:orgId/:userId', oauthRoute, async (req, reply) =>
     sendEndpointResponse(reply, await handlers.identity(toEndpointRequest(req), req.params.orgId, req.params.userId)),
