@@ -3,7 +3,7 @@
  * consumer secret. Every write is checked here, whichever surface asked for it.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_FLOWS, type ExternalClientApp, type FlowName, type Flows } from '../domain/app.js';
+import { DEFAULT_FLOWS, MAX_CERTIFICATES_PER_APP, type ExternalClientApp, type FlowName, type Flows } from '../domain/app.js';
 import { isCurrentlyValid, type Certificate } from '../domain/certificate.js';
 import { defaultSessionTimeoutMinutes } from '../domain/org.js';
 import type { Clock } from '../platform/clock.js';
@@ -221,6 +221,9 @@ export class AppService {
       if (!app) throw new AdminError('not_found', `no External Client App with ${describeRef(ref)}`);
       if (certificate && app.certificates.some((c) => c.fingerprintSha256 === certificate.fingerprintSha256)) {
         throw new AdminError('conflict', 'this certificate is already on the app', 'certificate');
+      }
+      if (certificate && app.certificates.length >= MAX_CERTIFICATES_PER_APP) {
+        throw new AdminError('conflict', `the app already holds ${MAX_CERTIFICATES_PER_APP} certificates, the most it may: remove one it no longer uses first`, 'certificate');
       }
       const next = change(app);
       const certificates = certificate ? [...app.certificates, certificate] : app.certificates;

@@ -3,6 +3,7 @@
  * that all three accept exactly the same values. Built from the configuration schema.
  */
 import { z } from 'zod';
+import { MAX_CERTIFICATES_PER_APP } from '../domain/app.js';
 import { AppSchema, OrgSchema, PoliciesSchema, UserSchema } from '../config/schema.js';
 import { AdminError } from './admin-errors.js';
 
@@ -48,7 +49,7 @@ export const CreateAppInput = AppSchema.omit({ certificates: true, consumerSecre
   /** Generate a consumer secret now; it is returned once. */
   generateSecret: z.boolean().default(false),
   /** PEM certificates to add before the flows are switched on. */
-  certificates: z.array(z.string().min(1)).default([]),
+  certificates: z.array(z.string().min(1)).max(MAX_CERTIFICATES_PER_APP, `an app holds at most ${MAX_CERTIFICATES_PER_APP} certificates`).default([]),
 });
 export type CreateAppInput = z.input<typeof CreateAppInput>;
 

@@ -79,8 +79,9 @@ export async function connectAdmin(opts: ConnectionOptions): Promise<AdminClient
   const dataDir = opts.data ?? readEnvironment().dataDir ?? '.keygate';
   const profile = readCliProfile(dataDir);
   const url = (opts.url ?? profile.url)?.replace(/\/+$/, '');
-  if (!url) throw new CliError(`no server URL: start \`keygate serve --data ${dataDir}\` first, or pass --url`, 2);
+  // An uninitialised directory needs `init` before `serve` can help.
   if (!profile.consumerKey || !profile.username) throw new CliError(`${join(dataDir, 'cli.json')} has no admin credentials: run \`keygate init --data ${dataDir}\` first`, 2);
+  if (!url) throw new CliError(`no server URL: start \`keygate serve --data ${dataDir}\` first, or pass --url`, 2);
   const keyFile = join(dataDir, ADMIN_KEY_FILE);
   if (!existsSync(keyFile)) throw new CliError(`${keyFile} is missing: run \`keygate init --data ${dataDir}\` to create the Admin CLI key`, 2);
   const key = readNamedFile(keyFile);

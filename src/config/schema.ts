@@ -4,6 +4,7 @@
  * docs/configuration.md lists them and a test keeps the two in step.
  */
 import { z } from 'zod';
+import { MAX_CERTIFICATES_PER_APP } from '../domain/app.js';
 import { isValidCidr } from '../platform/cidr.js';
 
 const cidr = z.string().refine(isValidCidr, { message: 'must be a CIDR range such as 10.0.0.0/8' });
@@ -17,6 +18,26 @@ const name = z
   .min(1, 'must not be empty')
   .max(255)
   .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters');
+/** Most entries one list of names, scopes, audiences or ranges may hold. */
+export const MAX_LIST_ENTRIES = 100;
+
+/**
+ * A list read as a set: bounded, and refusing an entry given twice (after trimming), which is
+ * a slip in a file or a request, never an intent.
+ */
+function setOf<T extends z.ZodType<string>>(item: T, max = MAX_LIST_ENTRIES) {
+  return z
+    .array(item)
+    .max(max, `must hold at most ${max} entries`)
+    .superRefine((values, ctx) => {
+      const seen = new Set<string>();
+      values.forEach((value, index) => {
+        if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [index], message: `${JSON.stringify(value)} is listed twice` });
+        seen.add(value);
+      });
+    });
+}
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -55,7 +76,7 @@ export const OrgSchema = z.strictObject({
   /** Issuer, `instance_url` and default accepted audience. */
   baseUrl: issuerUrl,
   /** Further accepted `aud` values, e.g. https://login.salesforce.com. */
-  extraAudiences: z.array(httpUrl).default([]),
+  extraAudiences: setOf(httpUrl).default([]),
   /** Tolerance for clock differences when checking exp, nbf and iat (policy: 30 s). */
   clockSkewSeconds: seconds(ORG_TIME_LIMITS.clockSkewSeconds).default(30),
   /** Longest an assertion may live, measured from now (policy: 300 s). */
@@ -70,14 +91,14 @@ export const UserSchema = z.strictObject({
   username: name,
   email: z.email().optional(),
   profile: name.default('Standard User'),
-  permissionSets: z.array(name).default([]),
-  permissions: z.array(name).default([]),
+  permissionSets: setOf(name).default([]),
+  permissions: setOf(name).default([]),
   active: z.boolean().default(true),
   locked: z.boolean().default(false),
   /** The profile's login IP ranges; empty means unrestricted. */
-  loginIpRanges: z.array(cidr).default([]),
+  loginIpRanges: setOf(cidr).default([]),
   /** Apps this user approved; consulted only under the selfAuthorized policy. */
-  approvedApps: z.array(name).default([]),
+  approvedApps: setOf(name).default([]),
   /** Environment variable holding the password (legacy username-password flow and console sign-in). */
   passwordEnv: envName.optional(),
 });
@@ -89,10 +110,10 @@ const CertificateRefSchema = z.union([
 
 export const PoliciesSchema = z.strictObject({
   permittedUsers: z.enum(['adminApproved', 'selfAuthorized']).default('adminApproved'),
-  profiles: z.array(name).default([]),
-  permissionSets: z.array(name).default([]),
+  profiles: setOf(name).default([]),
+  permissionSets: setOf(name).default([]),
   ipRelaxation: z.enum(['enforce', 'relax']).default('enforce'),
-  trustedIpRanges: z.array(cidr).default([]),
+  trustedIpRanges: setOf(cidr).default([]),
   /** Access-token lifetime for the app, in minutes. */
   sessionTimeoutMinutes: z.int().min(1).max(1440).optional(),
 });
@@ -102,8 +123,8 @@ export const AppSchema = z.strictObject({
   /** Generated when absent. */
   consumerKey: z.string().regex(/^[A-Za-z0-9._~-]{3,128}$/, 'must be 3-128 URL-safe characters').optional(),
   contactEmail: z.email().optional(),
-  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an RFC 6749 scope token')).default(['api']),
-  certificates: z.array(CertificateRefSchema).default([]),
+  scopes: setOf(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an RFC 6749 scope token')).default(['api']),
+  certificates: z.array(CertificateRefSchema).max(MAX_CERTIFICATES_PER_APP, `an app holds at most ${MAX_CERTIFICATES_PER_APP} certificates`).default([]),
   flows: z
     .strictObject({
       jwtBearer: z.boolean().default(false),

@@ -52,6 +52,12 @@ export interface ExternalClientApp {
   readonly updatedAt: Date;
 }
 
+/**
+ * Most certificates one app holds: enough for a rotation with room to spare, and no more than
+ * an assertion without a `kid` is checked against, so every certificate can always sign.
+ */
+export const MAX_CERTIFICATES_PER_APP = 8;
+
 export const DEFAULT_FLOWS: Flows = { jwtBearer: false, clientCredentials: false, usernamePassword: false };
 
 export const DEFAULT_POLICIES: AppPolicies = {

@@ -244,11 +244,15 @@ describe('keygate CLI against a running server', () => {
     const closedPort = await freePort();
     const garbage = join(dir, 'garbage.pem');
     await writeFile(garbage, 'not a certificate\n');
-    const [badOutcome, badFlow, badCidr, noProfile, unreachable, unknownCommand, badGarbage, privateKey, missingFile, noChange] = await Promise.all([
+    // Initialised, never served: credentials but no recorded URL.
+    const unserved = await mkdtemp(join(tmpdir(), 'keygate-cli-unserved-'));
+    await writeFile(join(unserved, 'cli.json'), JSON.stringify({ consumerKey: 'admin-cli', username: 'admin@acme.test' }));
+    const [badOutcome, badFlow, badCidr, noProfile, notServed, unreachable, unknownCommand, badGarbage, privateKey, missingFile, noChange] = await Promise.all([
       keygate(['history', '--outcome', 'maybe', ...data]),
       keygate(['flow', 'enable', 'implicit', '--app', 'Admin CLI', ...data]),
       keygate(['user', 'create', 'x@acme.test', '--login-ip-range', 'nope', ...data]),
       keygate(['app', 'list', '--data', empty]),
+      keygate(['app', 'list', '--data', unserved]),
       keygate(['app', 'list', '--url', `http://127.0.0.1:${closedPort}`, ...data]),
       keygate(['frobnicate']),
       keygate(['cert', 'inspect', garbage]),
@@ -259,7 +263,8 @@ describe('keygate CLI against a running server', () => {
     expectOneLineError(badOutcome, 2, /--outcome must be one of success, failure, not "maybe"$/);
     expectOneLineError(badFlow, 2, /the flow must be one of jwt-bearer, client-credentials, username-password, not "implicit"$/);
     expectOneLineError(badCidr, 1, /loginIpRanges\.0: must be a CIDR range such as 10\.0\.0\.0\/8 \(validation_failed\)$/);
-    expectOneLineError(noProfile, 2, /no server URL: start `keygate serve --data .*` first, or pass --url$/);
+    expectOneLineError(noProfile, 2, /cli\.json has no admin credentials: run `keygate init --data .*` first$/);
+    expectOneLineError(notServed, 2, /no server URL: start `keygate serve --data .*` first, or pass --url$/);
     expectOneLineError(unreachable, 1, new RegExp(`cannot reach Keygate at http://127\\.0\\.0\\.1:${closedPort}: ECONNREFUSED$`));
     expect(unknownCommand.code).toBe(2);
     expect(unknownCommand.stderr).not.toMatch(/\n\s+at /);
@@ -269,6 +274,7 @@ describe('keygate CLI against a running server', () => {
     expectOneLineError(missingFile, 2, /cannot read .*missing\.pem: ENOENT$/);
     expectOneLineError(noChange, 2, /nothing to change/);
     await rm(empty, { recursive: true, force: true });
+    await rm(unserved, { recursive: true, force: true });
   }, 180_000);
 });
 

@@ -25,6 +25,11 @@ describe('configuration file', () => {
     expect(problemOf('org: { baseUrl: "https://kg.test" }\napps: [{ name: A, scopes: "api" }]').path).toBe('apps.0.scopes');
   });
 
+  it('reads lists as sets: an entry listed twice is refused at its own path', () => {
+    const err = problemOf('org: { baseUrl: "https://kg.test" }\nusers: [{ username: a@kg.test, permissionSets: [ERP, "ERP "] }]');
+    expect(err.message).toBe('users.0.permissionSets.1: "ERP" is listed twice');
+  });
+
   it('names the line of a YAML syntax error, and not its text', () => {
     const err = problemOf('org:\n  baseUrl: https://kg.test\n  name: "s3cr3t-in-an-unclosed-string\n');
     expect(err.message).toMatch(/^not valid YAML at line \d+: [A-Z_]+$/);

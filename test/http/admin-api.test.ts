@@ -12,6 +12,7 @@ import { signAssertion } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ADMIN_API_PREFIX, registerAdminApi } from '../../src/http/admin-api/admin-api-routes.js';
 import { ADMIN_API_OPENAPI } from '../../src/http/admin-api/openapi.js';
+import { MAX_CERTIFICATES_PER_APP } from '../../src/domain/app.js';
 import { buildKeygate, type RunningKeygate } from '../../src/main.js';
 import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
@@ -445,6 +446,27 @@ describe('admin API', () => {
       expect(flag.json()).toMatchObject({ code: 'validation_failed', field: 'enabled' });
     });
 
+    it('reads lists as bounded sets: an entry given twice, or too many entries, is refused with its path', async () => {
+      expectProblem(await api('POST', '/apps', { name: 'Twice', scopes: ['api', 'api'] }), 422, {
+        code: 'validation_failed',
+        field: 'scopes.1',
+        detail: 'scopes.1: "api" is listed twice',
+      });
+      const ranges = Array.from({ length: 101 }, (_, i) => `10.0.${i}.0/24`);
+      expectProblem(await api('PATCH', '/apps/Reporting/policies', { trustedIpRanges: ranges }), 422, {
+        code: 'validation_failed',
+        field: 'policies.trustedIpRanges',
+        detail: 'policies.trustedIpRanges: must hold at most 100 entries',
+      });
+      expectProblem(await api('PATCH', '/users/helper@acme.test', { permissions: ['ApiEnabled', ' ApiEnabled'] }), 422, {
+        code: 'validation_failed',
+        field: 'permissions.1',
+        detail: 'permissions.1: "ApiEnabled" is listed twice',
+      });
+      expect((await api('GET', '/apps/Reporting')).json().policies.trustedIpRanges).toEqual([]);
+      expect((await api('GET', '/apps/Twice')).statusCode).toBe(404);
+    });
+
     it('changes policies with PATCH /apps/{app}/policies', async () => {
       const res = await api('PATCH', '/apps/Reporting/policies', { ipRelaxation: 'relax', sessionTimeoutMinutes: 30 });
       expect(res.statusCode).toBe(200);
@@ -535,6 +557,28 @@ describe('admin API', () => {
       expect((await api('PUT', '/apps/ERP%20Sync/flows/jwt-bearer', { enabled: false })).statusCode).toBe(200);
       expect((await api('DELETE', `/apps/ERP%20Sync/certificates/${cert.fingerprintSha256}`)).statusCode).toBe(204);
       expect((await api('GET', '/apps/ERP%20Sync/certificates')).json()).toEqual({ items: [] });
+    });
+  });
+
+  describe('certificates per app', () => {
+    it(`holds at most ${MAX_CERTIFICATES_PER_APP}, as many as an assertion without a kid is checked against`, async () => {
+      expect((await api('POST', '/apps', { name: 'Rotating', consumerKey: 'rotating' })).statusCode).toBe(201);
+      const certificates = await Promise.all(
+        Array.from({ length: MAX_CERTIFICATES_PER_APP + 1 }, (_, i) => generateKeyPairWithCertificate({ alg: 'ES256', subject: `rotating-${i}`, days: 30 })),
+      );
+      for (const { certificatePem } of certificates.slice(0, MAX_CERTIFICATES_PER_APP)) {
+        expect((await api('POST', '/apps/Rotating/certificates', { pem: certificatePem })).statusCode).toBe(201);
+      }
+      expectProblem(await api('POST', '/apps/Rotating/certificates', { pem: certificates.at(-1)!.certificatePem }), 409, {
+        code: 'conflict',
+        field: 'pem',
+        detail: `the app already holds ${MAX_CERTIFICATES_PER_APP} certificates, the most it may: remove one it no longer uses first`,
+      });
+      expect((await api('GET', '/apps/Rotating/certificates')).json().items).toHaveLength(MAX_CERTIFICATES_PER_APP);
+      expectProblem(await api('POST', '/apps', { name: 'Crowded', certificates: certificates.map((c) => c.certificatePem) }), 422, {
+        code: 'validation_failed',
+        field: 'certificates',
+      });
     });
   });
 

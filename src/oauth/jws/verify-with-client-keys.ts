@@ -3,15 +3,13 @@
  * only certificates valid now, only algorithms their key allows, chosen by `kid` or
  * `x5t#S256` when given, otherwise each in turn, up to a bound.
  */
+import { MAX_CERTIFICATES_PER_APP } from '../../domain/app.js';
 import { isCurrentlyValid } from '../../domain/certificate.js';
 import { invalidAssertion } from '../errors/oauth-error.js';
 import type { ClientRecord, VerificationKey } from '../client-directory.js';
 import type { CompactJws } from './parse-compact-jws.js';
 import { verifyJwsSignature } from './jws-algorithms.js';
 import type { CheckedHeader } from './check-jws-header.js';
-
-/** Upper bound on certificates tried for one assertion without a `kid`. */
-export const MAX_KEYS_TRIED = 8;
 
 export function validKeys(client: ClientRecord, now: Date): VerificationKey[] {
   return client.keys.filter((k) => isCurrentlyValid(k.certificate, now));
@@ -34,7 +32,8 @@ export function verifyWithClientKeys(
     );
     if (candidates.length === 0) throw fail('key_not_found');
   }
-  for (const key of candidates.slice(0, MAX_KEYS_TRIED)) {
+  // An app holds no more certificates than this; the bound still holds for older data.
+  for (const key of candidates.slice(0, MAX_CERTIFICATES_PER_APP)) {
     if (verifyJwsSignature(header.alg, jws.signingInput, jws.signature, key.publicKey)) return key;
   }
   throw fail('signature_invalid');

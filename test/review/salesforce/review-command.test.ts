@@ -81,7 +81,7 @@ describe('keygate review --config', () => {
   it('without an offline source, reviews the running server named by the data directory', async () => {
     expect(Object.keys(SNAPSHOT_SOURCES).sort()).toEqual(['config', 'salesforce']);
     const empty = mkdtempSync(join(tmpdir(), 'keygate-no-server-'));
-    await expect(runReviewCommand({ data: empty }, io().io)).rejects.toThrow(/no server URL/);
+    await expect(runReviewCommand({ data: empty }, io().io)).rejects.toThrow(/has no admin credentials: run `keygate init/);
   });
 });
 
