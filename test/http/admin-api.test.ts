@@ -601,6 +601,21 @@ describe('admin API', () => {
       });
     });
 
+    it('names a __proto__ or constructor.prototype key as the reason a body is refused, and changes nothing', async () => {
+      for (const payload of ['{"__proto__": {"admin": true}}', '{"policies": {"constructor": {"prototype": {"x": 1}}}}']) {
+        const res = await server.app.inject({ method: 'PATCH', url: `${API}/apps/Reporting`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS }, payload });
+        expectProblem(res, 400, { code: 'bad_request', detail: 'the body names __proto__ or constructor.prototype, which are refused' });
+      }
+      expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    });
+
+    it('accepts a DELETE labelled application/json with no body', async () => {
+      expect((await api('POST', '/users', { username: 'labelled@acme.test' })).statusCode).toBe(201);
+      const res = await server.app.inject({ method: 'DELETE', url: `${API}/users/labelled@acme.test`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS } });
+      expect(res.statusCode, res.body).toBe(204);
+      expect((await api('GET', '/users/labelled@acme.test')).statusCode).toBe(404);
+    });
+
     it('answers a non-JSON body with 415, a missing body with 400 and a JSON array with 422', async () => {
       const text = await server.app.inject({
         method: 'POST',

@@ -18,7 +18,7 @@ import type { ExternalClientApp, FlowName } from '../../domain/app.js';
 import type { LoginHistoryFilter } from '../../domain/login-event.js';
 import type { User } from '../../domain/user.js';
 import type { BearerDeps } from '../../oauth/endpoints/bearer-token.js';
-import { HttpProblemError, jsonBody, sendAdminProblem } from './admin-api-problems.js';
+import { HttpProblemError, adminJsonParser, jsonBody, sendAdminProblem } from './admin-api-problems.js';
 import { authenticateAdmin, type AdminPrincipal } from './admin-authentication.js';
 import { renderLoginHistoryCsv } from './login-history-csv.js';
 import { parseLoginHistoryQuery } from './login-history-query.js';
@@ -172,6 +172,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
   await app.register(
     async (api) => {
       api.setErrorHandler((error, req, reply) => sendAdminProblem(error, req, reply));
+      api.addContentTypeParser('application/json', { parseAs: 'string' }, adminJsonParser(api.getDefaultJsonParser('error', 'error')));
       api.addHook('onRequest', async (_req, reply) => {
         // Admin responses describe credentials and users: never cached by a browser or proxy.
         reply.header('cache-control', 'no-store');
