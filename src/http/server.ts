@@ -2,10 +2,12 @@
  * The HTTP server: Fastify with one error boundary, security headers on every response, raw
  * form bodies for the OAuth endpoints, and trusted-proxy handling of client addresses.
  */
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type ConnectionError, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { InvalidRequestError, OAuthError } from '../oauth/errors/oauth-error.js';
-import { renderOAuthError } from '../oauth/errors/render.js';
+import { NO_STORE_HEADERS, renderOAuthError } from '../oauth/errors/render.js';
 import { AdminError } from '../admin/admin-errors.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
 import { renderProblem } from './problem.js';
@@ -45,6 +47,32 @@ function refuseUnroutable(error: FastifyError, url: string, reply: FastifyReply)
   return reply.code(status).header('cache-control', 'no-store').type('application/problem+json').send(renderProblem(error, status));
 }
 
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers over the size limit,
+ * a malformed request line, a request too slow to arrive) is answered in the form its path's
+ * family uses, read from the request line alone. Fastify's own handler would log the raw
+ * request at trace level, Authorization header included; this one logs nothing.
+ */
+function refuseUnparsable(error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+    const problem = status === 431 ? 'the request headers are too large' : status === 408 ? 'the request took too long to arrive' : 'the request could not be read';
+    const raw: unknown = error.rawPacket;
+    const path = /^[A-Z]+ (\S+)/.exec(Buffer.isBuffer(raw) ? raw.subarray(0, 2048).toString('latin1') : '')?.[1] ?? '';
+    const [type, body] = OAUTH_PATH.test(path)
+      ? ['application/json; charset=utf-8', { error: 'invalid_request', error_description: problem }]
+      : ['application/problem+json; charset=utf-8', { ...renderProblem(null, 400), status, detail: problem }];
+    const text = JSON.stringify(body);
+    const headers = { 'content-type': type, 'content-length': Buffer.byteLength(text), ...NO_STORE_HEADERS, ...SECURITY_HEADERS, connection: 'close' };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${text}`);
+  }
+  socket.destroy();
+}
+
 export function createHttpServer(log: Logger, options: HttpOptions): FastifyInstance {
   const serverOptions: FastifyServerOptions = {
     loggerInstance: log,
@@ -56,6 +84,7 @@ export function createHttpServer(log: Logger, options: HttpOptions): FastifyInst
     return503OnClosing: true,
     forceCloseConnections: true,
     frameworkErrors: (error, req, reply) => refuseUnroutable(error, req.url, reply),
+    clientErrorHandler: refuseUnparsable,
   };
   const app = (
     options.tls ? Fastify({ ...serverOptions, https: { cert: options.tls.cert, key: options.tls.key } } as FastifyServerOptions) : Fastify(serverOptions)
