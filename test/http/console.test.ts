@@ -278,13 +278,15 @@ describe('console', () => {
       });
       expect(created.statusCode).toBe(303);
       const url = created.headers.location!.split('?')[0]!;
+      // Set outside the form, which does not show it: every console change must keep it.
+      await h.server.services.users.update({ username: 'svc@acme.test' }, { loginIpRanges: ['10.0.0.0/8'] });
       const page = await browser.get(url);
       const csrf = csrfOf(page.body);
       await browser.post(url, { csrf_token: csrf, email: 'svc@acme.test', profile: 'Minimal', permissionSets: 'ERP Access\nReports', permissions: '', password: '' });
       await browser.post(`${url}/status`, { csrf_token: csrf, action: 'deactivate' });
       await browser.post(`${url}/status`, { csrf_token: csrf, action: 'lock' });
       const user = await h.server.services.users.get({ username: 'svc@acme.test' });
-      expect(user).toMatchObject({ profile: 'Minimal', permissionSets: ['ERP Access', 'Reports'], active: false, locked: true });
+      expect(user).toMatchObject({ profile: 'Minimal', permissionSets: ['ERP Access', 'Reports'], active: false, locked: true, loginIpRanges: ['10.0.0.0/8'] });
     });
 
     it('does not let an administrator lock themselves out', async () => {

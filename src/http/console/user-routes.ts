@@ -1,7 +1,5 @@
 /** User routes: create, edit profile and permission sets, deactivate, lock, require TOTP. */
 import { AdminError } from '../../admin/admin-errors.js';
-import type { UpdateUserInput } from '../../admin/inputs.js';
-import type { User } from '../../domain/user.js';
 import { generateTotpSecret, totpUri } from '../../admin/console-auth-totp.js';
 import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
 import type { Notice } from './layout.js';
@@ -23,23 +21,6 @@ const SAVED: Record<string, string> = {
 function savedNotice(query: unknown): Notice | null {
   const key = (query as { saved?: string }).saved;
   return key && SAVED[key] ? { kind: 'ok', text: SAVED[key] } : null;
-}
-
-/**
- * The user's current settings as an update input. `UpdateUserInput` fills omitted fields with
- * their schema defaults (profile back to "Standard User", permissions emptied), so every
- * console update restates what it does not change.
- */
-function currentSettings(user: User): UpdateUserInput {
-  return {
-    profile: user.profile,
-    permissionSets: [...user.permissionSets],
-    permissions: [...user.permissions],
-    active: user.active,
-    locked: user.locked,
-    loginIpRanges: [...user.loginIpRanges],
-    approvedApps: [...user.approvedApps],
-  };
 }
 
 function lines(text: string | undefined): string[] {
@@ -94,7 +75,6 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
       await users.update(
         { id },
         {
-          ...currentSettings(await users.get({ id })),
           ...(form.text('email') && { email: form.text('email') }),
           ...(form.text('profile') && { profile: form.text('profile') }),
           permissionSets: lines(form.text('permissionSets')),
@@ -118,7 +98,7 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
       const message = change === null ? 'Unknown action.' : 'You cannot deactivate or lock your own account.';
       return { status: 409, page: userPage({ admin: chrome, adminUserId: admin.id, user, error: { message } }) };
     }
-    await users.update({ id }, { ...currentSettings(user), ...change });
+    await users.update({ id }, change);
     return { redirect: `/console/users/${id}?saved=${action}` };
   });
 
