@@ -4,8 +4,7 @@
  * into messages beside the form.
  */
 import { AdminError } from '../../admin/admin-errors.js';
-import type { UpdateAppInput } from '../../admin/inputs.js';
-import type { ExternalClientApp, Flows } from '../../domain/app.js';
+import type { Flows } from '../../domain/app.js';
 import { isValidCidr } from '../../platform/cidr.js';
 import type { AdminSubmission, ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
 import type { SafeHtml } from './html.js';
@@ -43,23 +42,6 @@ export function refusalMessage(err: AdminError): string {
 function savedNotice(query: unknown): Notice | null {
   const key = (query as { saved?: string }).saved;
   return key && SAVED[key] ? { kind: 'ok', text: SAVED[key] } : null;
-}
-
-/**
- * The app's current settings as an update input. `UpdateAppInput` fills omitted fields with
- * their schema defaults (scopes back to ["api"], policies reset), so every console update
- * restates what it does not change.
- */
-function currentSettings(app: ExternalClientApp): UpdateAppInput {
-  return {
-    scopes: [...app.scopes],
-    requireJti: app.requireJti,
-    accessTokenFormat: app.accessTokenFormat,
-    assertionProfile: app.assertionProfile,
-    keyCustody: app.keyCustody,
-    clientCredentialsRunAs: app.clientCredentialsRunAs,
-    policies: { ...app.policies, profiles: [...app.policies.profiles], permissionSets: [...app.policies.permissionSets], trustedIpRanges: [...app.policies.trustedIpRanges] },
-  };
 }
 
 function words(text: string): string[] {
@@ -121,13 +103,13 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
     try {
       // The run-as user is set before the flows when given, and cleared after them, so that
       // the service's rule (client credentials needs a run-as user) holds at every step.
-      if (runAs !== null && runAs !== app.clientCredentialsRunAs) await apps.update({ id }, { ...currentSettings(app), clientCredentialsRunAs: runAs });
+      if (runAs !== null && runAs !== app.clientCredentialsRunAs) await apps.update({ id }, { clientCredentialsRunAs: runAs });
       await apps.updateOAuthSettings(
         { id },
         { ...(upload && { certificatePem: upload.data.toString('utf8') }), flows, scopes: words(values.scopes) },
       );
       if (runAs === null && app.clientCredentialsRunAs !== null) {
-        await apps.update({ id }, { ...currentSettings(await apps.get({ id })), clientCredentialsRunAs: null });
+        await apps.update({ id }, { clientCredentialsRunAs: null });
       }
       return { redirect: `/console/apps/${id}?saved=oauth` };
     } catch (err) {
@@ -188,7 +170,6 @@ async function savePolicies({ chrome, form }: AdminSubmission, deps: ConsoleDeps
     await apps.update(
       { id },
       {
-        ...currentSettings(await apps.get({ id })),
         policies: {
           permittedUsers: values.permittedUsers as 'adminApproved',
           profiles: form.list('profiles'),
