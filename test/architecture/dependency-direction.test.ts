@@ -12,7 +12,8 @@ const SRC = resolve(import.meta.dirname, '../../src');
 /** Top-level folders each layer may import from (besides itself). */
 const ALLOWED: Record<string, readonly string[]> = {
   platform: [],
-  config: ['platform'],
+  // The configuration file describes domain objects, and takes their limits from domain/.
+  config: ['platform', 'domain'],
   domain: ['platform'],
   oauth: ['platform', 'domain'],
   // The application services orchestrate the review (run, keep, fix) for every surface.
