@@ -115,6 +115,17 @@ describe('metadata reading details', () => {
     expect(() => scanXml('\ufeff<?xml version="1.0"?>\n<A x="1" y=\'2\'><b>&amp;&#38;&#x26;</b><![CDATA[<&>]]><c/></A>\n')).not.toThrow();
   });
 
+  it('finds the lines of a one-line (minified) file in linear time', () => {
+    const entry = '<userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>';
+    const text = `<Profile>${entry.repeat(80_000)}</Profile>`;
+    expect(text.length).toBeGreaterThan(6_000_000);
+    // Searching for the next newline on every tag took seconds here (a minute at 12 MB).
+    const started = performance.now();
+    const lines = scanXml(text);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(lines.of('name', 79_999)).toBe(1);
+  });
+
   it('tokenises scope lists leniently', () => {
     expect(tokenizeScopes('Api, Web,Full ,RefreshToken;  CustomScope_1')).toEqual(['api', 'web', 'full', 'refresh_token', 'customscope_1']);
   });

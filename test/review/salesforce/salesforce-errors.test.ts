@@ -3,7 +3,7 @@
  * namespace, an unreadable folder, files that cannot be joined. Each gives one clear line and
  * exit code 2; files of other types are ignored.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, type Dirent } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, truncateSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { runReviewCommand, type ReviewCommandIo } from '../../../src/cli/review-
 import { CliError } from '../../../src/cli/cli-error.js';
 import { snapshotFromSalesforce } from '../../../src/review/sources/salesforce/from-salesforce.js';
 import { findMetadataFiles } from '../../../src/review/sources/salesforce/metadata-files.js';
+import { MAX_ELEMENT_DEPTH } from '../../../src/review/sources/salesforce/metadata-xml.js';
+import { MAX_METADATA_FILE_BYTES } from '../../../src/review/sources/salesforce/read-metadata.js';
 import { SalesforceMetadataError } from '../../../src/review/sources/salesforce/salesforce-metadata-error.js';
 import { ensureBuilt, keygateIn } from './cli.js';
 import { FIXTURES, REVIEWED_AT } from './fixtures.js';
@@ -72,6 +74,20 @@ describe('malformed and unexpected metadata', () => {
     expect(errorOf(() => review(dir)).message).toContain('describes ExtlClntAppOauthSettings of External Client App A again');
   });
 
+  it('elements nested deeper than the parser allows name the file and line, like any malformed XML', () => {
+    const depth = 200_000;
+    const dir = folderWith({ 'externalClientApps/Deep.eca-meta.xml': `<ExternalClientApplication ${NS}>\n${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}\n</ExternalClientApplication>` });
+    const e = errorOf(() => review(dir));
+    expect(e.message).toBe(`${join(dir, 'externalClientApps/Deep.eca-meta.xml')}:2: malformed XML: elements nest deeper than ${MAX_ELEMENT_DEPTH} levels`);
+  });
+
+  it(`a file larger than ${MAX_METADATA_FILE_BYTES / 1024 / 1024} MiB is refused before it is read`, () => {
+    const dir = folderWith({ 'profiles/Huge.profile-meta.xml': '' });
+    // A sparse file: the size is what counts, and nothing this large is written to disk.
+    truncateSync(join(dir, 'profiles/Huge.profile-meta.xml'), MAX_METADATA_FILE_BYTES + 1);
+    expect(errorOf(() => review(dir)).message).toBe(`${join(dir, 'profiles/Huge.profile-meta.xml')}: is larger than 64 MiB, far beyond any metadata file of a type this review reads`);
+  });
+
   it('files of other types are ignored, even when they are not XML', () => {
     const dir = folderWith({
       'classes/A.cls': 'public class A { <not xml> }',
@@ -124,6 +140,13 @@ describe('keygate review --salesforce exits 2 with one line', () => {
     const { io } = captured();
     await expect(runReviewCommand({ salesforce: join(FIXTURES, 'broken-xml') }, io)).rejects.toSatisfy(
       (e: unknown) => e instanceof CliError && e.exitCode === 2 && e.message.startsWith('invalid Salesforce metadata: ') && !e.message.includes('\n'),
+    );
+  });
+
+  it('deep nesting is a metadata error too (exit 2), not an internal failure (exit 1)', async () => {
+    const dir = folderWith({ 'x/Deep.eca-meta.xml': `<ExternalClientApplication ${NS}>${'<a>'.repeat(1000)}${'</a>'.repeat(1000)}</ExternalClientApplication>` });
+    await expect(runReviewCommand({ salesforce: dir }, captured().io)).rejects.toSatisfy(
+      (e: unknown) => e instanceof CliError && e.exitCode === 2 && e.message.startsWith(`invalid Salesforce metadata: ${join(dir, 'x/Deep.eca-meta.xml')}:1: `),
     );
   });
 

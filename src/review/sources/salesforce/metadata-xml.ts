@@ -19,6 +19,8 @@ const REPEATED = new Set(['userPermissions', 'scopes', 'profileName', 'permissio
 // Attributes and entities are left to this module: metadata files carry one attribute (the
 // root's xmlns) and few entities, and skipping both halves the parser's time on 10,000 files.
 const parser = new XMLParser({
+  // scanXml refuses deeper nesting first, with the file and line (see MAX_ELEMENT_DEPTH).
+  maxNestedTags: 100,
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
@@ -63,6 +65,13 @@ export class XmlSyntaxError extends Error {
   }
 }
 
+/**
+ * Deepest element nesting a metadata file may have. The files the review reads nest a few
+ * levels; the limit keeps a hostile file from exhausting the parser, which refuses nesting
+ * beyond 100 levels with an error that names no file.
+ */
+export const MAX_ELEMENT_DEPTH = 64;
+
 const NAME = '[A-Za-z_][\\w.:-]*';
 const START_TAG = new RegExp(`<(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*)\\s*(/?)>`, 'y');
 const END_TAG = new RegExp(`</(${NAME})\\s*>`, 'y');
@@ -81,9 +90,10 @@ export function scanXml(text: string): ElementLines {
   let rootClosed = false;
   let line = 1;
   let counted = 0;
+  // Positions only move forward, so each character is counted once: a search for the next
+  // newline would run to the end of a one-line (minified) file on every tag.
   const lineAt = (index: number): number => {
-    for (let i = text.indexOf('\n', counted); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
-    counted = Math.max(counted, index);
+    for (; counted < index; counted++) if (text.charCodeAt(counted) === 10) line++;
     return line;
   };
   const fail = (message: string, index: number): never => {
@@ -127,8 +137,10 @@ export function scanXml(text: string): ElementLines {
       const lines = byName.get(name);
       if (lines) lines.push(lineAt(lt));
       else byName.set(name, [lineAt(lt)]);
-      if (m[3] !== '/') open.push(name);
-      else if (open.length === 0) rootClosed = true;
+      if (m[3] !== '/') {
+        if (open.length === MAX_ELEMENT_DEPTH) fail(`elements nest deeper than ${MAX_ELEMENT_DEPTH} levels`, lt);
+        open.push(name);
+      } else if (open.length === 0) rootClosed = true;
       pos = START_TAG.lastIndex;
     }
   }
@@ -159,7 +171,14 @@ export function parseMetadataXml(
     if (err instanceof XmlSyntaxError) throw new SalesforceMetadataError(`malformed XML: ${err.message}`, path, err.line);
     throw err;
   }
-  const parsed = parser.parse(text) as Record<string, unknown>;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parser.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    // The scan has already checked what the parser checks; this keeps any other refusal a
+    // metadata error that names the file (exit 2), never an unexplained failure.
+    throw new SalesforceMetadataError(`malformed XML: ${(err as Error).message.split('\n')[0]}`, path);
+  }
   const rootNames = Object.keys(parsed);
   if (rootNames.length !== 1) throw new SalesforceMetadataError(`expected one root element, found ${rootNames.length}`, path);
   const rootName = rootNames[0]!;

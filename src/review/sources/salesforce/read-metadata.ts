@@ -4,7 +4,7 @@
  * `externalClientApplication` element, never on file names), Connected Apps, the org's
  * settings, and profiles and permission sets (decomposed ones merged).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { findMetadataFiles, type MetadataFile, type MetadataFolderReader, type MetadataTypeName } from './metadata-files.js';
 import { parseMetadataXml, textOf, type MetadataDocument } from './metadata-xml.js';
 import { SalesforceMetadataError } from './salesforce-metadata-error.js';
@@ -51,6 +51,22 @@ export interface MetadataReaderOptions {
   readonly readFile?: (path: string) => string;
 }
 
+/**
+ * The largest metadata file the review reads, in bytes. The types it reads are small (a large
+ * org's biggest profile is a few megabytes); a bigger file is refused, not read into memory.
+ */
+export const MAX_METADATA_FILE_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(path: string): SalesforceMetadataError {
+  return new SalesforceMetadataError(`is larger than ${MAX_METADATA_FILE_BYTES / (1024 * 1024)} MiB, far beyond any metadata file of a type this review reads`, path);
+}
+
+/** Reads a file, checking its size before reading it. */
+function readMetadataFile(path: string): string {
+  if (statSync(path).size > MAX_METADATA_FILE_BYTES) throw tooLarge(path);
+  return readFileSync(path, 'utf8');
+}
+
 /** Reads and validates every metadata file of a known type under `dir`. Throws {@link SalesforceMetadataError}. */
 export function readSalesforceMetadata(dir: string, options: MetadataReaderOptions = {}): SalesforceMetadata {
   const files = findMetadataFiles(dir, options.folders);
@@ -58,14 +74,17 @@ export function readSalesforceMetadata(dir: string, options: MetadataReaderOptio
   if (files.length === 0) {
     throw new SalesforceMetadataError('holds no metadata file this review reads (*-meta.xml); give the folder that holds the retrieved metadata (e.g. force-app)', dir);
   }
-  const read = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const read = options.readFile ?? readMetadataFile;
   const parse = (file: MetadataFile): MetadataDocument => {
     let text: string;
     try {
       text = read(file.path);
     } catch (err) {
+      if (err instanceof SalesforceMetadataError) throw err;
       throw new SalesforceMetadataError(`cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, file.path);
     }
+    // The same bound for a reader that did not check the size (a file's UTF-16 length is at most its UTF-8 byte count).
+    if (text.length > MAX_METADATA_FILE_BYTES) throw tooLarge(file.path);
     return parseMetadataXml(file.path, text, file);
   };
 
