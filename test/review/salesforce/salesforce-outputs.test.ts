@@ -3,7 +3,8 @@
  * secrets and certificate bodies (canary values), SARIF locations at the metadata file and
  * line, the `--fail-on` exit code, and Salesforce Health Check baselines.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runReviewCommand, type ReviewCommandIo } from '../../../src/cli/review-command.js';
@@ -110,6 +111,18 @@ describe('Salesforce Health Check baselines', () => {
     expect(secrets.category).toBe('medium');
     const note = report.findings.find((f) => f.control === 'salesforce.health-check.SessionSettings.lockSessionsToDomain')!;
     expect(note).toMatchObject({ subject: 'acme', status: 'not_applicable', category: 'high', location: { line: 4 } });
+  });
+
+  it('a section or setting element it does not know is refused, naming it and its line, not silently skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygate-hc-'));
+    const misspelt = join(dir, 'misspelt.xml');
+    writeFileSync(misspelt, '<baseline name="x">\n  <highRiskSecuritySetting>\n    <booleanSetting name="eca.oauth-scope.least-privilege"/>\n  </highRiskSecuritySetting>\n</baseline>\n');
+    await expect(reviewed({ baseline: misspelt })).rejects.toThrow(
+      `invalid baseline: ${misspelt}:2: <baseline> holds <highRiskSecuritySetting>, which a Health Check baseline does not have; expected <highRiskSecuritySettings>, <mediumRiskSecuritySettings>, <lowRiskSecuritySettings>, <informationalSecuritySettings>`,
+    );
+    const setting = join(dir, 'setting.xml');
+    writeFileSync(setting, '<baseline name="x">\n  <lowRiskSecuritySettings>\n    <boolSetting name="a"/>\n  </lowRiskSecuritySettings>\n</baseline>\n');
+    expect(() => parseHealthCheckBaseline(setting, readFileSync(setting, 'utf8'), CONTROL_IDS)).toThrow(`${setting}:3: <lowRiskSecuritySettings> holds <boolSetting>`);
   });
 
   it('a baseline with another root element is refused as a usage error', async () => {

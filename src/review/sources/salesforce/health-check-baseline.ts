@@ -4,11 +4,11 @@
  * A setting that maps onto a catalogue control re-categorises that control into the section's
  * risk category; the others are kept as notes and reported as not applicable.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { STANDARD_BASELINE, type Baseline } from '../../engine/baseline.js';
 import type { Finding } from '../../engine/review.js';
 import type { RiskCategory } from '../../engine/severity.js';
-import { indexElementLines } from './metadata-xml.js';
+import { scanXml, XmlSyntaxError, type ElementLines } from './metadata-xml.js';
 import { SalesforceMetadataError } from './salesforce-metadata-error.js';
 
 /** The four sections of a Health Check baseline and the category each stands for. */
@@ -60,18 +60,22 @@ export function looksLikeXml(text: string): boolean {
 
 /**
  * Reads a Health Check custom baseline. Throws {@link SalesforceMetadataError} for malformed
- * XML, another root element, or a setting without a name.
+ * XML, another root element, an element it does not know (a misspelt section would otherwise
+ * leave its settings unapplied without a word), or a setting without a name.
  */
 export function parseHealthCheckBaseline(file: string, text: string, controlIds: readonly string[]): HealthCheckBaseline {
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new SalesforceMetadataError(`malformed XML: ${valid.err.msg}`, file, valid.err.line);
+  const lines = scanBaseline(file, text);
   const parsed = parser.parse(text) as Record<string, unknown>;
   const rootName = Object.keys(parsed)[0];
   if (rootName !== 'baseline' || Object.keys(parsed).length !== 1) {
     throw new SalesforceMetadataError(`a Health Check baseline has the root element <baseline>, not <${rootName ?? ''}>`, file);
   }
   const root = (parsed['baseline'] && typeof parsed['baseline'] === 'object' ? parsed['baseline'] : {}) as Record<string, unknown>;
-  const lines = indexElementLines(text);
+  refuseUnknownElements(root, Object.keys(SECTIONS), 'baseline', file, lines);
+  for (const section of Object.keys(SECTIONS)) {
+    const node = root[section];
+    if (node !== null && typeof node === 'object') refuseUnknownElements(node as Record<string, unknown>, SETTING_ELEMENTS, section, file, lines);
+  }
   const seen = new Map<string, number>();
   const known = new Set(controlIds);
   const categories: Record<string, RiskCategory> = {};
@@ -131,6 +135,24 @@ export function unmappedSettingFindings(baseline: HealthCheckBaseline, orgName: 
     location: { file: baseline.file, ...(s.line !== undefined ? { line: s.line } : {}), element: `<${s.kind} name="${s.name}">` },
     state: 'not_applicable||',
   }));
+}
+
+/** The well-formedness check metadata files get, so that a baseline's errors carry a line too. */
+function scanBaseline(file: string, text: string): ElementLines {
+  try {
+    return scanXml(text);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) throw new SalesforceMetadataError(`malformed XML: ${err.message}`, file, err.line);
+    throw err;
+  }
+}
+
+/** Refuses a child element of `parent` other than `allowed` (attributes and text are not elements). */
+function refuseUnknownElements(node: Record<string, unknown>, allowed: readonly string[], parent: string, file: string, lines: ElementLines): void {
+  for (const name of Object.keys(node)) {
+    if (name.startsWith('@_') || name === '#text' || allowed.includes(name)) continue;
+    throw new SalesforceMetadataError(`<${parent}> holds <${name}>, which a Health Check baseline does not have; expected <${allowed.join('>, <')}>`, file, lines.of(name));
+  }
 }
 
 function settingName(entry: unknown): string | undefined {
