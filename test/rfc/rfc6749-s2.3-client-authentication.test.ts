@@ -186,6 +186,12 @@ describe('RFC 6749 §2.3.1: client secrets', () => {
     expectInvalidClient(await h.token({ grant_type: 'client_credentials' }, { headers: basic(APPS.rsa, 'anything') }), { wwwAuthenticate: BASIC_CHALLENGE });
   });
 
+  it('RFC 6749 §5.2: an Authorization header of another scheme is 401 invalid_client naming the Basic scheme', async () => {
+    const response = await h.token({ grant_type: 'client_credentials' }, { headers: { authorization: 'Bearer not-a-client-credential' } });
+    expectInvalidClient(response, { wwwAuthenticate: BASIC_CHALLENGE });
+    await expectLoginFailure(h, 'invalid_client', 'client_auth_scheme_unsupported');
+  });
+
   it('RFC 6749 §2.3: no client credentials at all is 401 invalid_client', async () => {
     expectInvalidClient(await h.token({ grant_type: 'client_credentials' }));
     expectInvalidClient(await h.token({ grant_type: 'client_credentials', client_id: APPS.cc }));
@@ -318,5 +324,72 @@ describe('org rule requireAsymmetricM2M: only a private key authenticates a mach
 
   it('org rule requireAsymmetricM2M: the JWT Bearer grant is unaffected', async () => {
     await expectFreshAssertionStillWorks(h);
+  });
+});
+
+describe('RFC 6749 §3.2.1: client credentials sent beside a JWT Bearer grant', () => {
+  /** A private_key_jwt client assertion of the RSA app, which the JWT Bearer grant also names. */
+  const rsaClientAssertion = () =>
+    compactJws({
+      alg: 'RS256',
+      header: { typ: 'JWT' },
+      payload: { iss: APPS.rsa, sub: APPS.rsa, aud: TOKEN_URL, exp: h.now() + 30, iat: h.now(), jti: randomUUID() },
+      key: h.keys.rsa.privateKey,
+    });
+
+  it('RFC 7521 §4.1: the grant needs no client authentication, and a client_id naming its own app is accepted', async () => {
+    expectTokenResponse(await h.grant(h.assertion()));
+    expectTokenResponse(await h.grant(h.assertion(), { client_id: APPS.rsa }));
+  });
+
+  it('RFC 6749 §3.2.1: a wrong consumer secret beside the grant is 401 invalid_client, not ignored', async () => {
+    const response = await h.grant(h.assertion(), {}, { headers: basic(APPS.cc, 'wrong-secret') });
+    expectInvalidClient(response, { wwwAuthenticate: BASIC_CHALLENGE });
+    await expectLoginFailure(h, 'invalid_client', 'client_secret_mismatch', { grant: 'jwt-bearer' });
+    expectInvalidClient(await h.grant(h.assertion(), { client_id: APPS.cc, client_secret: 'wrong-secret' }), { wwwAuthenticate: null });
+    await expectFreshAssertionStillWorks(h);
+  });
+
+  it('RFC 6749 §3.2.1: a client assertion beside the grant that does not verify is 401 invalid_client', async () => {
+    const response = await h.grant(h.assertion(), { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: 'a.b.c' });
+    expectInvalidClient(response, { wwwAuthenticate: null });
+    await expectLoginFailure(h, 'invalid_client', 'client_assertion_malformed', { grant: 'jwt-bearer' });
+    await expectFreshAssertionStillWorks(h);
+  });
+
+  it('RFC 6749 §2.3: a consumer secret and a client assertion beside the grant at once is invalid_request', async () => {
+    const response = await h.grant(h.assertion(), { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: rsaClientAssertion() }, { headers: basic(APPS.cc, h.secrets.cc) });
+    expectOAuthError(response, 400, 'invalid_request', 'use exactly one client authentication method');
+  });
+
+  it('RFC 6749 §5.2: an assertion issued to another client than the one authenticated or named is invalid_grant', async () => {
+    const authenticated = await h.grant(h.assertion(), {}, { headers: basic(APPS.cc, h.secrets.cc) });
+    expectOAuthError(authenticated, 400, 'invalid_grant', 'the assertion was issued to another client');
+    await expectLoginFailure(h, 'invalid_grant', 'assertion_of_another_client', { grant: 'jwt-bearer', appName: 'RSA App', credential: 'assertion' });
+    const named = await h.grant(h.assertion(), { client_id: APPS.ec });
+    expectOAuthError(named, 400, 'invalid_grant', 'the assertion was issued to another client');
+    await expectFreshAssertionStillWorks(h);
+  });
+
+  it('RFC 7523 §3 item 7: a client assertion beside the grant authenticates its app once, and is spent with the grant', async () => {
+    const clientAssertionOnce = rsaClientAssertion();
+    const form = { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: clientAssertionOnce };
+    expectTokenResponse(await h.grant(h.assertion(), form));
+    expect(await h.lastLogin()).toMatchObject({ outcome: 'success', credential: 'assertion', appName: 'RSA App' });
+    expectInvalidClient(await h.grant(h.assertion(), form), { wwwAuthenticate: null });
+    await expectLoginFailure(h, 'invalid_client', 'client_assertion_replayed', { grant: 'jwt-bearer' });
+  });
+
+  it('RFC 6749 §3.2.1: the right consumer secret of the app the assertion names is accepted', async () => {
+    const { consumerSecret } = await h.services.apps.create({
+      name: 'Secret And Certificate App',
+      consumerKey: 'secret-and-cert-app',
+      generateSecret: true,
+      certificates: [h.keys.ec.certificatePem],
+      flows: { jwtBearer: true },
+      policies: { profiles: ['Integration'] },
+    });
+    const assertion = h.assertion({ key: h.keys.ec, claims: { iss: 'secret-and-cert-app' } });
+    expectTokenResponse(await h.grant(assertion, {}, { headers: basic('secret-and-cert-app', consumerSecret!) }));
   });
 });

@@ -38,7 +38,9 @@ describe('RFC 6749 §5.1: the successful response', () => {
   });
 
   it('RFC 7521 §4.1: no client authentication is needed; the app is the assertion\'s iss', async () => {
-    expectTokenResponse(await h.grant(h.assertion(), { client_id: 'some-other-app', client_secret: 'ignored' }));
+    expectTokenResponse(await h.grant(h.assertion()));
+    // Credentials that are sent are checked, never ignored (client authentication suite).
+    expectOAuthError(await h.grant(h.assertion(), { client_id: 'some-other-app', client_secret: 'wrong' }), 401, 'invalid_client', 'client authentication failed');
   });
 
   it('RFC 6749 §3.2: unknown parameters are ignored', async () => {

@@ -73,5 +73,6 @@ export async function authenticateClient(request: ClientAuthRequest, deps: Priva
       replay: null,
     };
   }
+  if (request.authorization !== undefined) throw new InvalidClientError('client_auth_scheme_unsupported', true);
   throw new InvalidClientError('client_auth_missing');
 }

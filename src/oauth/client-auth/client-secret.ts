@@ -25,14 +25,14 @@ export function readBasicCredentials(authorization: string): { clientId: string;
 export async function authenticateWithClientSecret(
   credentials: { clientId: string; secret: string },
   directory: ClientDirectory,
-  usedBasic: boolean,
+  triedAuthorizationHeader: boolean,
   identified?: (client: ClientRecord) => void,
 ): Promise<ClientRecord> {
   const client = directory.clientByConsumerKey(credentials.clientId);
   if (client) identified?.(client);
   const hash = client?.app.consumerSecretHash ?? null;
   const matches = await verifySecret(credentials.secret, hash ?? DECOY_HASH);
-  if (!client) throw new InvalidClientError('client_unknown', usedBasic);
-  if (hash === null || !matches) throw new InvalidClientError('client_secret_mismatch', usedBasic);
+  if (!client) throw new InvalidClientError('client_unknown', triedAuthorizationHeader);
+  if (hash === null || !matches) throw new InvalidClientError('client_secret_mismatch', triedAuthorizationHeader);
   return client;
 }

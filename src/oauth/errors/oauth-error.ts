@@ -52,8 +52,11 @@ export class InvalidClientError extends OAuthError {
   override readonly status = 401;
   constructor(
     reason: string,
-    /** Set when the client tried HTTP Basic, so the response carries `WWW-Authenticate`. */
-    readonly usedBasic = false,
+    /**
+     * Set when the client tried the Authorization header, with Basic or another scheme: the
+     * response then carries `WWW-Authenticate: Basic`, the scheme accepted (RFC 6749 §5.2).
+     */
+    readonly triedAuthorizationHeader = false,
   ) {
     super('client authentication failed', reason);
   }

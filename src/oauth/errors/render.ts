@@ -22,7 +22,7 @@ function quoted(value: string): string {
 export function renderOAuthError(error: unknown, context: { resource?: boolean } = {}): RenderedError {
   const err = error instanceof OAuthError ? error : new ServerError();
   const headers: Record<string, string> = { ...NO_STORE_HEADERS, 'content-type': 'application/json; charset=utf-8' };
-  if (err.code === 'invalid_client' && 'usedBasic' in err && err.usedBasic) {
+  if (err.code === 'invalid_client' && 'triedAuthorizationHeader' in err && err.triedAuthorizationHeader) {
     headers['www-authenticate'] = 'Basic realm="keygate"';
   }
   if (context.resource === true && (err.code === 'invalid_token' || err.code === 'insufficient_scope')) {

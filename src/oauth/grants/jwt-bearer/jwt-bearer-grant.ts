@@ -4,18 +4,20 @@
  * other check passed (by the token endpoint, in the commit that records the token), so that a
  * rejected request never burns one.
  */
-import type { Clock } from '../../../platform/clock.js';
 import { sha256Hex } from '../../../platform/secrets.js';
-import { InvalidClientIdError, InvalidRequestError, invalidAssertion } from '../../errors/oauth-error.js';
+import { InvalidClientIdError, InvalidGrantError, InvalidRequestError, invalidAssertion } from '../../errors/oauth-error.js';
 import { checkNetworkPolicy, checkPermittedUser, checkUserStanding, resolveScope } from '../../access-policy.js';
 import type { ClientDirectory, ClientRecord, UserRecord } from '../../client-directory.js';
 import { checkJwsHeader } from '../../jws/check-jws-header.js';
 import { JwsParseError, parseCompactJws, type CompactJws } from '../../jws/parse-compact-jws.js';
 import { validKeys, verifyWithClientKeys } from '../../jws/verify-with-client-keys.js';
-import type { OAuthOptions } from '../../options.js';
+import { CLIENT_AUTH_PARAMETERS, hasClientCredentials } from '../../client-auth/client-authentication.js';
+import type { PrivateKeyJwtDeps } from '../../client-auth/private-key-jwt.js';
+import type { ReplayStore } from '../../ports.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
-import type { ReplayGuard } from '../../replay-guard.js';
+import { spendNow, type ReplayGuard } from '../../replay-guard.js';
+import { authenticateGrantClient } from '../authenticate-grant-client.js';
 import type { Grant, TokenRequest } from '../grant.js';
 import { acceptedAudiences, checkAudience, checkTimes, replayKey, subjectOf } from './assertion-claims.js';
 
@@ -24,11 +26,10 @@ export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-beare
 /** Assertion `typ` values accepted (RFC 8725 §3.11), lower-cased and without "application/". */
 const ASSERTION_TYPES = ['jwt'];
 
-export interface JwtBearerDeps {
-  readonly directory: ClientDirectory;
+export interface JwtBearerDeps extends PrivateKeyJwtDeps {
   readonly tokens: AccessTokens;
-  readonly clock: Clock;
-  readonly options: OAuthOptions;
+  /** Spends the `jti` of a client assertion sent beside the grant. */
+  readonly replay: ReplayStore;
 }
 
 interface Validated {
@@ -61,17 +62,33 @@ function resolveIssuer(payload: Readonly<Record<string, unknown>>, directory: Cl
   return client;
 }
 
+/** `hasClientCredentials` looks at the request's credentials alone. */
+const NO_AUDIENCES: ReadonlySet<string> = new Set();
+
+/**
+ * The assertion must be the grant of the client the request authenticated as, or names in
+ * `client_id`: RFC 6749 §5.2 refuses a grant "issued to another client".
+ */
+function checkSameClient(client: ClientRecord, requestClientId: string | undefined): void {
+  if (requestClientId !== undefined && requestClientId !== client.app.consumerKey) {
+    throw new InvalidGrantError('the assertion was issued to another client', 'assertion_of_another_client');
+  }
+}
+
 export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
   const { directory, tokens, clock, options } = deps;
   return {
     grantType: JWT_BEARER_GRANT_TYPE,
-    parameters: ['assertion', 'scope'],
+    parameters: ['assertion', 'scope', ...CLIENT_AUTH_PARAMETERS],
     loginGrant: 'jwt-bearer',
 
     async validate(request) {
       const assertion = request.params.get('assertion');
       // A missing parameter is a malformed request, not a bad grant (RFC 6749 §5.2; rules, "Request").
       if (assertion === undefined) throw new InvalidRequestError('assertion is required', 'assertion_missing');
+      // The assertion identifies the app, so client authentication is optional (RFC 7521 §4.1);
+      // credentials a request does include are checked, never ignored (RFC 6749 §3.2.1).
+      const authenticated = hasClientCredentials({ ...request, audiences: NO_AUDIENCES }) ? await authenticateGrantClient(request, deps) : null;
       request.trail.credential = 'assertion';
       const now = clock.now();
       const jws = parseAssertion(assertion, options.maxAssertionBytes);
@@ -79,6 +96,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       const client = resolveIssuer(jws.payload, directory, now, request);
       const key = verifyWithClientKeys(jws, header, client, now);
       request.trail.certificateFingerprint = key.certificate.fingerprintSha256;
+      checkSameClient(client, authenticated?.client.app.consumerKey ?? request.params.get('client_id'));
 
       const { effectiveExp } = checkTimes(jws.payload, request.org, request.now, client.app.assertionProfile);
       checkAudience(jws.payload, acceptedAudiences(request.org));
@@ -95,6 +113,8 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       // The history keeps a hash of the jti itself; an assertion without one leaves it empty.
       request.trail.jtiHash = replayId.startsWith('jti:') ? sha256Hex(replayId.slice(4)) : null;
       const claim = { namespace: client.app.id, key: replayId, expiresAtSeconds: effectiveExp + request.org.clockSkewSeconds };
+      // A client assertion beside the grant is spent once every check has passed.
+      await spendNow(deps.replay, authenticated?.replay ?? null);
       return { client, user, scope, replay: { claim, refusal: () => invalidAssertion('jti_replayed') } };
     },
 
