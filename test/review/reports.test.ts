@@ -160,6 +160,38 @@ describe('text report', () => {
   });
 });
 
+describe('control characters from the source', () => {
+  const forged = 'evil\r\nFAIL    critical CVSS 10.0  payroll  eca.forged\u001b]0;title\u0007\u009b2J\u007f';
+  const hostile = (): ReviewResult =>
+    reviewSnapshot(
+      snapshot([app({ name: forged, flows: { jwtBearer: false, clientCredentials: true, usernamePassword: false }, location: { file: 'apps/\u001b[31mx.yaml', line: 3, element: 'apps.0' } })]),
+      { controls: CONTROLS },
+    );
+  // Line breaks the report itself writes are the only control characters allowed.
+  const RAW_CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+  it('the text report writes them visibly escaped, so a value can neither forge a line nor drive the terminal', () => {
+    const text = renderText(hostile(), { verbose: true });
+    expect(text).not.toMatch(RAW_CONTROL);
+    expect(text).not.toContain('\r');
+    expect(text.split('\n').filter((l) => l.startsWith('FAIL    critical CVSS 10.0  payroll'))).toEqual([]);
+    expect(text).toContain('evil\\x0d\\x0aFAIL    critical CVSS 10.0  payroll  eca.forged\\x1b]0;title\\x07\\x9b2J\\x7f');
+    expect(text).toContain('at apps/\\x1b[31mx.yaml:3');
+  });
+
+  it('CSV and HTML write them visibly too; JSON and SARIF escape them and keep the value', () => {
+    const result = hostile();
+    const csv = renderCsv(result);
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(renderHtml(result)).not.toMatch(RAW_CONTROL);
+    for (const json of [renderJson(result), renderReport(result, 'sarif', { controls: CONTROLS, toolVersion: '0.1.0' })]) {
+      expect(json).not.toMatch(RAW_CONTROL);
+      expect(json).toContain(JSON.stringify(forged).slice(1, -1).replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`));
+    }
+    expect((JSON.parse(renderJson(result)) as { findings: { subject: string }[] }).findings.some((f) => f.subject === forged)).toBe(true);
+  });
+});
+
 describe('renderReport', () => {
   it('renders every format', () => {
     const result = sampleResult();

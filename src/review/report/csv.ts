@@ -3,6 +3,7 @@
  * formula are prefixed with an apostrophe (OWASP "CSV injection").
  */
 import type { ReviewResult } from '../engine/review.js';
+import { printable } from './printable.js';
 
 const HEADER = [
   'control',
@@ -19,9 +20,9 @@ const HEADER = [
   'acceptance',
 ] as const;
 
-/** Quotes one cell. */
+/** Quotes one cell; control characters are written visibly (see printable.ts). */
 export function csvCell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
+  let text = value === null || value === undefined ? '' : printable(String(value));
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -5,6 +5,7 @@
  */
 import type { Finding, ReviewResult } from '../engine/review.js';
 import { countByStatus } from './json.js';
+import { printable } from './printable.js';
 
 /** A past review's score, for the chart. */
 export interface ScorePoint {
@@ -19,9 +20,9 @@ export interface HtmlOptions {
   readonly includePassing?: boolean;
 }
 
-/** Escapes text for HTML element content and attribute values. */
+/** Escapes text for HTML element content and attribute values; control characters are written visibly. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return printable(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const STYLE = `

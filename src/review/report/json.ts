@@ -6,6 +6,7 @@
 import type { AcceptanceNote } from '../engine/accepted-risk.js';
 import type { AppliedCondition, ReviewResult } from '../engine/review.js';
 import type { EvidenceLocation } from '../engine/snapshot.js';
+import { escapeJsonControls } from './printable.js';
 
 /** One finding on the wire. */
 export interface JsonFinding {
@@ -82,9 +83,9 @@ export function toJsonReport(result: ReviewResult): JsonReport {
   };
 }
 
-/** The report as indented JSON text with a trailing newline. */
+/** The report as indented JSON text with a trailing newline, every control character escaped. */
 export function renderJson(result: ReviewResult): string {
-  return `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(toJsonReport(result), null, 2))}\n`;
 }
 
 /**

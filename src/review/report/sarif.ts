@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Control } from '../engine/control.js';
 import type { Finding, ReviewResult } from '../engine/review.js';
 import { CATEGORY_RANGES } from '../engine/severity.js';
+import { escapeJsonControls } from './printable.js';
 
 /** The SARIF subset Keygate writes. */
 export interface SarifLog {
@@ -173,7 +174,7 @@ export function toSarif(result: ReviewResult, options: SarifOptions): SarifLog {
 
 /** Renders the SARIF log as JSON text. */
 export function renderSarif(result: ReviewResult, options: SarifOptions): string {
-  return `${JSON.stringify(toSarif(result, options), null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(toSarif(result, options), null, 2))}\n`;
 }
 
 /** A relative or absolute path as a URI reference, with forward slashes and escaping. */

@@ -4,6 +4,7 @@
  */
 import type { Finding, ReviewResult } from '../engine/review.js';
 import { countByStatus } from './json.js';
+import { printable } from './printable.js';
 
 export interface TextOptions {
   /** ANSI colours (the CLI turns them on for a TTY without NO_COLOR). */
@@ -30,7 +31,7 @@ export function renderText(result: ReviewResult, options: TextOptions = {}): str
   const out: string[] = [];
   const scoreColor = result.score >= 80 ? 'green' : result.score >= 55 ? 'yellow' : 'red';
   out.push(
-    `${paint('bold', 'Keygate security health review')}  score ${paint(scoreColor, `${result.score}/100`)} (${result.grade}), baseline ${result.baseline}`,
+    `${paint('bold', 'Keygate security health review')}  score ${paint(scoreColor, `${result.score}/100`)} (${result.grade}), baseline ${printable(result.baseline)}`,
   );
   out.push(
     `${result.appCount} app${result.appCount === 1 ? '' : 's'} reviewed at ${result.generatedAt.toISOString()}${result.trafficWindow ? `, traffic since ${result.trafficWindow.since.toISOString().slice(0, 10)}` : ', offline (no traffic)'}`,
@@ -44,15 +45,16 @@ export function renderText(result: ReviewResult, options: TextOptions = {}): str
   return `${out.join('\n')}\n`;
 }
 
+/** One finding; every value from the source goes through {@link printable}, so it stays on its line. */
 function renderFinding(f: Finding, paint: (color: keyof typeof COLORS, text: string) => string): string[] {
   const label = f.status.toUpperCase().padEnd(7);
   const color = f.status === 'fail' ? 'red' : f.status === 'warn' || f.status === 'unknown' ? 'yellow' : f.status === 'pass' ? 'green' : 'dim';
   const cvss = f.cvss ? ` CVSS ${f.cvss.score.toFixed(1)}` : '';
   const where = f.location ? `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '';
-  const lines = [`${paint(color, label)} ${f.severity.padEnd(8)}${cvss}  ${f.subject}  ${f.control}`, `        ${f.evidence}`];
-  if (f.conditions.length > 0) lines.push(`        ${paint('dim', `context: ${f.conditions.map((c) => c.id).join(', ')}`)}`);
-  if (f.acceptance) lines.push(`        ${paint('dim', f.acceptance.note)}`);
-  if (f.status === 'fail' || f.status === 'warn') lines.push(`        fix: ${f.remediation}`);
-  if (where) lines.push(`        ${paint('dim', `at ${where}`)}`);
+  const lines = [`${paint(color, label)} ${f.severity.padEnd(8)}${cvss}  ${printable(f.subject)}  ${printable(f.control)}`, `        ${printable(f.evidence)}`];
+  if (f.conditions.length > 0) lines.push(`        ${paint('dim', `context: ${printable(f.conditions.map((c) => c.id).join(', '))}`)}`);
+  if (f.acceptance) lines.push(`        ${paint('dim', printable(f.acceptance.note))}`);
+  if (f.status === 'fail' || f.status === 'warn') lines.push(`        fix: ${printable(f.remediation)}`);
+  if (where) lines.push(`        ${paint('dim', `at ${printable(where)}`)}`);
   return lines;
 }
