@@ -105,6 +105,43 @@ describe('malformed and unexpected metadata', () => {
   });
 });
 
+describe('names with control characters (Keygate refuses them in every name)', () => {
+  const ECA_CHILD = (app: string, extra = ''): string =>
+    `<ExtlClntAppOauthConfigurablePolicies ${NS}>\n    <externalClientApplication>${app}</externalClientApplication>\n${extra}</ExtlClntAppOauthConfigurablePolicies>`;
+
+  it('a file name with a control character is refused, and the message shows it escaped', () => {
+    const dir = folderWith({ 'externalClientApps/Evil\u001b[2K.eca-meta.xml': `<ExternalClientApplication ${NS}/>` });
+    const e = errorOf(() => review(dir));
+    expect(e.message).toBe(`${dir}/externalClientApps/Evil\\x1b[2K.eca-meta.xml: the file or a folder above it has a control character in its name, which no Salesforce name may hold`);
+  });
+
+  it('a URL-encoded control character in a file name is refused once decoded', () => {
+    const dir = folderWith({ 'externalClientApps/Evil%0AFAIL.eca-meta.xml': `<ExternalClientApplication ${NS}/>` });
+    expect(errorOf(() => review(dir)).message).toBe(
+      `${dir}/externalClientApps/Evil%0AFAIL.eca-meta.xml: the component name "Evil\\x0aFAIL" holds a control character, which no Salesforce name may hold`,
+    );
+  });
+
+  it('an app, profile, permission set or user name written with a character reference names the file and line', () => {
+    const cases: [Record<string, string>, string, number][] = [
+      [{ 'p/A.ecaOauthPlcy-meta.xml': ECA_CHILD('A&#x1b;[31m') }, '<externalClientApplication> "A\\x1b[31m"', 2],
+      [{ 'p/A.ecaOauthPlcy-meta.xml': ECA_CHILD('A', '    <permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>\n    <commaSeparatedProfile>Admin&#xa;FAIL</commaSeparatedProfile>\n') }, '<commaSeparatedProfile> "Admin\\x0aFAIL"', 4],
+      [{ 'p/A.ecaOauthPlcy-meta.xml': ECA_CHILD('A', '    <clientCredentialsFlowUser>ops&#155;2J@acme.example</clientCredentialsFlowUser>\n') }, '<clientCredentialsFlowUser> "ops\\x9b2J@acme.example"', 3],
+      [{ 'c/L.connectedApp-meta.xml': `<ConnectedApp ${NS}>\n  <oauthConfig><isAdminApproved>true</isAdminApproved></oauthConfig>\n  <permissionSetName>Ok</permissionSetName>\n  <permissionSetName>Bad&#127;</permissionSetName>\n</ConnectedApp>` }, '<permissionSetName> "Bad\\x7f"', 4],
+    ];
+    for (const [files, what, line] of cases) {
+      const dir = folderWith(files);
+      const file = join(dir, Object.keys(files)[0]!);
+      expect(errorOf(() => review(dir)).message, what).toBe(`${file}:${line}: ${what} holds a control character, which no Salesforce name may hold`);
+    }
+  });
+
+  it('the project name in sfdx-project.json is refused too, since it names the org in every report', () => {
+    const dir = folderWith({ 'sfdx-project.json': JSON.stringify({ name: 'acme\u001b]0;pwned\u0007' }), 'force-app/profiles/Admin.profile-meta.xml': `<Profile ${NS}/>` });
+    expect(errorOf(() => review(join(dir, 'force-app'))).message).toBe(`${join(dir, 'sfdx-project.json')}: the project name "acme\\x1b]0;pwned\\x07" holds a control character, which no Salesforce name may hold`);
+  });
+});
+
 describe('folders', () => {
   it('a folder that does not exist is refused', () => {
     expect(errorOf(() => review('/nonexistent/force-app')).message).toBe('/nonexistent/force-app: cannot read the folder (ENOENT)');
@@ -166,6 +203,15 @@ describe('keygate review --salesforce exits 2 with one line', () => {
         expect(run.stderr).not.toMatch(/\n\s+at /);
       });
     }
+
+    it('a control character in a file name: exit 2, one line, shown escaped rather than sent to the terminal', async () => {
+      const dir = folderWith({ 'force-app/externalClientApps/X\u001b[2J\nFAIL.eca-meta.xml': `<ExternalClientApplication ${NS}/>` });
+      const run = await keygateIn(dir, ['review', '--salesforce', 'force-app']);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toBe(
+        'keygate: invalid Salesforce metadata: force-app/externalClientApps/X\\x1b[2J\\x0aFAIL.eca-meta.xml: the file or a folder above it has a control character in its name, which no Salesforce name may hold\n',
+      );
+    });
 
     it('a bad --format or --fail-on is a usage error (exit 2)', async () => {
       const format = await keygateIn(FIXTURES, ['review', '--salesforce', 'older-api', '--format', 'pdf']);

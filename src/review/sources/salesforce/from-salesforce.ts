@@ -30,6 +30,7 @@ import { MetadataFields, parseMinutes, splitList } from './metadata-fields.js';
 import { listOf, textOf } from './metadata-xml.js';
 import { PermissionIndex, USE_ANY_API_CLIENT } from './permissions.js';
 import { readSalesforceMetadata, type EcaBundle, type MetadataReaderOptions, type SalesforceMetadata } from './read-metadata.js';
+import { checkedName } from './salesforce-metadata-error.js';
 
 export interface SalesforceSnapshotOptions {
   /** The instant certificate dates are judged against. */
@@ -148,7 +149,7 @@ function mapExternalClientApp(bundle: EcaBundle, context: MappingContext): Snaps
   if (clientCredentials === false) runAs = null;
   else if (!policy) runAs = noPolicy;
   else {
-    const user = policy.text('clientCredentialsFlowUser');
+    const user = policy.name('clientCredentialsFlowUser');
     locations.clientCredentialsRunAs = policy.at('clientCredentialsFlowUser');
     if (user) runAs = namedUserUnknown(user, policy, 'clientCredentialsFlowUser');
     else if (policy.has('isClientCredentialsFlowEnabled')) runAs = null;
@@ -271,7 +272,7 @@ function mapConnectedApp(name: string, app: MetadataFields, context: MappingCont
   const clientCredentials = oauth.bool('isClientCredentialEnabled');
   locations['flows.clientCredentials'] = oauth.at('isClientCredentialEnabled', oauth.text('isClientCredentialEnabled'));
   let runAs: Maybe<Principal | null>;
-  const user = oauth.text('oauthClientCredentialUser');
+  const user = oauth.name('oauthClientCredentialUser');
   locations.clientCredentialsRunAs = oauth.at('oauthClientCredentialUser');
   if (clientCredentials === false) runAs = null;
   else if (user) runAs = namedUserUnknown(user, oauth, 'oauthClientCredentialUser');
@@ -302,8 +303,8 @@ function mapConnectedApp(name: string, app: MetadataFields, context: MappingCont
 
   const approved = oauth.has('isAdminApproved') ? oauth.bool('isAdminApproved') : policy?.has('isAdminApproved') ? policy.bool('isAdminApproved') : oauth.absent('isAdminApproved');
   locations['policies.permittedUsers'] = oauth.has('isAdminApproved') ? oauth.at('isAdminApproved', oauth.text('isAdminApproved')) : (policy ?? oauth).at('isAdminApproved');
-  const profiles = repeatedTexts(app, 'profileName');
-  const permissionSets = repeatedTexts(app, 'permissionSetName');
+  const profiles = repeatedNames(app, 'profileName');
+  const permissionSets = repeatedNames(app, 'permissionSetName');
   locations['policies.profiles'] = locations['policies.trustedIpRanges'] =
     profiles.length > 0 ? app.at('profileName') : permissionSets.length > 0 ? app.at('permissionSetName') : locations['policies.permittedUsers'];
   const access = isUnknown(approved)
@@ -397,7 +398,7 @@ function permittedUsersOf(policy: MetadataFields, context: MappingContext): Acce
     const reason = unknownFact(`<permittedUsersPolicyType> in ${policy.path} holds "${raw.slice(0, 40)}", which Keygate does not know`);
     return { permittedUsers: reason, preAuthorizedProfiles: reason, principals: reason, trustedIpRanges: reason };
   }
-  return accessOf(kind, splitList(policy.text('commaSeparatedProfile')), splitList(policy.text('commaSeparatedPermissionSet')), policy, context);
+  return accessOf(kind, splitList(policy.name('commaSeparatedProfile')), splitList(policy.name('commaSeparatedPermissionSet')), policy, context);
 }
 
 /** Who may get a token, resolved against the retrieved profiles and permission sets. */
@@ -530,9 +531,10 @@ function fieldsOf(doc: EcaBundle['children'][keyof EcaBundle['children']]): Meta
   return doc ? new MetadataFields(doc) : undefined;
 }
 
-function repeatedTexts(fields: MetadataFields, name: string): string[] {
+/** The names a repeated element holds (`profileName`, `permissionSetName`). */
+function repeatedNames(fields: MetadataFields, name: string): string[] {
   return listOf(fields.doc.root[name])
-    .map((node) => textOf(node)?.trim() ?? '')
+    .map((node, i) => checkedName(textOf(node)?.trim() ?? '', `<${name}>`, fields.path, fields.doc.lines.of(name, i)))
     .filter(Boolean);
 }
 
@@ -548,12 +550,15 @@ function scopesOfConnectedApp(app: MetadataFields): string[] {
 /** `name` in sfdx-project.json (in the folder or its parent), else the folder's own name. */
 function orgNameOf(dir: string): string {
   for (const folder of [dir, dirname(resolve(dir))]) {
+    const file = join(folder, 'sfdx-project.json');
+    let name: unknown;
     try {
-      const project = JSON.parse(readFileSync(join(folder, 'sfdx-project.json'), 'utf8')) as { name?: unknown };
-      if (typeof project.name === 'string' && project.name.trim()) return project.name.trim();
+      name = (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
     } catch {
       // No project file here: keep looking, then fall back to the folder's name.
+      continue;
     }
+    if (typeof name === 'string' && name.trim()) return checkedName(name.trim(), 'the project name', file);
   }
   return basename(resolve(dir));
 }

@@ -5,6 +5,7 @@
  */
 import { unknownFact, type EvidenceLocation, type Maybe, type UnknownFact } from '../../engine/snapshot.js';
 import { elementOf, textOf, type MetadataDocument, type XmlNode } from './metadata-xml.js';
+import { checkedName } from './salesforce-metadata-error.js';
 
 type XmlElement = { readonly [name: string]: XmlNode | readonly XmlNode[] };
 
@@ -34,6 +35,15 @@ export class MetadataFields {
   /** The trimmed text of `name`; undefined when the element is absent. */
   text(name: string): string | undefined {
     return textOf(this.node[name])?.trim();
+  }
+
+  /**
+   * The trimmed text of an element that holds a name (a user, profile or permission set);
+   * undefined when absent. Throws `SalesforceMetadataError` when it holds a control character.
+   */
+  name(element: string): string | undefined {
+    const text = this.text(element);
+    return text === undefined ? undefined : checkedName(text, `<${this.prefix}${element}>`, this.doc.path, this.doc.lines.of(element));
   }
 
   /** Where `name` sits (its first occurrence), naming the element; the value is added only when given. */

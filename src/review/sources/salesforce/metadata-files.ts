@@ -5,8 +5,9 @@
  * (forcedotcom/source-deploy-retrieve `metadataRegistry.json`); see docs/salesforce-review.md.
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { SalesforceMetadataError } from './salesforce-metadata-error.js';
+import { basename, dirname, join, relative } from 'node:path';
+import { hasControlCharacter } from '../../report/printable.js';
+import { checkedName, SalesforceMetadataError } from './salesforce-metadata-error.js';
 
 /** The metadata types the review reads, by their Metadata API name. */
 export type MetadataTypeName =
@@ -131,11 +132,16 @@ export function findMetadataFiles(dir: string, reader: MetadataFolderReader = NO
       if (!entry.isFile()) continue;
       const spec = specOf(entry.name);
       if (!spec) continue;
-      const owner = spec.type === 'PermissionSetUserPermissions' ? (here ?? decomposedUnder(folder) ?? fullNameOf(entry.name, spec)) : undefined;
+      // File and folder names become app and permission set names in reports.
+      if (hasControlCharacter(relative(dir, path))) {
+        throw new SalesforceMetadataError('the file or a folder above it has a control character in its name, which no Salesforce name may hold', path);
+      }
+      const fullName = checkedName(fullNameOf(entry.name, spec), 'the component name', path);
+      const owner = spec.type === 'PermissionSetUserPermissions' ? (here ?? decomposedUnder(folder) ?? fullName) : undefined;
       found.push({
         type: spec.type,
         path,
-        fullName: fullNameOf(entry.name, spec),
+        fullName,
         roots: spec.roots,
         namespaceRequired: spec.namespaceRequired,
         ...(owner !== undefined ? { permissionSet: owner } : {}),

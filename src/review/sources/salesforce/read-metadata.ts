@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { findMetadataFiles, type MetadataFile, type MetadataFolderReader, type MetadataTypeName } from './metadata-files.js';
 import { parseMetadataXml, textOf, type MetadataDocument } from './metadata-xml.js';
-import { SalesforceMetadataError } from './salesforce-metadata-error.js';
+import { checkedName, SalesforceMetadataError } from './salesforce-metadata-error.js';
 
 /** The child files an External Client App may have, by the type that holds them. */
 export type EcaChildType =
@@ -112,6 +112,7 @@ export function readSalesforceMetadata(dir: string, options: MetadataReaderOptio
         if (!app) {
           throw new SalesforceMetadataError(`lacks the required <externalClientApplication> element naming its External Client App`, doc.path, doc.rootLine);
         }
+        checkedName(app, '<externalClientApplication>', doc.path, doc.lines.of('externalClientApplication'));
         const set = children.get(app) ?? {};
         const other = set[file.type];
         if (other) throw duplicate(`${file.type} of External Client App ${app}`, other, doc);
