@@ -78,7 +78,9 @@ describe('RFC 7523 §3 item 3: aud', () => {
     ['the base URL', BASE_URL],
     ['the base URL with a trailing slash', `${BASE_URL}/`],
     ['the token endpoint URL', `${BASE_URL}${TOKEN_PATH}`],
+    ['the token endpoint alias URL', `${BASE_URL}/oauth2/token`],
     ['the configured extra audience', EXTRA_AUDIENCE],
+    ['the configured extra audience with a trailing slash', `${EXTRA_AUDIENCE}/`],
     ['an array of exactly one accepted string', [BASE_URL]],
   ] as const) {
     it(`RFC 7523 §3 item 3: accepts aud as ${label}`, async () => {
@@ -105,6 +107,8 @@ describe('RFC 7523 §3 item 3: aud', () => {
     ['a number', 1],
     ['another scheme of the base URL', BASE_URL.replace('https:', 'http:')],
     ['a path under the base URL', `${BASE_URL}/services`],
+    ['the token endpoint URL with a trailing slash, a URL that answers nothing', `${BASE_URL}${TOKEN_PATH}/`],
+    ['the base URL with two trailing slashes', `${BASE_URL}//`],
     ['a prefix-sharing host', `${BASE_URL}.evil.example`],
     ['the base URL with a different case', BASE_URL.toUpperCase()],
     ['another app\'s token endpoint', 'https://other.example/services/oauth2/token'],

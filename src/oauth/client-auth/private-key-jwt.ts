@@ -54,7 +54,7 @@ export async function authenticateWithPrivateKeyJwt(
   verifyWithClientKeys(jws, header, client, deps.clock.now(), fail);
 
   const audience = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
-  if (typeof audience !== 'string' || !request.audiences.has(audience.replace(/\/$/, ''))) throw fail('client_assertion_aud');
+  if (typeof audience !== 'string' || !request.audiences.has(audience)) throw fail('client_assertion_aud');
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw fail('client_assertion_exp_missing');
   if (exp <= request.now) throw fail('client_assertion_expired');
   if (exp > request.now + deps.options.clientAssertionMaxLifetimeSeconds) throw fail('client_assertion_exp_too_far');

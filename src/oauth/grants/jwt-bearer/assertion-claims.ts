@@ -51,14 +51,16 @@ export function checkTimes(payload: Readonly<Record<string, unknown>>, org: Org,
 const audiencesByOrg = new WeakMap<Org, ReadonlySet<string>>();
 
 /**
- * The audiences an assertion may name: the base URL, the token endpoints and any extra
- * audience. Computed once per org object (the directory replaces the object on change).
+ * The audiences an assertion may name, compared exactly: the base URL and each extra audience
+ * with or without a trailing slash, and the token endpoint's URLs as they are written.
+ * Computed once per org object (the directory replaces the object on change).
  */
 export function acceptedAudiences(org: Org): ReadonlySet<string> {
   let audiences = audiencesByOrg.get(org);
   if (!audiences) {
     const base = normalizeBaseUrl(org.baseUrl);
-    audiences = new Set([base, `${base}/services/oauth2/token`, `${base}/oauth2/token`, ...org.extraAudiences.map(normalizeBaseUrl)]);
+    const origins = [base, ...org.extraAudiences.map(normalizeBaseUrl)];
+    audiences = new Set([...origins.flatMap((url) => [url, `${url}/`]), `${base}/services/oauth2/token`, `${base}/oauth2/token`]);
     audiencesByOrg.set(org, audiences);
   }
   return audiences;
@@ -67,7 +69,7 @@ export function acceptedAudiences(org: Org): ReadonlySet<string> {
 /** Step 6: a single audience (a string or a one-element array) that this server accepts. */
 export function checkAudience(payload: Readonly<Record<string, unknown>>, accepted: ReadonlySet<string>): void {
   const aud = Array.isArray(payload.aud) && payload.aud.length === 1 ? payload.aud[0] : payload.aud;
-  if (typeof aud !== 'string' || !accepted.has(normalizeBaseUrl(aud))) {
+  if (typeof aud !== 'string' || !accepted.has(aud)) {
     throw new InvalidGrantError(SALESFORCE_DESCRIPTIONS.audience, Array.isArray(payload.aud) ? 'aud_not_single' : 'aud_not_accepted');
   }
 }
