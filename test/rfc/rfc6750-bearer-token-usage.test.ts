@@ -85,8 +85,31 @@ describe('RFC 6750 §2.1 and §3: presenting the token', () => {
     expectNoTokenChallenge(await h.postForm(USERINFO, { access_token: token }));
   });
 
-  it('RFC 6750 §3.1: another auth scheme is invalid_token', async () => {
-    expectInvalidToken(await getWithToken(h, USERINFO, 'dXNlcjpwYXNz', { scheme: 'Basic' }), 'the Authorization header is not a bearer token');
+  it('RFC 6750 §3: another auth scheme carries no bearer token: 401 with a bare Bearer challenge', async () => {
+    for (const path of resources()) expectNoTokenChallenge(await getWithToken(h, path, 'dXNlcjpwYXNz', { scheme: 'Basic' }));
+  });
+
+  it('RFC 6750 §3.1: a token with characters outside b64token is invalid_token', async () => {
+    expectInvalidToken(await getWithToken(h, USERINFO, 'not a token'), 'the Authorization header is not a bearer token');
+  });
+
+  it('RFC 6750 §3.1: a Bearer header with no token is a malformed request: 400 invalid_request', async () => {
+    for (const path of resources()) {
+      const response = await getWithToken(h, path, '');
+      expectOAuthError(response, 400, 'invalid_request', 'the Authorization header carries no token', {
+        wwwAuthenticate: 'Bearer realm="keygate", error="invalid_request", error_description="the Authorization header carries no token"',
+      });
+    }
+  });
+
+  it('RFC 6750 §2: a token in the header and in the query at once is 400 invalid_request, whichever is valid', async () => {
+    const token = await jwtBearerToken(h);
+    for (const [header, query] of [[token, 'garbage'], ['garbage', token]]) {
+      const response = await getWithToken(h, `${identityPath}?oauth_token=${encodeURIComponent(query!)}`, header);
+      expectOAuthError(response, 400, 'invalid_request', 'send the access token in one place only', {
+        wwwAuthenticate: 'Bearer realm="keygate", error="invalid_request", error_description="send the access token in one place only"',
+      });
+    }
   });
 
   it('Salesforce identity URL: a token of another user is refused there', async () => {

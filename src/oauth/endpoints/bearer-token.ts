@@ -3,7 +3,7 @@
  * resolving it to a live app and user, with the app's network policy applied again.
  */
 import { honoursTokenOf } from '../../domain/user.js';
-import { InvalidTokenError, OAuthError } from '../errors/oauth-error.js';
+import { InvalidRequestError, InvalidTokenError, OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import { checkNetworkPolicy } from '../access-policy.js';
 import type { ClientDirectory, ClientRecord, UserRecord } from '../client-directory.js';
@@ -19,15 +19,21 @@ export interface BearerContext {
 /** Thrown when no token was presented at all: 401 with a bare challenge (RFC 6750 §3.1). */
 class NoTokenError extends Error {}
 
-/** `Authorization: Bearer`, or, where allowed, a query parameter (the identity URL's `oauth_token`). */
+/**
+ * `Authorization: Bearer`, or, where allowed, a query parameter (the identity URL's
+ * `oauth_token`), never both (RFC 6750 §2). Another scheme carries no bearer token at all.
+ */
 function presentedToken(req: EndpointRequest, queryParam: string | undefined): string {
   const header = req.authorization;
-  if (header !== undefined) {
-    const match = /^Bearer +([A-Za-z0-9\-._~+/!]+=*) *$/i.exec(header);
-    if (!match) throw new InvalidTokenError('the Authorization header is not a bearer token', 'token_header_malformed');
-    return match[1]!;
-  }
+  const bearer = header !== undefined && /^Bearer(\s|$)/i.test(header);
   const fromQuery = queryParam ? req.query.get(queryParam) : null;
+  if (bearer && fromQuery) throw new InvalidRequestError('send the access token in one place only', 'token_sent_twice');
+  if (bearer) {
+    const credentials = header.slice('Bearer'.length).trim();
+    if (credentials === '') throw new InvalidRequestError('the Authorization header carries no token', 'token_header_empty');
+    if (!/^[A-Za-z0-9\-._~+/!]+=*$/.test(credentials)) throw new InvalidTokenError('the Authorization header is not a bearer token', 'token_header_malformed');
+    return credentials;
+  }
   if (fromQuery) return fromQuery;
   throw new NoTokenError();
 }

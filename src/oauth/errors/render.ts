@@ -25,7 +25,7 @@ export function renderOAuthError(error: unknown, context: { resource?: boolean }
   if (err.code === 'invalid_client' && 'triedAuthorizationHeader' in err && err.triedAuthorizationHeader) {
     headers['www-authenticate'] = 'Basic realm="keygate"';
   }
-  if (context.resource === true && (err.code === 'invalid_token' || err.code === 'insufficient_scope')) {
+  if (context.resource === true && (err.code === 'invalid_request' || err.code === 'invalid_token' || err.code === 'insufficient_scope')) {
     headers['www-authenticate'] = `Bearer realm="keygate", error="${err.code}", error_description=${quoted(err.description)}`;
   }
   if (err.code === 'temporarily_unavailable' && 'retryAfterSeconds' in err) {
