@@ -37,6 +37,10 @@ describe('RFC 8414: authorization server metadata', () => {
       userinfo_endpoint: `${BASE_URL}/services/oauth2/userinfo`,
     });
     expect(metadata.grant_types_supported).toEqual(expect.arrayContaining([JWT_BEARER, 'client_credentials']));
+    // Nothing is advertised that the server does not serve: no authorization endpoint, no ID token.
+    expect(metadata.response_types_supported).toEqual([]);
+    expect(metadata).not.toHaveProperty('authorization_endpoint');
+    expect(metadata).not.toHaveProperty('id_token_signing_alg_values_supported');
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['private_key_jwt', 'client_secret_basic', 'client_secret_post']));
   });
 

@@ -27,9 +27,10 @@ export function authorizationServerMetadata(org: Org, grants: GrantRegistry): Re
     revocation_endpoint: `${base}${PATHS.revocation}`,
     userinfo_endpoint: `${base}${PATHS.userinfo}`,
     grant_types_supported: [...grants.keys()],
-    response_types_supported: ['token'],
+    // No authorization endpoint and no ID token: Keygate answers no response type and
+    // advertises no ID-token algorithm, rather than promise what it does not do.
+    response_types_supported: [],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['ES256'],
     token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
     token_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
     introspection_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
