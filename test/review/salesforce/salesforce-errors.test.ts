@@ -3,14 +3,14 @@
  * namespace, an unreadable folder, files that cannot be joined. Each gives one clear line and
  * exit code 2; files of other types are ignored.
  */
-import { mkdirSync, mkdtempSync, readdirSync, truncateSync, writeFileSync, type Dirent } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, truncateSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runReviewCommand, type ReviewCommandIo } from '../../../src/cli/review-command.js';
 import { CliError } from '../../../src/cli/cli-error.js';
 import { snapshotFromSalesforce } from '../../../src/review/sources/salesforce/from-salesforce.js';
-import { findMetadataFiles } from '../../../src/review/sources/salesforce/metadata-files.js';
+import { findMetadataFiles, NODE_FOLDER_READER } from '../../../src/review/sources/salesforce/metadata-files.js';
 import { MAX_ELEMENT_DEPTH } from '../../../src/review/sources/salesforce/metadata-xml.js';
 import { MAX_METADATA_FILE_BYTES } from '../../../src/review/sources/salesforce/read-metadata.js';
 import { SalesforceMetadataError } from '../../../src/review/sources/salesforce/salesforce-metadata-error.js';
@@ -159,7 +159,7 @@ describe('folders', () => {
         now: REVIEWED_AT,
         reader: {
           folders: {
-            isDirectory: () => true,
+            ...NODE_FOLDER_READER,
             readdir: (path: string): Dirent[] => {
               if (path.endsWith('locked')) throw denied;
               return readdirSync(path, { withFileTypes: true });
@@ -169,6 +169,35 @@ describe('folders', () => {
       }),
     );
     expect(e.message).toBe(`${join(dir, 'force-app/locked')}: cannot read the folder (EACCES)`);
+  });
+});
+
+describe('symbolic links', () => {
+  const eca = (name: string): Record<string, string> => ({ [`${name}.eca-meta.xml`]: `<ExternalClientApplication ${NS}><label>${name}</label></ExternalClientApplication>` });
+  const appsOf = (dir: string): string[] => (snapshotFromSalesforce(dir, { now: REVIEWED_AT }).apps.map((a) => a.name)).sort();
+
+  it('links to files and folders are followed, wherever they point, so no app is left out of the gate', () => {
+    const shared = folderWith({ ...eca('Shared_File'), ...eca('Beside') });
+    const sharedFolder = folderWith(eca('Linked_Folder'));
+    const dir = folderWith({ 'externalClientApps/Local.eca-meta.xml': eca('Local')['Local.eca-meta.xml']! });
+    symlinkSync(join(shared, 'Shared_File.eca-meta.xml'), join(dir, 'externalClientApps/Shared_File.eca-meta.xml'));
+    symlinkSync(sharedFolder, join(dir, 'more'));
+    expect(appsOf(dir)).toEqual(['Linked_Folder', 'Local', 'Shared_File']);
+  });
+
+  it('a loop of links ends, and a file reached by two paths is read once', () => {
+    const dir = folderWith({ 'force-app/externalClientApps/A.eca-meta.xml': eca('A')['A.eca-meta.xml']! });
+    symlinkSync(dir, join(dir, 'force-app/externalClientApps/back-to-the-top'));
+    mkdirSync(join(dir, 'force-app/z-shared'));
+    symlinkSync(join(dir, 'force-app/externalClientApps/A.eca-meta.xml'), join(dir, 'force-app/z-shared/A.eca-meta.xml'));
+    expect(appsOf(dir)).toEqual(['A']);
+    expect(findMetadataFiles(dir).map((f) => f.path)).toEqual([join(dir, 'force-app/externalClientApps/A.eca-meta.xml')]);
+  });
+
+  it('a link whose target cannot be read is refused: it may have pointed at metadata', () => {
+    const dir = folderWith(eca('A'));
+    symlinkSync(join(dir, 'gone'), join(dir, 'externalClientApps'));
+    expect(errorOf(() => review(dir)).message).toBe(`${join(dir, 'externalClientApps')}: is a symbolic link whose target cannot be read (ENOENT)`);
   });
 });
 

@@ -4,7 +4,7 @@
  * requires that). Types and suffixes follow the Salesforce CLI's type registry
  * (forcedotcom/source-deploy-retrieve `metadataRegistry.json`); see docs/salesforce-review.md.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { hasControlCharacter } from '../../report/printable.js';
 import { checkedName, SalesforceMetadataError } from './salesforce-metadata-error.js';
@@ -71,12 +71,19 @@ export interface MetadataFile {
 /** The file-system calls the search needs, so a test can make a folder unreadable. */
 export interface MetadataFolderReader {
   readdir(path: string): Dirent[];
-  isDirectory(path: string): boolean;
+  /** What `path` is once symbolic links are followed; throws when it cannot be read. */
+  kind(path: string): 'folder' | 'file' | 'other';
+  /** `path` with every symbolic link resolved. */
+  realpath(path: string): string;
 }
 
-const NODE_FOLDER_READER: MetadataFolderReader = {
+export const NODE_FOLDER_READER: MetadataFolderReader = {
   readdir: (path) => readdirSync(path, { withFileTypes: true }),
-  isDirectory: (path) => statSync(path).isDirectory(),
+  kind: (path) => {
+    const stat = statSync(path);
+    return stat.isDirectory() ? 'folder' : stat.isFile() ? 'file' : 'other';
+  },
+  realpath: (path) => realpathSync(path),
 };
 
 /** Folders no metadata lives in: version control, dependencies, tool caches. */
@@ -97,26 +104,56 @@ function fullNameOf(name: string, spec: TypeSpec): string {
   }
 }
 
+function codeOf(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? 'unreadable';
+}
+
 /**
- * Every metadata file of a known type under `dir`, in a stable order. Throws
- * {@link SalesforceMetadataError} when `dir` or a folder inside it cannot be read.
+ * Every metadata file of a known type under `dir`, in a stable order. Symbolic links are
+ * followed, to files and folders, wherever they point: a skipped link could hide an app from a
+ * gate. Each folder and file is read once, by the first path that reaches it, so a link loop
+ * ends. Throws {@link SalesforceMetadataError} when `dir`, a folder inside it or a link's
+ * target cannot be read, or a metadata file name is not a regular file.
  */
 export function findMetadataFiles(dir: string, reader: MetadataFolderReader = NODE_FOLDER_READER): MetadataFile[] {
-  let isDir: boolean;
+  let kind: ReturnType<MetadataFolderReader['kind']>;
   try {
-    isDir = reader.isDirectory(dir);
+    kind = reader.kind(dir);
   } catch (err) {
-    throw new SalesforceMetadataError(`cannot read the folder (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, dir);
+    throw new SalesforceMetadataError(`cannot read the folder (${codeOf(err)})`, dir);
   }
-  if (!isDir) throw new SalesforceMetadataError('is not a folder; give the folder that holds the retrieved metadata (e.g. force-app)', dir);
+  if (kind !== 'folder') throw new SalesforceMetadataError('is not a folder; give the folder that holds the retrieved metadata (e.g. force-app)', dir);
 
   const found: MetadataFile[] = [];
+  const seen = new Set<string>();
+  /** Whether `path` was reached before (by another link, or around a loop); marks it reached. */
+  const reachedBefore = (path: string): boolean => {
+    let real: string;
+    try {
+      real = reader.realpath(path);
+    } catch (err) {
+      throw new SalesforceMetadataError(`cannot resolve the path (${codeOf(err)})`, path);
+    }
+    if (seen.has(real)) return true;
+    seen.add(real);
+    return false;
+  };
+  const kindOf = (entry: Dirent, path: string): ReturnType<MetadataFolderReader['kind']> => {
+    if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other';
+    try {
+      return reader.kind(path);
+    } catch (err) {
+      // A dangling link may have pointed at metadata: refusing beats reviewing without it.
+      throw new SalesforceMetadataError(`is a symbolic link whose target cannot be read (${codeOf(err)})`, path);
+    }
+  };
   const walk = (folder: string, permissionSet: string | undefined): void => {
+    if (reachedBefore(folder)) return;
     let entries: Dirent[];
     try {
       entries = reader.readdir(folder);
     } catch (err) {
-      throw new SalesforceMetadataError(`cannot read the folder (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, folder);
+      throw new SalesforceMetadataError(`cannot read the folder (${codeOf(err)})`, folder);
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const names = new Set(entries.map((e) => e.name));
@@ -125,13 +162,15 @@ export function findMetadataFiles(dir: string, reader: MetadataFolderReader = NO
     const here = names.has(`${basename(folder)}.permissionset-meta.xml`) ? basename(folder) : permissionSet;
     for (const entry of entries) {
       const path = join(folder, entry.name);
-      if (entry.isDirectory()) {
+      const kind = kindOf(entry, path);
+      if (kind === 'folder') {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(path, here ?? decomposedUnder(path));
         continue;
       }
-      if (!entry.isFile()) continue;
       const spec = specOf(entry.name);
       if (!spec) continue;
+      if (kind !== 'file') throw new SalesforceMetadataError('has a metadata suffix but is not a regular file', path);
+      if (reachedBefore(path)) continue;
       // File and folder names become app and permission set names in reports.
       if (hasControlCharacter(relative(dir, path))) {
         throw new SalesforceMetadataError('the file or a folder above it has a control character in its name, which no Salesforce name may hold', path);
