@@ -60,7 +60,7 @@ export type SignInResult =
 
 const MESSAGES: Record<SignInRefusal, string> = {
   bad_credentials: 'The username or password is incorrect.',
-  account_locked: 'This account is locked after too many failed sign-in attempts. Try again later.',
+  account_locked: 'This account is locked after too many failed attempts. Try again later.',
   not_permitted: 'This account cannot use the console: it must be active, unlocked and hold the ManageUsers permission.',
   totp_invalid: 'The verification code is incorrect or has already been used.',
 };
@@ -79,8 +79,18 @@ export class ConsoleAuthService {
   /** Checked for unknown usernames so that they take as long as known ones. */
   #decoyHash: Promise<string> | null = null;
 
+  /**
+   * What the password step answers for an unknown user, a wrong password and a locked account
+   * alike: a distinct answer for a locked account would tell an attacker which usernames
+   * exist. It names the lockout rule so that a real administrator can tell what may be
+   * happening; the login history keeps the precise reason.
+   */
+  readonly #firstFactorRefusal: string;
+
   constructor(private readonly deps: ConsoleAuthDeps) {
     this.#policy = deps.policy ?? DEFAULT_CONSOLE_AUTH_POLICY;
+    const { maxFailures, lockMinutes } = this.#policy;
+    this.#firstFactorRefusal = `${MESSAGES.bad_credentials} After ${maxFailures} failed attempts in a row, an account is locked for ${lockMinutes} minutes.`;
   }
 
   /** First factor: the password. */
@@ -89,17 +99,18 @@ export class ConsoleAuthService {
     const user = input.username ? await this.#findUser(input.username) : undefined;
     const stored = user?.passwordHash ?? null;
     const matches = await verifySecret(input.password, stored ?? (await this.#decoy()));
+    const generic = this.#firstFactorRefusal;
     if (!user || stored === null) {
-      return this.#refuse(input, null, 'bad_credentials', user ? 'no_password' : 'unknown_user');
+      return this.#refuse(input, null, 'bad_credentials', user ? 'no_password' : 'unknown_user', generic);
     }
     const state = await this.deps.state.getSignInState(user.id);
     if (state?.lockedUntil && state.lockedUntil.getTime() > now.getTime()) {
-      return this.#refuse(input, user, 'account_locked', 'account_locked');
+      return this.#refuse(input, user, 'account_locked', 'account_locked', generic);
     }
     if (!matches) {
       const after = await this.deps.state.recordSignInFailure(user.id, this.#policy.maxFailures, this.#lockUntil(now));
       const lockedNow = after.lockedUntil !== null && after.lockedUntil.getTime() > now.getTime();
-      return this.#refuse(input, user, lockedNow ? 'account_locked' : 'bad_credentials', lockedNow ? 'password_invalid_locked' : 'password_invalid');
+      return this.#refuse(input, user, lockedNow ? 'account_locked' : 'bad_credentials', lockedNow ? 'password_invalid_locked' : 'password_invalid', generic);
     }
     if (!canAdminister(user)) {
       const reason = !user.active ? 'user_inactive' : user.locked ? 'user_locked' : 'missing_manage_users';
@@ -166,9 +177,10 @@ export class ConsoleAuthService {
     user: User | null,
     refusal: SignInRefusal,
     reason: string,
+    message = MESSAGES[refusal],
   ): Promise<SignInResult> {
     await this.#record(input.clientAddress, user, 'failure', reason, user ? null : input.username);
-    return { outcome: 'refused', refusal, message: MESSAGES[refusal] };
+    return { outcome: 'refused', refusal, message };
   }
 
   async #record(clientAddress: string, user: User | null, outcome: 'success' | 'failure', reason: string, attemptedUsername: string | null = null): Promise<void> {
