@@ -188,6 +188,10 @@ describe('console', () => {
       expect(notPem.statusCode).toBe(422);
       expect(notPem.body).toContain('The certificate was refused: the file is not a PEM certificate');
 
+      const oversized = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'big.pem', content: 'x'.repeat(40 * 1024) });
+      expect(oversized.statusCode).toBe(413);
+      expect(oversized.body).toContain('the file &quot;big.pem&quot; is larger than 32 KiB.');
+
       const weak = await generateWeakRsaCertificatePem({ subject: 'weak', days: 30 });
       const weakResponse = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'weak.pem', content: weak });
       expect(weakResponse.body).toContain('RSA key has 1024 bits; at least 2048 are required');

@@ -71,7 +71,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         if (error instanceof AdminError) {
           return sendPage(reply, error.status, errorPage(error.code === 'not_found' ? 'Not found' : error.title, `${error.detail.charAt(0).toUpperCase()}${error.detail.slice(1)}.`));
         }
-        if (error instanceof MultipartError) return sendPage(reply, 400, errorPage('The form could not be read', `${error.message}.`));
+        if (error instanceof MultipartError) return sendPage(reply, error.status, errorPage('The form could not be read', `${error.message}.`));
         const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
         if (status === 413) return sendPage(reply, 413, errorPage('Too large', 'The upload is too large: a certificate is a few kilobytes of PEM.'));
         if (status < 500) return sendPage(reply, status, errorPage('Request refused', 'The request could not be understood.'));

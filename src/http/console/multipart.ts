@@ -27,7 +27,11 @@ export interface MultipartForm {
 }
 
 export class MultipartError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** 400 for a malformed form, 413 for one over a size limit. */
+    readonly status: 400 | 413 = 400,
+  ) {
     super(message);
     this.name = 'MultipartError';
   }
@@ -51,7 +55,7 @@ function parseDisposition(value: string): { name: string; filename: string | nul
 
 /** Reads a bounded multipart/form-data body. */
 export function parseMultipart(body: Buffer, contentType: string | undefined): MultipartForm {
-  if (body.length > MULTIPART_LIMITS.bodyBytes) throw new MultipartError('the form is too large');
+  if (body.length > MULTIPART_LIMITS.bodyBytes) throw new MultipartError('the form is too large', 413);
   const boundary = multipartBoundary(contentType);
   const delimiter = Buffer.from(`--${boundary}`);
   const fields = new Map<string, string[]>();
@@ -66,7 +70,7 @@ export function parseMultipart(body: Buffer, contentType: string | undefined): M
     if (body.subarray(position, position + 2).toString('latin1') !== '\r\n') throw new MultipartError('malformed boundary line');
     position += 2;
     parts += 1;
-    if (parts > MULTIPART_LIMITS.parts) throw new MultipartError('the form has too many parts');
+    if (parts > MULTIPART_LIMITS.parts) throw new MultipartError('the form has too many parts', 413);
 
     const headerEnd = body.indexOf('\r\n\r\n', position);
     if (headerEnd < 0 || headerEnd - position > MULTIPART_LIMITS.headerBytes) throw new MultipartError('malformed part headers');
@@ -83,7 +87,7 @@ export function parseMultipart(body: Buffer, contentType: string | undefined): M
     const { name, filename } = parseDisposition(headers.get('content-disposition') ?? '');
 
     if (filename !== null) {
-      if (content.length > MULTIPART_LIMITS.fileBytes) throw new MultipartError(`the file "${filename}" is larger than ${MULTIPART_LIMITS.fileBytes / 1024} KiB`);
+      if (content.length > MULTIPART_LIMITS.fileBytes) throw new MultipartError(`the file "${filename}" is larger than ${MULTIPART_LIMITS.fileBytes / 1024} KiB`, 413);
       if (files.has(name)) throw new MultipartError(`more than one file for "${name}"`);
       // A file input left empty is sent as a part with an empty filename and no content.
       if (filename !== '' || content.length > 0) {
