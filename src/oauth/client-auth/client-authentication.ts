@@ -33,7 +33,7 @@ export interface ClientAuthRequest {
 }
 
 /** Whether the request carries any client credential at all. */
-export function hasClientCredentials(request: ClientAuthRequest): boolean {
+export function hasClientCredentials(request: Pick<ClientAuthRequest, 'params' | 'authorization'>): boolean {
   return (
     request.authorization?.toLowerCase().startsWith('basic ') === true ||
     request.params.has('client_secret') ||

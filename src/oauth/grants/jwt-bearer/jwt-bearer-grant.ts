@@ -62,9 +62,6 @@ function resolveIssuer(payload: Readonly<Record<string, unknown>>, directory: Cl
   return client;
 }
 
-/** `hasClientCredentials` looks at the request's credentials alone. */
-const NO_AUDIENCES: ReadonlySet<string> = new Set();
-
 /**
  * The assertion must be the grant of the client the request authenticated as, or names in
  * `client_id`: RFC 6749 §5.2 refuses a grant "issued to another client".
@@ -88,7 +85,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       if (assertion === undefined) throw new InvalidRequestError('assertion is required', 'assertion_missing');
       // The assertion identifies the app, so client authentication is optional (RFC 7521 §4.1);
       // credentials a request does include are checked, never ignored (RFC 6749 §3.2.1).
-      const authenticated = hasClientCredentials({ ...request, audiences: NO_AUDIENCES }) ? await authenticateGrantClient(request, deps) : null;
+      const authenticated = hasClientCredentials(request) ? await authenticateGrantClient(request, deps) : null;
       request.trail.credential = 'assertion';
       const now = clock.now();
       const jws = parseAssertion(assertion, options.maxAssertionBytes);
@@ -114,7 +111,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       request.trail.jtiHash = replayId.startsWith('jti:') ? sha256Hex(replayId.slice(4)) : null;
       const claim = { namespace: client.app.id, key: replayId, expiresAtSeconds: effectiveExp + request.org.clockSkewSeconds };
       // A client assertion beside the grant is spent once every check has passed.
-      await spendNow(deps.replay, authenticated?.replay ?? null);
+      if (authenticated?.replay) await spendNow(deps.replay, authenticated.replay);
       return { client, user, scope, replay: { claim, refusal: () => invalidAssertion('jti_replayed') } };
     },
 
