@@ -16,7 +16,7 @@ describe('baselines', () => {
         hasConsumerSecret: true,
         consumerSecretCreatedAt: daysFromNow(-5),
         runAs: null,
-        principals: [user('erp@example.com', { interactiveSignIn: true })],
+        principals: [user('erp@example.com', { interactiveSignIn: true, hasPassword: true })],
       }),
     ], { org: { id: null, name: 'Acme', requireAsymmetricM2M: false, maxAssertionLifetimeSeconds: 300 } });
     const standard = reviewSnapshot(snap, { controls: CONTROLS });

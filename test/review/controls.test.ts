@@ -30,7 +30,7 @@ const CASES: Record<string, Record<Case, () => Snapshot>> = {
   'eca.oauth-flow.username-password-disabled': {
     pass: () => snapshot([app()]),
     warn: () => snapshot([app({ flows: JWT_AND_UP })]),
-    fail: () => snapshot([app({ flows: JWT_AND_UP, principals: [user('erp@example.com', { interactiveSignIn: true })] })]),
+    fail: () => snapshot([app({ flows: JWT_AND_UP, principals: [user('erp@example.com', { interactiveSignIn: true, hasPassword: true })] })]),
     not_applicable: () => snapshot([app({ flows: NO_FLOWS })]),
   },
   'eca.oauth-scope.least-privilege': {
@@ -120,8 +120,8 @@ const CASES: Record<string, Record<Case, () => Snapshot>> = {
   },
   'org.permissions.use-any-api-client': {
     pass: () => snapshot([app()], { org: org({ useAnyApiClient: [] }) }),
-    warn: () => snapshot([app()], { org: org({ useAnyApiClient: [{ kind: 'permissionSet', name: 'Power_Users', elevatedPermissions: [], interactiveSignIn: true }] }) }),
-    fail: () => snapshot([app()], { org: org({ useAnyApiClient: [{ kind: 'profile', name: 'Standard', elevatedPermissions: [], interactiveSignIn: true }] }) }),
+    warn: () => snapshot([app()], { org: org({ useAnyApiClient: [{ kind: 'permissionSet', name: 'Power_Users', elevatedPermissions: [], interactiveSignIn: true, hasPassword: true }] }) }),
+    fail: () => snapshot([app()], { org: org({ useAnyApiClient: [{ kind: 'profile', name: 'Standard', elevatedPermissions: [], interactiveSignIn: true, hasPassword: true }] }) }),
     not_applicable: () => snapshot([app()]),
   },
   'traffic.secret-authentication': {
@@ -216,6 +216,28 @@ describe('eca.oauth-flow.jwt-bearer-enabled edge cases', () => {
   it('reports unknown when JWT Bearer is on but the certificates could not be read', () => {
     const f = findingFor(id, snapshot([app({ certificates: unknownFact('no certificate element') })]));
     expect(f.status).toBe('unknown');
+  });
+});
+
+describe('eca.oauth-flow.username-password-disabled edge cases', () => {
+  const id = 'eca.oauth-flow.username-password-disabled';
+  const on = { flows: JWT_AND_UP };
+
+  it('warns only when every permitted user is known to have no password', () => {
+    const f = findingFor(id, snapshot([app({ ...on, principals: [user('erp@example.com')] })]));
+    expect([f.status, f.evidence]).toEqual(['warn', 'The username-password flow is on, though no permitted user has a password yet; anyone given one later could use it.']);
+  });
+
+  it('fails when whether a permitted principal has a password is unknown, even though it cannot sign in interactively', () => {
+    const apiOnly = { kind: 'permissionSet' as const, name: 'Erp_Integration', elevatedPermissions: [], interactiveSignIn: false, hasPassword: unknownFact('users are not part of the metadata') };
+    expect(findingFor(id, snapshot([app({ ...on, principals: [apiOnly] })])).status).toBe('fail');
+  });
+
+  it('fails with no permitted user when UseAnyApiClient holders may use any app, or may exist', () => {
+    const holder = { kind: 'permissionSet' as const, name: 'Power_Users', elevatedPermissions: [], interactiveSignIn: true, hasPassword: unknownFact('users are not metadata') };
+    expect(findingFor(id, snapshot([app({ ...on, principals: [] })], { org: org({ useAnyApiClient: [holder] }) })).status).toBe('fail');
+    expect(findingFor(id, snapshot([app({ ...on, principals: [] })], { org: org({ useAnyApiClient: unknownFact('no profile was retrieved') }) })).status).toBe('fail');
+    expect(findingFor(id, snapshot([app({ ...on, principals: [] })], { org: org({ useAnyApiClient: [] }) })).status).toBe('warn');
   });
 });
 

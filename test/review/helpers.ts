@@ -46,7 +46,7 @@ export async function generateCertificateFacts(days: number, notBefore: Date = d
 }
 
 export function user(name: string, overrides: Partial<Principal> = {}): Principal {
-  return { kind: 'user', name, elevatedPermissions: [], interactiveSignIn: false, ...overrides };
+  return { kind: 'user', name, elevatedPermissions: [], interactiveSignIn: false, hasPassword: false, ...overrides };
 }
 
 /** An app that satisfies every control: JWT Bearer only, certificate, admin-approved, enforced IP. */

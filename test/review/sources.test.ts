@@ -67,7 +67,7 @@ describe('snapshotFromConfig', () => {
     expect(snap.source).toBe('keygate-config');
     expect(snap.traffic).toBeNull();
     const [erp, crm] = snap.apps;
-    expect(erp!.principals).toEqual([{ kind: 'user', name: 'erp@example.com', elevatedPermissions: [], interactiveSignIn: true }]);
+    expect(erp!.principals).toEqual([{ kind: 'user', name: 'erp@example.com', elevatedPermissions: [], interactiveSignIn: true, hasPassword: true }]);
     expect(isUnknown(erp!.certificates)).toBe(false);
     expect(isUnknown(erp!.certificates) ? null : erp!.certificates[0]!.keyType).toBe('EC');
     expect(crm!.runAs).toMatchObject({ name: 'admin@example.com', elevatedPermissions: ['ModifyAllData'] });

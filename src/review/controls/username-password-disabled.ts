@@ -2,7 +2,7 @@
  * External Client Apps: Disable the Username-Password flow (RFC 6749 §4.3), which RFC 9700
  * §2.4 says MUST NOT be used.
  */
-import type { AppControl } from '../engine/control.js';
+import type { AppControl, EvaluationContext } from '../engine/control.js';
 import { listNames } from '../engine/conditions.js';
 import { isUnknown } from '../engine/snapshot.js';
 import { enabledFlows, NO_FLOW_EVIDENCE, unknownEvidence } from './app-facts.js';
@@ -39,7 +39,7 @@ export const usernamePasswordDisabled: AppControl = {
     ],
     needsTraffic: false,
   },
-  evaluate(app) {
+  evaluate(app, context) {
     const flows = enabledFlows(app);
     if (isUnknown(flows)) return { status: 'unknown', evidence: unknownEvidence('OAuth flow settings', flows), fact: 'flows.usernamePassword' };
     if (flows.length === 0) return { status: 'not_applicable', evidence: NO_FLOW_EVIDENCE };
@@ -48,9 +48,9 @@ export const usernamePasswordDisabled: AppControl = {
     if (!up) return { status: 'pass', evidence: 'The username-password flow is off.', fact: 'flows.usernamePassword' };
     const principals = app.principals;
     if (!isUnknown(principals)) {
-      const withPassword = principals.filter((p) => p.interactiveSignIn === true).map((p) => p.name);
-      const couldHave = principals.filter((p) => isUnknown(p.interactiveSignIn));
-      if (withPassword.length === 0 && couldHave.length === 0) {
+      const withPassword = principals.filter((p) => p.hasPassword === true).map((p) => p.name);
+      const couldHave = principals.filter((p) => isUnknown(p.hasPassword));
+      if (withPassword.length === 0 && couldHave.length === 0 && !othersMayUse(context)) {
         return {
           status: 'warn',
           evidence: 'The username-password flow is on, though no permitted user has a password yet; anyone given one later could use it.',
@@ -70,3 +70,13 @@ export const usernamePasswordDisabled: AppControl = {
     return { status: 'fail', evidence: 'The username-password flow is on.', fact: 'flows.usernamePassword', state: 'enabled' };
   },
 };
+
+/**
+ * Whether users outside the app's permitted list may use it: holders of Salesforce's
+ * `UseAnyApiClient` bypass admin approval. Unknown counts as yes; a source without the
+ * permission (Keygate's) leaves the fact out.
+ */
+function othersMayUse(context: EvaluationContext): boolean {
+  const holders = context.snapshot.org.useAnyApiClient;
+  return holders !== undefined && (isUnknown(holders) || holders.length > 0);
+}

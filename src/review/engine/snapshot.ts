@@ -50,6 +50,13 @@ export interface Principal {
   readonly elevatedPermissions: readonly string[];
   /** Whether it can also sign in interactively (a password or console access). */
   readonly interactiveSignIn: Maybe<boolean>;
+  /**
+   * Whether it has a password it could trade for a token (the username-password flow); for a
+   * profile or permission set, whether its users do. Kept apart from `interactiveSignIn`: a
+   * Salesforce API Only user cannot sign in to the user interface, yet its password still
+   * works through the API.
+   */
+  readonly hasPassword: Maybe<boolean>;
   readonly location?: EvidenceLocation;
 }
 

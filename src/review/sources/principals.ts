@@ -66,6 +66,7 @@ export class PrincipalDirectory {
         name: app.clientCredentialsRunAs,
         elevatedPermissions: [],
         interactiveSignIn: unknownFact(`no user named ${app.clientCredentialsRunAs} exists`),
+        hasPassword: unknownFact(`no user named ${app.clientCredentialsRunAs} exists`),
       };
     }
     return this.#toPrincipal(user);
@@ -79,6 +80,7 @@ export class PrincipalDirectory {
         name: user.username,
         elevatedPermissions: elevatedPermissionsOf(user),
         interactiveSignIn: user.hasPassword,
+        hasPassword: user.hasPassword,
       };
       this.#principal.set(user.username, principal);
     }

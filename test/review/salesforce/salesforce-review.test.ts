@@ -247,6 +247,22 @@ describe('org settings exposing consumer secrets', () => {
   });
 });
 
+describe('eca.oauth-flow.username-password-disabled', () => {
+  it('fails for a Connected App whose only pre-authorized permission set grants ApiOnlyUser: API Only users are kept out of the UI, not from password authentication through the API', () => {
+    // Legacy_Signed pre-authorizes Erp_Integration (ApiOnlyUser) and the org allows the flow.
+    // This was once a warning ("no permitted user has a password yet"), a guess the metadata cannot support.
+    const f = finding('eca.oauth-flow.username-password-disabled', 'Legacy_Signed');
+    expect([f.status, f.evidence]).toEqual(['fail', 'The username-password flow is on.']);
+    const signed = snap.apps.find((a) => a.name === 'Legacy_Signed')!;
+    const [principal] = isUnknown(signed.principals) ? [] : signed.principals;
+    // The user interface is closed to them, so they still count as integration identities.
+    expect(principal!.interactiveSignIn).toBe(false);
+    expect(isUnknown(principal!.hasPassword) && principal!.hasPassword.reason).toBe(
+      'users are not part of the metadata, so whether the users of permission set Erp_Integration have passwords is unknown (ApiOnlyUser blocks the user interface, not password authentication through the API)',
+    );
+  });
+});
+
 describe('a decomposed permission set', () => {
   it('merges its entry files, so its admin-grade permission reaches the integration-user control', () => {
     const ops = snap.apps.find((a) => a.name === 'Ops_Automation')!;

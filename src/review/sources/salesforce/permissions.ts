@@ -89,13 +89,19 @@ export class PermissionIndex {
     if (!principal) {
       const elevated = SALESFORCE_ADMIN_PERMISSIONS.filter((p) => holder.granted.has(p));
       const first = elevated[0];
+      const what = `${holder.kind === 'profile' ? 'profile' : 'permission set'} ${holder.name}`;
+      const apiOnly = holder.granted.has(API_ONLY);
       principal = {
         kind: holder.kind,
         name: holder.name,
         elevatedPermissions: elevated,
-        interactiveSignIn: holder.granted.has(API_ONLY)
-          ? false
-          : unknownFact(`${holder.kind === 'profile' ? 'profile' : 'permission set'} ${holder.name} does not grant ${API_ONLY}, and users are not part of the metadata`),
+        // API Only User keeps its users out of the user interface, nothing more.
+        interactiveSignIn: apiOnly ? false : unknownFact(`${what} does not grant ${API_ONLY}, and users are not part of the metadata`),
+        hasPassword: unknownFact(
+          `users are not part of the metadata, so whether the users of ${what} have passwords is unknown${
+            apiOnly ? ` (${API_ONLY} blocks the user interface, not password authentication through the API)` : ''
+          }`,
+        ),
         location: first !== undefined ? holder.granted.get(first)! : holder.location,
       };
       this.#principals.set(holder, principal);
