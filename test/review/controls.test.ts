@@ -241,6 +241,17 @@ describe('eca.oauth-flow.username-password-disabled edge cases', () => {
   });
 });
 
+describe('eca.policy.permitted-users-admin-approved evidence', () => {
+  const id = 'eca.policy.permitted-users-admin-approved';
+
+  it('says nothing is pre-authorized when nothing is, rather than naming permission sets', () => {
+    expect(findingFor(id, snapshot([app({ principals: [] })])).evidence).toBe(
+      'Permitted users is admin approved and nothing is pre-authorized yet, so no permitted user can obtain a token through the app.',
+    );
+    expect(findingFor(id, snapshot([app()])).evidence).toBe('Permitted users is admin approved, and no whole profile is pre-authorized.');
+  });
+});
+
 describe('eca.replay.require-jti edge cases', () => {
   const id = 'eca.replay.require-jti';
 

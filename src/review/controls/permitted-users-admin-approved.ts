@@ -63,6 +63,12 @@ export const permittedUsersAdminApproved: AppControl = {
         state: `profiles:${[...profiles].sort().join(',')}`,
       };
     }
-    return { status: 'pass', evidence: 'Permitted users is admin approved, through permission sets only.', fact: 'policies.permittedUsers' };
+    // Say what was seen: with nothing pre-authorized there is no permission set to speak of.
+    const principals = app.principals;
+    const evidence =
+      !isUnknown(principals) && principals.length === 0
+        ? 'Permitted users is admin approved and nothing is pre-authorized yet, so no permitted user can obtain a token through the app.'
+        : 'Permitted users is admin approved, and no whole profile is pre-authorized.';
+    return { status: 'pass', evidence, fact: 'policies.permittedUsers' };
   },
 };
