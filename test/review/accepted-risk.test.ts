@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
 import { CONTROL_IDS, CONTROLS } from '../../src/review/controls/index.js';
 import { acceptRisk, parseAcceptedRisks, type AcceptedRisk } from '../../src/review/engine/accepted-risk.js';
 import { failOnExitCode } from '../../src/review/engine/fail-on.js';
 import { reviewSnapshot } from '../../src/review/engine/review.js';
+import { loadAcceptedRisks } from '../../src/review/index.js';
 import { app, daysFromNow, NOW, snapshot, user } from './helpers.js';
 
 const SEED = 'eca.oauth-flow.jwt-bearer-enabled';
@@ -99,6 +103,16 @@ describe('accepted risks', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).path).toBe(path);
+  });
+});
+
+describe('accepted-risks files', () => {
+  it('an error names the file before the dotted path', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keygate-accepted-')), 'accepted.yaml');
+    writeFileSync(file, 'acceptedRisks:\n  - control: eca.policy.session-timeout\n    subject: quiet\n    reason: batch window\n    owner: ops@example.com\n');
+    expect(() => loadAcceptedRisks(file)).toThrow(`accepted risks ${file}: acceptedRisks.0.expires: `);
+    writeFileSync(file, '- control: eca.nope\n  subject: a\n  reason: r\n  owner: o\n  expires: 2030-01-01\n');
+    expect(() => loadAcceptedRisks(file)).toThrow(new ConfigError(`accepted risks ${file}: 0.control`, 'no control has the id "eca.nope"'));
   });
 });
 

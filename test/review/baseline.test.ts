@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
 import { CONTROL_IDS, CONTROLS } from '../../src/review/controls/index.js';
@@ -75,7 +78,7 @@ thresholds:
     ['an unknown category', 'name: x\ncategories:\n  eca.policy.session-timeout: severe\n', 'categories.eca.policy.session-timeout'],
     ['a bad threshold', 'name: x\nthresholds:\n  maxSessionTimeoutMinutes: 0\n', 'thresholds.maxSessionTimeoutMinutes'],
     ['an unknown key', 'name: x\nthreshold: {}\n', ''],
-    ['a missing name', 'extends: standard\n', 'name'],
+    ['a misspelt name, not a missing one', 'nmae: x\n', ''],
     ['invalid YAML', 'name: [x\n', ''],
   ])('rejects %s with a ConfigError naming the path', (_label, text, path) => {
     let error: unknown;
@@ -86,6 +89,21 @@ thresholds:
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).path).toBe(path);
+  });
+
+  it('a baseline file without a name is named after the file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keygate-baseline-')), 'acme-prod.yaml');
+    writeFileSync(file, 'extends: high-security\n');
+    expect(resolveBaseline(file).name).toBe('acme-prod');
+    expect(parseBaseline('extends: standard\n', CONTROL_IDS).name).toBe('custom');
+  });
+
+  it('an error in a baseline file names the file before the dotted path', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keygate-baseline-')), 'strict.yaml');
+    writeFileSync(file, 'thresholds:\n  maxSessionTimeoutMinutes: 0\n');
+    expect(() => resolveBaseline(file)).toThrow(new ConfigError(`baseline ${file}: thresholds.maxSessionTimeoutMinutes`, 'Too small: expected number to be >=1'));
+    writeFileSync(file, 'name: [x\n');
+    expect(() => resolveBaseline(file)).toThrow(new RegExp(`^baseline ${file}: the baseline is not valid YAML or JSON: `));
   });
 
   it('resolves built-in names, and a missing file is a ConfigError', () => {

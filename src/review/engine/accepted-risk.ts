@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
 import type { EvaluatedStatus } from './control.js';
+import { inFile } from './in-file.js';
 import type { Severity } from './severity.js';
 
 /** A decision to accept one control's finding on one subject. */
@@ -161,7 +162,7 @@ export function parseAcceptedRisks(text: string, controlIds: readonly string[]):
   });
 }
 
-/** Reads an accepted-risks file. Throws {@link ConfigError}. */
+/** Reads an accepted-risks file. Throws {@link ConfigError} whose message names the file. */
 export function loadAcceptedRisksFile(file: string, controlIds: readonly string[]): AcceptedRisk[] {
   let text: string;
   try {
@@ -169,5 +170,9 @@ export function loadAcceptedRisksFile(file: string, controlIds: readonly string[
   } catch (err) {
     throw new ConfigError('', `cannot read accepted risks ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
-  return parseAcceptedRisks(text, controlIds);
+  try {
+    return parseAcceptedRisks(text, controlIds);
+  } catch (err) {
+    throw inFile(err, `accepted risks ${file}`);
+  }
 }

@@ -4,10 +4,12 @@
  * one of them, re-categorises controls and changes thresholds.
  */
 import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
 import type { Thresholds } from './control.js';
+import { inFile } from './in-file.js';
 import type { RiskCategory } from './severity.js';
 
 /** A named set of categories and thresholds a review is judged by. */
@@ -72,7 +74,8 @@ const category = z.enum(['critical', 'high', 'medium', 'low', 'informational']);
 const days = z.int().min(1).max(3650);
 
 const BaselineFileSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  /** Shown in reports; by default the file's name without its extension. */
+  name: z.string().trim().min(1).max(100).optional(),
   description: z.string().max(2000).optional(),
   extends: z.enum(['standard', 'high-security']).default('standard'),
   categories: z.record(z.string(), category).default({}),
@@ -88,10 +91,11 @@ const BaselineFileSchema = z.strictObject({
 });
 
 /**
- * Parses a custom baseline (YAML or JSON). Control ids are checked against `controlIds`.
- * Throws {@link ConfigError} naming the dotted path of the problem.
+ * Parses a custom baseline (YAML or JSON). Control ids are checked against `controlIds`;
+ * `defaultName` names a baseline without `name`. Throws {@link ConfigError} naming the dotted
+ * path of the problem.
  */
-export function parseBaseline(text: string, controlIds: readonly string[]): Baseline {
+export function parseBaseline(text: string, controlIds: readonly string[], defaultName = 'custom'): Baseline {
   let data: unknown;
   try {
     data = parse(text);
@@ -111,14 +115,14 @@ export function parseBaseline(text: string, controlIds: readonly string[]): Base
   const parent = BUILT_IN_BASELINES[file.extends];
   const thresholds = Object.fromEntries(Object.entries(file.thresholds).filter(([, v]) => v !== undefined));
   return {
-    name: file.name,
+    name: file.name ?? defaultName,
     description: file.description ?? `Custom baseline extending ${parent.name}.`,
     categories: { ...parent.categories, ...file.categories },
     thresholds: { ...parent.thresholds, ...thresholds },
   };
 }
 
-/** Reads a custom baseline file. Throws {@link ConfigError}. */
+/** Reads a custom baseline file. Throws {@link ConfigError} whose message names the file. */
 export function loadBaselineFile(file: string, controlIds: readonly string[]): Baseline {
   let text: string;
   try {
@@ -126,5 +130,9 @@ export function loadBaselineFile(file: string, controlIds: readonly string[]): B
   } catch (err) {
     throw new ConfigError('', `cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
-  return parseBaseline(text, controlIds);
+  try {
+    return parseBaseline(text, controlIds, basename(file, extname(file)));
+  } catch (err) {
+    throw inFile(err, `baseline ${file}`);
+  }
 }
