@@ -102,14 +102,19 @@ describe('RFC 6750 §2.1 and §3: presenting the token', () => {
     }
   });
 
-  it('RFC 6750 §2: a token in the header and in the query at once is 400 invalid_request, whichever is valid', async () => {
+  it('RFC 6750 §2: two different tokens in the header and the query are 400 invalid_request, whichever is valid', async () => {
     const token = await jwtBearerToken(h);
     for (const [header, query] of [[token, 'garbage'], ['garbage', token]]) {
       const response = await getWithToken(h, `${identityPath}?oauth_token=${encodeURIComponent(query!)}`, header);
-      expectOAuthError(response, 400, 'invalid_request', 'send the access token in one place only', {
-        wwwAuthenticate: 'Bearer realm="keygate", error="invalid_request", error_description="send the access token in one place only"',
+      expectOAuthError(response, 400, 'invalid_request', 'two different access tokens were sent', {
+        wwwAuthenticate: 'Bearer realm="keygate", error="invalid_request", error_description="two different access tokens were sent"',
       });
     }
+  });
+
+  it('Salesforce identity URL: the same token in the header and in oauth_token, as jsforce sends it, is one credential', async () => {
+    const token = await jwtBearerToken(h);
+    expect((await getWithToken(h, `${identityPath}?oauth_token=${encodeURIComponent(token)}`, token)).statusCode).toBe(200);
   });
 
   it('Salesforce identity URL: a token of another user is refused there', async () => {

@@ -26,10 +26,13 @@ export interface AdminPrincipal {
   readonly appId: string;
 }
 
-/** RFC 6750 §3.1: a request without credentials gets a bare challenge and no error code. */
+/**
+ * RFC 6750 §3.1: a request without a bearer token (no credentials, or another scheme's) gets a
+ * bare challenge and no error code.
+ */
 function requireBearerHeader(req: FastifyRequest): void {
   const header = req.headers.authorization;
-  if (header === undefined || header === '') {
+  if (header === undefined || !/^Bearer(\s|$)/i.test(header)) {
     throw new AdminAuthError('unauthorized', 'send an access token with the admin scope as "Authorization: Bearer <token>"', `Bearer ${REALM}`);
   }
 }

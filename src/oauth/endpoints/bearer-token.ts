@@ -21,21 +21,22 @@ class NoTokenError extends Error {}
 
 /**
  * `Authorization: Bearer`, or, where allowed, a query parameter (the identity URL's
- * `oauth_token`), never both (RFC 6750 §2). Another scheme carries no bearer token at all.
+ * `oauth_token`). Another scheme carries no bearer token at all. RFC 6750 §2 asks for one
+ * place only, but jsforce sends its token in both at the identity URL: the same token twice
+ * is one credential, two different ones are refused.
  */
 function presentedToken(req: EndpointRequest, queryParam: string | undefined): string {
   const header = req.authorization;
-  const bearer = header !== undefined && /^Bearer(\s|$)/i.test(header);
-  const fromQuery = queryParam ? req.query.get(queryParam) : null;
-  if (bearer && fromQuery) throw new InvalidRequestError('send the access token in one place only', 'token_sent_twice');
-  if (bearer) {
-    const credentials = header.slice('Bearer'.length).trim();
-    if (credentials === '') throw new InvalidRequestError('the Authorization header carries no token', 'token_header_empty');
-    if (!/^[A-Za-z0-9\-._~+/!]+=*$/.test(credentials)) throw new InvalidTokenError('the Authorization header is not a bearer token', 'token_header_malformed');
-    return credentials;
+  const fromQuery = (queryParam ? req.query.get(queryParam) : null) || null;
+  if (header === undefined || !/^Bearer(\s|$)/i.test(header)) {
+    if (fromQuery) return fromQuery;
+    throw new NoTokenError();
   }
-  if (fromQuery) return fromQuery;
-  throw new NoTokenError();
+  const credentials = header.slice('Bearer'.length).trim();
+  if (credentials === '') throw new InvalidRequestError('the Authorization header carries no token', 'token_header_empty');
+  if (fromQuery !== null && fromQuery !== credentials) throw new InvalidRequestError('two different access tokens were sent', 'token_sent_twice');
+  if (!/^[A-Za-z0-9\-._~+/!]+=*$/.test(credentials)) throw new InvalidTokenError('the Authorization header is not a bearer token', 'token_header_malformed');
+  return credentials;
 }
 
 export interface BearerDeps {

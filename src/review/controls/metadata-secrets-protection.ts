@@ -22,7 +22,8 @@ export const metadataSecretsProtection: OrgControl = {
       'Secrets spread with the metadata: anyone who can read the repository or a build artefact holds the credentials of every integration that still uses one.',
     threatScenarios:
       'A developer retrieves the org into a feature branch and pushes it; the consumer secret of the billing integration is now in the Git history, readable by every contractor with repository access.',
-    cvss: { category: 'high', range: [7.0, 8.9], baseVector: 'CVSS:3.1/AV:N/AC:H/PR:L/UI:N/S:U/C:H/I:H/A:N' },
+    // PR:N: whoever reads the files needs no privilege in the org to use a secret found there.
+    cvss: { category: 'high', range: [7.0, 8.9], baseVector: 'CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:N' },
     riskImpactConsiderations:
       'A secret committed to source control is effectively public inside the company and cannot be un-published; the only fix is rotation of every exposed secret.',
     higherRiskWhen: [secretAlreadyRetrieved],

@@ -21,7 +21,8 @@ export const pkceRequired: AppControl = {
       'An authorization code caught on its way back (a malicious browser extension, a shared device, a logged redirect URL) can be exchanged for tokens by whoever caught it.',
     threatScenarios:
       "A browser add-on installed on a sales rep's laptop reads the redirect carrying the code and redeems it first, obtaining a token and, with the refresh scope, lasting access as that rep.",
-    cvss: { category: 'high', range: [7.0, 8.9], baseVector: 'CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:N' },
+    // A:L: the redeemed code carries the user's rights, which reach as far as deleting their records.
+    cvss: { category: 'high', range: [7.0, 8.9], baseVector: 'CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:L' },
     riskImpactConsiderations:
       'The code flow is the way people sign in to integrations; a redeemed code gives the attacker the user\'s own rights, and refresh tokens keep them in long after the session ends.',
     higherRiskWhen: [secretStillAccepted({ UI: 'N' }), ipNotEnforced({ AC: 'L' })],

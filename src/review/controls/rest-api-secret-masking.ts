@@ -20,7 +20,8 @@ export const restApiSecretMasking: OrgControl = {
       'One compromised administrator or integration token is enough to harvest the secrets of all integrations, without leaving the kind of trace a person clicking through Setup would.',
     threatScenarios:
       "A script running under a phished administrator's session loops over the org's apps, reads each consumer secret through the REST API and uses them from outside to impersonate the integrations.",
-    cvss: { category: 'high', range: [7.0, 8.9], baseVector: 'CVSS:3.1/AV:N/AC:H/PR:L/UI:N/S:U/C:H/I:H/A:N' },
+    // S:C: one token that may read secrets reaches the credentials of every other integration.
+    cvss: { category: 'high', range: [7.0, 8.9], baseVector: 'CVSS:3.1/AV:N/AC:H/PR:L/UI:N/S:C/C:H/I:H/A:N' },
     riskImpactConsiderations:
       'Bulk, scriptable access multiplies the damage of a single stolen token: every secret-based integration falls at once.',
     higherRiskWhen: [secretAlreadyRetrieved],

@@ -89,7 +89,10 @@ ${sections || '<p>No findings.</p>'}
 }
 
 function renderFinding(f: Finding): string {
-  const cvss = f.cvss ? ` · CVSS ${f.cvss.score.toFixed(1)} <span class="ctl">${escapeHtml(f.cvss.vector)}</span>` : '';
+  // The adjusted score (placed in the control's range) and the vector's own base score, told apart.
+  const cvss = f.cvss
+    ? ` · risk ${f.cvss.score.toFixed(1)} · <span class="ctl">${escapeHtml(f.cvss.vector)}</span> (CVSS base score ${f.cvss.vectorScore.toFixed(1)})`
+    : '';
   const conditions = f.conditions.length
     ? `<div class="small">Context: ${f.conditions.map((c) => `${c.kind === 'higher' ? '▲' : '▼'} ${escapeHtml(c.description)}`).join(' ')}</div>`
     : '';

@@ -153,7 +153,8 @@ export function toSarif(result: ReviewResult, options: SarifOptions): SarifLog {
         properties: {
           status: f.status,
           severity: f.severity,
-          ...(f.cvss ? { cvssScore: f.cvss.score, cvssVector: f.cvss.vector } : {}),
+          // The adjusted score is placed in the control's range; the vector's own score sits beside it.
+          ...(f.cvss ? { cvssScore: f.cvss.score, cvssVector: f.cvss.vector, cvssVectorScore: f.cvss.vectorScore } : {}),
           conditions: f.conditions.map((c) => c.id),
           ...(f.acceptance && f.acceptance.outcome !== 'accepted' ? { reopened: f.acceptance.note } : {}),
         },

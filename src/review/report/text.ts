@@ -49,7 +49,8 @@ export function renderText(result: ReviewResult, options: TextOptions = {}): str
 function renderFinding(f: Finding, paint: (color: keyof typeof COLORS, text: string) => string): string[] {
   const label = f.status.toUpperCase().padEnd(7);
   const color = f.status === 'fail' ? 'red' : f.status === 'warn' || f.status === 'unknown' ? 'yellow' : f.status === 'pass' ? 'green' : 'dim';
-  const cvss = f.cvss ? ` CVSS ${f.cvss.score.toFixed(1)}` : '';
+  // The adjusted score, not a CVSS score of any vector shown here (see docs/review.md).
+  const cvss = f.cvss ? ` risk ${f.cvss.score.toFixed(1)}` : '';
   const where = f.location ? `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '';
   const lines = [`${paint(color, label)} ${f.severity.padEnd(8)}${cvss}  ${printable(f.subject)}  ${printable(f.control)}`, `        ${printable(f.evidence)}`];
   if (f.conditions.length > 0) lines.push(`        ${paint('dim', `context: ${printable(f.conditions.map((c) => c.id).join(', '))}`)}`);
