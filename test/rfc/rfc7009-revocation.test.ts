@@ -97,6 +97,14 @@ describe('RFC 7009: self-revocation without client authentication', () => {
     await expectTokenRevoked(token);
   });
 
+  it('RFC 7009 §2.1: without client authentication, a client_id naming another app leaves the token alone', async () => {
+    const token = await jwtBearerToken(h);
+    expectRevokeOk(await h.postForm(REVOKE, { token, client_id: APPS.ec }));
+    await expectTokenWorks(token);
+    expectRevokeOk(await h.postForm(REVOKE, { token, client_id: APPS.rsa }));
+    await expectTokenRevoked(token);
+  });
+
   it('rules, revocation: a valid opaque access token revokes itself', async () => {
     const token = await jwtBearerToken(h, { key: h.keys.ec, claims: { iss: APPS.opaque } });
     await expectTokenWorks(token);

@@ -1,8 +1,8 @@
 /**
  * Token revocation (RFC 7009), `POST /services/oauth2/revoke`. An authenticated app revokes
  * its own tokens. Without client authentication, as Salesforce allows, a valid access token
- * may revoke itself: holding it proves the right to end it. Unknown, expired or foreign
- * tokens answer 200 and change nothing (§2.2).
+ * may revoke itself: holding it proves the right to end it, unless a `client_id` names
+ * another app. Unknown, expired or foreign tokens answer 200 and change nothing (§2.2).
  */
 import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
@@ -39,7 +39,11 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
         if (error instanceof OAuthError) return DONE;
         throw error;
       }
+      // A token is the caller's own to end: the authenticated app's, or the app a public client
+      // names in client_id (RFC 7009 §2.1). Another app's token is left alone, silently (§2.2).
+      const named = params.get('client_id');
       if (caller !== null && claims.appId !== caller.app.id) return DONE;
+      if (caller === null && named !== undefined && deps.directory.clientById(claims.appId)?.app.consumerKey !== named) return DONE;
       await deps.tokens.revoke(claims);
       return DONE;
     } catch (error) {
