@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTROLS } from '../../src/review/controls/index.js';
-import { renderControlDoc, renderControlIndex } from '../../src/review/report/control-docs.js';
+import { rangeLabel, renderControlDoc, renderControlIndex } from '../../src/review/report/control-docs.js';
 
 const DOCS = join(import.meta.dirname, '../../docs/controls');
 const INDEX = 'README.md';
@@ -35,6 +35,19 @@ describe('docs/controls', () => {
       expect(readFileSync(join(DOCS, `${control.id}.md`), 'utf8'), control.id).toBe(renderControlDoc(control));
     }
     expect(readFileSync(join(DOCS, INDEX), 'utf8')).toBe(renderControlIndex(CONTROLS));
+  });
+});
+
+describe('CVSS range labels', () => {
+  it('a range spanning two bands is labelled with both (IP relaxation: Medium–High 6.0–8.5), never with the category alone', () => {
+    const ip = CONTROLS.find((c) => c.id === 'eca.policy.ip-relaxation-enforced')!;
+    expect(ip.metadata.cvss.category).toBe('high');
+    const page = renderControlDoc(ip);
+    expect(page).toContain('| Risk category | High ');
+    expect(page).toContain('| Estimated CVSS range | Medium–High (6.0–8.5): ');
+    expect(page).toContain('escape `--fail-on high`');
+    expect(renderControlIndex(CONTROLS)).toContain('| High | Medium–High 6.0–8.5 |');
+    expect([rangeLabel([7.0, 8.9]), rangeLabel([9.0, 10.0]), rangeLabel([4.0, 6.9])]).toEqual(['High', 'Critical', 'Medium']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTROLS } from '../../src/review/controls/index.js';
+import { failOnExitCode } from '../../src/review/engine/fail-on.js';
 import { reviewSnapshot, type Finding } from '../../src/review/engine/review.js';
 import { unknownFact, type Snapshot } from '../../src/review/engine/snapshot.js';
 import { app, appTraffic, certificate, daysFromNow, org, snapshot, traffic, user } from './helpers.js';
@@ -249,6 +250,18 @@ describe('eca.policy.permitted-users-admin-approved evidence', () => {
       'Permitted users is admin approved and nothing is pre-authorized yet, so no permitted user can obtain a token through the app.',
     );
     expect(findingFor(id, snapshot([app()])).evidence).toBe('Permitted users is admin approved, and no whole profile is pre-authorized.');
+  });
+});
+
+describe('eca.policy.ip-relaxation-enforced severity (range Medium–High 6.0–8.5)', () => {
+  it('a failing finding is as severe as its own score: medium at the bottom of the range, so --fail-on high does not trip and --fail-on medium does', () => {
+    const relaxed = (keyCustody: 'kms' | 'file'): Finding =>
+      findingFor('eca.policy.ip-relaxation-enforced', snapshot([app({ ipRelaxation: 'relax', keyCustody, flows: JWT_AND_CC, ...secretApp })]));
+    const kms = relaxed('kms');
+    expect([kms.status, kms.category, kms.severity, kms.cvss!.score]).toEqual(['fail', 'high', 'medium', 6.0]);
+    expect([failOnExitCode([kms], 'high'), failOnExitCode([kms], 'medium')]).toEqual([0, 3]);
+    const file = relaxed('file');
+    expect([file.severity, file.cvss!.score]).toEqual(['high', 7.4]);
   });
 });
 

@@ -46,6 +46,14 @@ describe('CVSS 3.1 vectors', () => {
     expect(placeScore(7.4, [7.0, 8.9], [9.0, 10.0])).toBe(9.2);
   });
 
+  it("every control's base vector scores inside the control's own range, so a finding with no condition reports its vector's own score", () => {
+    const outside = CONTROLS.filter((c) => {
+      const score = scoreCvssVector(c.metadata.cvss.baseVector);
+      return score < c.metadata.cvss.range[0] || score > c.metadata.cvss.range[1];
+    }).map((c) => `${c.id}: ${scoreCvssVector(c.metadata.cvss.baseVector)} outside ${c.metadata.cvss.range.join('–')}`);
+    expect(outside).toEqual([]);
+  });
+
   it('every control has a strictly valid base vector and a range inside 0–10', () => {
     for (const c of CONTROLS) {
       expect(() => assertCvssVector(c.metadata.cvss.baseVector), c.id).not.toThrow();

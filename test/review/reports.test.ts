@@ -11,6 +11,7 @@ import { renderHtml } from '../../src/review/report/html.js';
 import { renderJson, toJsonReport } from '../../src/review/report/json.js';
 import { renderReport, REPORT_FORMATS } from '../../src/review/report/render-report.js';
 import { toSarif } from '../../src/review/report/sarif.js';
+import { scoreCvssVector } from '../../src/review/engine/cvss.js';
 import { formatProgress, renderText } from '../../src/review/report/text.js';
 import { app, appTraffic, daysFromNow, NOW, org, snapshot, traffic, user } from './helpers.js';
 
@@ -127,7 +128,7 @@ describe('CSV report', () => {
     const result = sampleResult();
     const csv = renderCsv(result);
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('control,subject,subject_kind,status,severity,cvss_score,cvss_vector,conditions,evidence,remediation,location,acceptance');
+    expect(lines[0]).toBe('control,subject,subject_kind,status,severity,cvss_score,cvss_vector,cvss_vector_score,conditions,evidence,remediation,location,acceptance');
     expect(lines).toHaveLength(result.findings.length + 1);
     expect(csv).toContain('"legacy <crm> ""quoted"", =cmd"');
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
@@ -157,6 +158,34 @@ describe('text report', () => {
     const apps = Array.from({ length: 1200 }, (_, i) => app({ name: `app-${i}` }));
     reviewSnapshot(snapshot(apps), { controls: CONTROLS, onProgress: (done) => seen.push(done) });
     expect(seen).toEqual([500, 1000, 1200]);
+  });
+});
+
+describe('adjusted scores and vectors', () => {
+  // The sample's seed finding: every higher-risk condition holds, its vector scores 10.0, and the
+  // score is placed at 8.9, the top of the control's range.
+  const VECTOR = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:N';
+
+  it("every format that writes a vector writes that vector's own CVSS 3.1 score beside it, apart from the adjusted score", () => {
+    const result = sampleResult();
+    expect(result.findings.some((f) => f.cvss?.vector === VECTOR && f.cvss.score === 8.9 && f.cvss.vectorScore === 10)).toBe(true);
+
+    const json = JSON.parse(renderJson(result)) as ReturnType<typeof toJsonReport>;
+    for (const f of json.findings) if (f.cvss) expect(f.cvss.vectorScore, f.control).toBe(scoreCvssVector(f.cvss.vector));
+
+    const sarif = toSarif(result, { controls: CONTROLS, toolVersion: '0.1.0' });
+    const scored = sarif.runs[0]!.results.filter((r) => r.properties['cvssVector'] !== undefined);
+    expect(scored.length).toBeGreaterThan(0);
+    for (const r of scored) expect(r.properties['cvssVectorScore'], r.ruleId).toBe(scoreCvssVector(r.properties['cvssVector'] as string));
+
+    const csv = renderCsv(result);
+    for (const f of result.findings) if (f.cvss) expect(csv).toContain(`,${f.cvss.score.toFixed(1)},${f.cvss.vector},${scoreCvssVector(f.cvss.vector).toFixed(1)},`);
+
+    expect(renderHtml(result)).toContain(`risk 8.9 · <span class="ctl">${VECTOR}</span> (CVSS base score 10.0)`);
+    // The text report shows no vector, so it does not call the adjusted score a CVSS score.
+    const text = renderText(result);
+    expect(text).not.toMatch(/CVSS \d/);
+    expect(text).toMatch(/^FAIL +high +risk 8\.9 +legacy/m);
   });
 });
 

@@ -3,6 +3,7 @@
  * docs/controls/ are written from this, and a test fails when they drift from the code.
  */
 import type { Control, RiskCondition } from '../engine/control.js';
+import { bandOfScore } from '../engine/severity.js';
 
 function conditionLines(conditions: readonly RiskCondition[]): string {
   if (conditions.length === 0) return '- None defined.';
@@ -29,7 +30,8 @@ export function renderControlDoc(control: Control): string {
 | Id | \`${control.id}\` |
 | Family | ${m.family} |
 | Applies to | ${control.scope === 'org' ? 'the org' : 'each app'}${m.needsTraffic ? ' (needs the login history; not applicable offline)' : ''} |
-| Estimated CVSS range | ${capitalize(m.cvss.category)} (${lo.toFixed(1)}–${hi.toFixed(1)}) |
+| Risk category | ${capitalize(m.cvss.category)} (what the review score weighs; a baseline may change it) |
+| Estimated CVSS range | ${rangeLabel(m.cvss.range)} (${lo.toFixed(1)}–${hi.toFixed(1)})${straddles(m.cvss.range) ? `: a failing finding's severity is the band of its own score, so it may be ${bandOfScore(lo)} and escape \`--fail-on ${bandOfScore(hi)}\`` : ''} |
 | CVSS 3.1 base vector | \`${m.cvss.baseVector}\` |
 
 ## Recommended configuration
@@ -83,7 +85,10 @@ ${m.references.map((r) => `- [${r.title}](${r.url})`).join('\n')}
 /** The index page listing every control. */
 export function renderControlIndex(controls: readonly Control[]): string {
   const rows = controls
-    .map((c) => `| [\`${c.id}\`](${c.id}.md) | ${c.metadata.name} | ${capitalize(c.metadata.cvss.category)} ${c.metadata.cvss.range[0].toFixed(1)}–${c.metadata.cvss.range[1].toFixed(1)} |`)
+    .map((c) => {
+      const [lo, hi] = c.metadata.cvss.range;
+      return `| [\`${c.id}\`](${c.id}.md) | ${c.metadata.name} | ${capitalize(c.metadata.cvss.category)} | ${rangeLabel(c.metadata.cvss.range)} ${lo.toFixed(1)}–${hi.toFixed(1)} |`;
+    })
     .join('\n');
   return `# Review controls
 
@@ -92,10 +97,24 @@ export function renderControlIndex(controls: readonly Control[]): string {
 Every control Keygate's security health review evaluates, one page each. The id is what
 \`--fail-on\`, accepted risks, custom baselines and SARIF rules refer to.
 
-| Id | Control | Default category and CVSS range |
-| --- | --- | --- |
+| Id | Control | Default category | Estimated CVSS range |
+| --- | --- | --- | --- |
 ${rows}
 `;
+}
+
+/** Whether a range spans two CVSS severity bands (the IP relaxation control's 6.0–8.5 does). */
+function straddles([lo, hi]: readonly [number, number]): boolean {
+  return bandOfScore(lo) !== bandOfScore(hi);
+}
+
+/**
+ * A range named by the bands its ends fall in ("High", or "Medium–High"), never by the
+ * control's category alone, which would call a 6.0 "High".
+ */
+export function rangeLabel(range: readonly [number, number]): string {
+  const [lo, hi] = range.map((n) => capitalize(bandOfScore(n)));
+  return lo === hi ? lo! : `${lo}–${hi}`;
 }
 
 function capitalize(s: string): string {
