@@ -106,6 +106,15 @@ describe('SARIF report', () => {
   });
 });
 
+describe('SARIF locations (docs/review.md, Outputs)', () => {
+  it('a review of the running server has no file, so its results carry only a logical location', () => {
+    const online = reviewSnapshot(snapshot([app({ flows: { jwtBearer: false, clientCredentials: true, usernamePassword: false }, hasConsumerSecret: true })]), { controls: CONTROLS });
+    const results = toSarif(online, { controls: CONTROLS, toolVersion: '0.1.0' }).runs[0]!.results;
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) expect(r.locations).toEqual([{ logicalLocations: [expect.objectContaining({ name: r.locations[0]!.logicalLocations[0]!.name })] }]);
+  });
+});
+
 describe('HTML report', () => {
   it('is one self-contained file with a gauge, findings grouped by app and the score over time', () => {
     const html = renderHtml(sampleResult(), { history: [{ at: daysFromNow(-30), score: 40 }, { at: daysFromNow(-10), score: 55 }] });
