@@ -4,7 +4,8 @@
  * JWT Bearer flow with a generated key, and a legacy app still on a consumer secret, then
  * serves and prints what to do next.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { makeDirectory } from '../platform/make-directory.js';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
@@ -26,7 +27,7 @@ interface DemoSecrets {
 }
 
 async function prepare(dir: string, baseUrl: string): Promise<DemoSecrets> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirectory(dir, 0o700);
   const secretsFile = join(dir, 'demo-secrets.json');
   if (existsSync(secretsFile)) return JSON.parse(readFileSync(secretsFile, 'utf8')) as DemoSecrets;
   const secrets: DemoSecrets = { adminPassword: generateSecret().slice(0, 20), legacySecret: generateSecret() };

@@ -1,11 +1,11 @@
 /** `keygate serve`: apply the configuration file (if any) and serve HTTP(S). */
 import cluster from 'node:cluster';
-import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { applyConfig, type ApplyResult } from '../admin/apply-config.js';
 import { loadConfigFile } from '../config/load.js';
 import { readEnvironment } from '../config/environment.js';
 import { createLogger } from '../platform/logger.js';
+import { makeDirectory } from '../platform/make-directory.js';
 import { buildKeygate, checkListenSafety, openKeygate, serverUrl } from '../main.js';
 import { writeCliProfile } from './cli-profile.js';
 import { takeHandedConnections } from './connection-handoff.js';
@@ -39,7 +39,7 @@ export function registerServeCommand(program: Command): void {
       const tls = readTls(opts.tlsCert, opts.tlsKey);
       const announce = (url: string) => {
         // On PostgreSQL nothing else creates the data directory.
-        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        makeDirectory(dataDir, 0o700);
         writeCliProfile(dataDir, { url });
         printLine(`keygate listening on ${url}`);
       };

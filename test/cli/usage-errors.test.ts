@@ -23,4 +23,11 @@ describe('CLI usage errors', () => {
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr.startsWith(line)).toBe(true);
   });
+
+  it('a data directory that cannot be created ends the command at once with one line, even under /proc', async () => {
+    // Node's recursive mkdir never returns there; the CLI must not hang on it.
+    const result = await keygate(['init', '--data', '/proc/keygate-test/data', '--base-url', 'http://127.0.0.1:8080']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("keygate: ENOENT: no such file or directory, mkdir '/proc/keygate-test'\n");
+  }, 20_000);
 });

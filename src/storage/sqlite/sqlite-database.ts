@@ -2,7 +2,7 @@
  * Opens the embedded SQLite database: WAL journal, full fsync on commit, foreign keys on,
  * and a busy timeout for the CLI that may open the file while a server runs.
  */
-import { mkdirSync } from 'node:fs';
+import { makeDirectory } from '../../platform/make-directory.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
@@ -41,7 +41,7 @@ class ImmediateTransactionDialect extends SqliteDialect {
 }
 
 export function openSqlite(dataDir: string, options: SqliteOptions = {}): SqliteHandle {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDirectory(dataDir, 0o700);
   const file = join(dataDir, 'keygate.db');
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
