@@ -610,6 +610,13 @@ describe('admin API', () => {
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
 
+    it('refuses a body that is not UTF-8 instead of storing U+FFFD in a name', async () => {
+      const payload = Buffer.concat([Buffer.from('{"username": "caf'), Buffer.from([0xe9]), Buffer.from('@acme.test"}')]);
+      const res = await server.app.inject({ method: 'POST', url: `${API}/users`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS }, payload });
+      expectProblem(res, 400, { code: 'bad_request', detail: 'the request body is not valid UTF-8' });
+      expect((await api('GET', '/users')).json().items.some((u: { username: string }) => u.username.startsWith('caf'))).toBe(false);
+    });
+
     it('accepts a DELETE labelled application/json with no body', async () => {
       expect((await api('POST', '/users', { username: 'labelled@acme.test' })).statusCode).toBe(201);
       const res = await server.app.inject({ method: 'DELETE', url: `${API}/users/labelled@acme.test`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS } });

@@ -51,15 +51,25 @@ export function jsonBody(req: FastifyRequest, options: { optional?: boolean } = 
   return body as Record<string, unknown>;
 }
 
-type BodyParser = (req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) => void;
+type Done = (err: Error | null, body?: unknown) => void;
+type BodyParser<B> = (req: FastifyRequest, body: B, done: Done) => void;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Fastify's JSON parser, which refuses `__proto__` and `constructor.prototype` keys, with two
- * differences: a DELETE labelled JSON may come without a body (several HTTP clients send one
+ * Fastify's JSON parser, which refuses `__proto__` and `constructor.prototype` keys, with
+ * three differences: bytes that are not UTF-8 are refused rather than turned into U+FFFD in a
+ * stored name, a DELETE labelled JSON may come without a body (several HTTP clients send one
  * so), and a refused key is named instead of being called invalid JSON.
  */
-export function adminJsonParser(parseJson: BodyParser): BodyParser {
-  return (req, body, done) => {
+export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffer> {
+  return (req, bytes, done) => {
+    let body: string;
+    try {
+      body = UTF8.decode(bytes);
+    } catch {
+      return done(new HttpProblemError('bad_request', 'the request body is not valid UTF-8'));
+    }
     if (body === '' && req.method === 'DELETE') return done(null, undefined);
     parseJson(req, body, (err, value) => {
       if (err && isJson(body)) return done(new HttpProblemError('bad_request', 'the body names __proto__ or constructor.prototype, which are refused'));

@@ -172,7 +172,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
   await app.register(
     async (api) => {
       api.setErrorHandler((error, req, reply) => sendAdminProblem(error, req, reply));
-      api.addContentTypeParser('application/json', { parseAs: 'string' }, adminJsonParser(api.getDefaultJsonParser('error', 'error')));
+      api.addContentTypeParser('application/json', { parseAs: 'buffer' }, adminJsonParser(api.getDefaultJsonParser('error', 'error')));
       api.addHook('onRequest', async (_req, reply) => {
         // Admin responses describe credentials and users: never cached by a browser or proxy.
         reply.header('cache-control', 'no-store');
