@@ -12,8 +12,15 @@ const f = (evaluatedStatus: EvaluatedStatus, category: RiskCategory): ScorableFi
 describe('score', () => {
   it('is 100 when everything passes and when nothing counts', () => {
     expect(scoreFindings([f('pass', 'critical'), f('pass', 'low')])).toBe(100);
-    expect(scoreFindings([f('not_applicable', 'high'), f('unknown', 'high'), f('fail', 'informational')])).toBe(100);
+    expect(scoreFindings([f('not_applicable', 'high'), f('unknown', 'informational'), f('fail', 'informational')])).toBe(100);
     expect(scoreFindings([])).toBe(100);
+  });
+
+  it('is 0 (Very Poor), not 100 (Excellent), when every finding that would count is unknown: nothing was verified', () => {
+    const unverified = [f('unknown', 'high'), f('unknown', 'critical'), f('not_applicable', 'medium')];
+    expect([scoreFindings(unverified), gradeOf(scoreFindings(unverified))]).toEqual([0, 'Very Poor']);
+    // One verified finding is scored on its own; unknowns still do not count.
+    expect(scoreFindings([...unverified, f('pass', 'low')])).toBe(100);
   });
 
   it('weighs by category and credits warnings half', () => {

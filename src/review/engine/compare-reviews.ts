@@ -2,7 +2,7 @@
  * Compares two reviews of the same org: which findings changed status or severity, and how
  * much each change weighed in the score's move (the admin API's "compare two reviews").
  */
-import { exactScore, scoreContribution, scoreTotals } from './score.js';
+import { exactScore, scoreContribution, scoreTotals, unknownWeight } from './score.js';
 import type { Finding, ReviewResult } from './review.js';
 
 /** The fields of a stored review that a comparison reads. */
@@ -49,7 +49,8 @@ export function compareReviews(before: ComparableReview, after: ComparableReview
   /** What one finding adds to the score's sums; nothing when absent or not counted. */
   const counted = (f: Compared) => {
     const c = f ? scoreContribution(f) : null;
-    return c ? { earned: c.weight * c.credit, total: c.weight } : { earned: 0, total: 0 };
+    const unknown = f ? unknownWeight(f) : 0;
+    return c ? { earned: c.weight * c.credit, total: c.weight, unknown } : { earned: 0, total: 0, unknown };
   };
   const weigh = (f: Compared): number => counted(f).earned;
   const sums = scoreTotals(after.findings);
@@ -58,7 +59,7 @@ export function compareReviews(before: ComparableReview, after: ComparableReview
   const effectOf = (then: Compared, now: Compared): number => {
     const a = counted(then);
     const b = counted(now);
-    const without = exactScore({ earned: sums.earned - b.earned + a.earned, total: sums.total - b.total + a.total });
+    const without = exactScore({ earned: sums.earned - b.earned + a.earned, total: sums.total - b.total + a.total, unknown: sums.unknown - b.unknown + a.unknown });
     return Math.round((afterScore - without) * 100) / 100;
   };
   const seen = new Set<string>();

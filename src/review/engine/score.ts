@@ -6,7 +6,8 @@
  * high 5, medium 3, low 1, informational 0) and credit on the evaluated status (pass 1,
  * warn 0.5, fail 0). Not-applicable and unknown findings do not count, and an accepted
  * finding counts with the status it was evaluated to: accepting a risk does not remove it.
- * With nothing to count the score is 100.
+ * With nothing to count the score is 100, unless a finding that would count is unknown: a
+ * review that could verify nothing scores 0, so that it never reads as Excellent.
  *
  * Because a finding's weight does not depend on its status, moving one finding from fail to
  * warn or pass can only raise the score.
@@ -42,27 +43,42 @@ export function scoreContribution(finding: ScorableFinding): { weight: number; c
   return { weight, credit: STATUS_CREDIT[status] };
 }
 
-/** What a set of findings earned and could have earned: Σ weight × credit and Σ weight. */
+/**
+ * What a set of findings earned and could have earned: Σ weight × credit and Σ weight, and
+ * the weight of the unknown findings, which would have counted had their facts been read.
+ */
 export interface ScoreTotals {
   readonly earned: number;
   readonly total: number;
+  readonly unknown: number;
+}
+
+/** The weight an unknown finding would have had; 0 for any other finding. */
+export function unknownWeight(finding: ScorableFinding): number {
+  return finding.evaluatedStatus === 'unknown' ? CATEGORY_WEIGHTS[finding.category] : 0;
 }
 
 export function scoreTotals(findings: readonly ScorableFinding[]): ScoreTotals {
   let total = 0;
   let earned = 0;
+  let unknown = 0;
   for (const finding of findings) {
+    unknown += unknownWeight(finding);
     const c = scoreContribution(finding);
     if (!c) continue;
     total += c.weight;
     earned += c.weight * c.credit;
   }
-  return { earned, total };
+  return { earned, total, unknown };
 }
 
-/** The score before rounding down: 100 × earned / total, or 100 with nothing to count. */
-export function exactScore({ earned, total }: ScoreTotals): number {
-  return total === 0 ? 100 : (100 * earned) / total;
+/**
+ * The score before rounding down: 100 × earned / total. With nothing to count it is 100 when
+ * nothing was unknown either, and 0 when something was: nothing verified is not a clean bill.
+ */
+export function exactScore({ earned, total, unknown }: ScoreTotals): number {
+  if (total === 0) return unknown > 0 ? 0 : 100;
+  return (100 * earned) / total;
 }
 
 /** The 0–100 score of a set of findings. */
