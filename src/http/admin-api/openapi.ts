@@ -5,12 +5,15 @@
  *
  * @see https://spec.openapis.org/oas/v3.1.0
  */
+import { MAX_LIST_ENTRIES } from '../../config/schema.js';
+import { MAX_CERTIFICATES_PER_APP } from '../../domain/app.js';
 import { ADMIN_API_PROBLEM_CODES } from './admin-api-problems.js';
 
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const strings: Schema = { type: 'array', items: { type: 'string' } };
+/** Lists of names, scopes, audiences and ranges are sets (docs/configuration.md). */
+const strings: Schema = { type: 'array', items: { type: 'string' }, uniqueItems: true, maxItems: MAX_LIST_ENTRIES };
 const dateTime: Schema = { type: 'string', format: 'date-time' };
 const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
 
@@ -253,7 +256,7 @@ const schemas: Record<string, Schema> = {
       keyCustody: { enum: ['file', 'kms', 'hsm'] },
       policies: ref('Policies'),
       generateSecret: { type: 'boolean', default: false, description: 'Generate a consumer secret, returned once.' },
-      certificates: { ...strings, description: 'PEM certificates, added before the flows are switched on.' },
+      certificates: { ...strings, maxItems: MAX_CERTIFICATES_PER_APP, description: 'PEM certificates, added before the flows are switched on.' },
     },
   },
   AppUpdate: {
@@ -554,7 +557,7 @@ export const ADMIN_API_OPENAPI = {
         summary: 'Add a certificate',
         description: 'Refused with `certificate_rejected` (422) when the PEM is not exactly one X.509 certificate, is expired or not yet valid, or has a weak or unsupported key.',
         requestBody: jsonBody(ref('CertificateUpload')),
-        responses: { '201': json(ref('Certificate')), ...bodyErrors, ...notFound, ...conflict('The certificate is already on the app (code `conflict`).') },
+        responses: { '201': json(ref('Certificate')), ...bodyErrors, ...notFound, ...conflict(`The certificate is already on the app, or the app already holds ${MAX_CERTIFICATES_PER_APP} certificates (code \`conflict\`).`) },
       },
     },
     '/apps/{app}/certificates/{certificate}': {
