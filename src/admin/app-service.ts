@@ -175,7 +175,8 @@ export class AppService {
       const cert = app.certificates.find((c) => c.id === certificateId || c.fingerprintSha256 === certificateId.toLowerCase().replace(/:/g, ''));
       if (!cert) throw new AdminError('not_found', `the app has no certificate ${certificateId}`);
       const remaining = app.certificates.filter((c) => c !== cert);
-      if (app.flows.jwtBearer && !remaining.some((c) => isCurrentlyValid(c, now))) {
+      // Only a currently valid certificate can be the last one the flow needs.
+      if (app.flows.jwtBearer && isCurrentlyValid(cert, now) && !remaining.some((c) => isCurrentlyValid(c, now))) {
         throw new AdminError(
           'certificate_required',
           'this is the app\'s last valid certificate and the JWT Bearer flow is on: add the replacement certificate first, or disable the flow',
@@ -227,8 +228,13 @@ export class AppService {
       }
       const next = change(app);
       const certificates = certificate ? [...app.certificates, certificate] : app.certificates;
-      requireCertificateFor(next.flows, certificates, now);
-      await requireRunAsFor(store, next.flows, next.clientCredentialsRunAs);
+      // A flow's preconditions are checked when it is switched on (or its run-as user changes),
+      // not on every write: an app whose certificate has expired since must still take an
+      // unrelated change, and a restart that restates the file must not stop the server.
+      if (!app.flows.jwtBearer) requireCertificateFor(next.flows, certificates, now);
+      if (!app.flows.clientCredentials || next.clientCredentialsRunAs !== app.clientCredentialsRunAs) {
+        await requireRunAsFor(store, next.flows, next.clientCredentialsRunAs);
+      }
       if (certificate) await store.addCertificate(app.id, certificate);
       await store.updateApp({ ...next, updatedAt: now });
       return app.id;
