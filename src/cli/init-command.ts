@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readEnvironment } from '../config/environment.js';
 import { generateKeyPairWithCertificate } from '../platform/keygen.js';
+import { makeDirectory } from '../platform/make-directory.js';
 import { ADMIN_KEY_FILE, writeCliProfile } from './cli-profile.js';
 import { printLine } from './output.js';
 
@@ -15,7 +16,9 @@ export const ADMIN_APP_NAME = 'Admin CLI';
 export const ADMIN_PROFILE = 'System Administrator';
 
 export interface InitOptions {
+  /** Holds the Admin CLI's key and profile, and the SQLite database unless `databaseUrl` names PostgreSQL. */
   readonly dataDir: string;
+  readonly databaseUrl?: string | undefined;
   readonly baseUrl: string;
   readonly admin: string;
   readonly orgName: string;
@@ -30,7 +33,9 @@ export interface InitResult {
 /** Creates the org (if absent), the admin user and the Admin CLI app; safe to run twice. */
 export async function initialise(options: InitOptions): Promise<InitResult> {
   const { openKeygate } = await import('../main.js');
-  const core = await openKeygate({ dataDir: options.dataDir });
+  const core = await openKeygate({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  // On PostgreSQL nothing else creates the data directory, which still keeps the key.
+  makeDirectory(options.dataDir, 0o700);
   try {
     const { orgs, users, apps } = core.services;
     const existing = (await apps.list()).find((a) => a.name === ADMIN_APP_NAME);
@@ -84,8 +89,10 @@ export function registerInitCommand(program: Command): void {
     .option('--admin <username>', 'username of the first administrator', 'admin@keygate.local')
     .option('--org-name <name>', 'display name of the org', 'Keygate')
     .action(async (opts: { data?: string; baseUrl: string; admin: string; orgName: string }) => {
-      const dataDir = opts.data ?? readEnvironment().dataDir ?? '.keygate';
-      const result = await initialise({ dataDir, baseUrl: opts.baseUrl, admin: opts.admin, orgName: opts.orgName });
+      const env = readEnvironment();
+      const dataDir = opts.data ?? env.dataDir ?? '.keygate';
+      // The same database `serve` and `migrate` use: KEYGATE_DATABASE_URL, else SQLite in the data directory.
+      const result = await initialise({ dataDir, databaseUrl: env.databaseUrl, baseUrl: opts.baseUrl, admin: opts.admin, orgName: opts.orgName });
       printLine(
         result.created
           ? `initialised: administrator ${result.username}, app "${ADMIN_APP_NAME}" (consumer key ${result.consumerKey}); key written to ${join(dataDir, ADMIN_KEY_FILE)}`
