@@ -27,7 +27,7 @@ export async function buildBenchConfig(count: number): Promise<DeclaredConfig> {
   const certs: DeclaredCertificate[] = [];
   for (const days of [400, 20, 800]) {
     const { certificatePem } = await generateKeyPairWithCertificate({ alg: 'ES256', subject: `bench-${days}`, days });
-    certs.push({ source: `bench-${days}`, parsed: inspectCertificatePem(certificatePem) });
+    certs.push({ source: `bench-${days}`, key: `bench-${days}.pem`, parsed: inspectCertificatePem(certificatePem) });
   }
   const users: DeclaredUser[] = Array.from({ length: 200 }, (_, i) => ({
     username: `user${i}@example.com`,

@@ -13,15 +13,27 @@ export interface AdminServices {
   readonly apps: AppService;
   readonly history: LoginHistoryReader;
   readonly reviews: ReviewService;
+  /**
+   * Runs `work` with services whose writes share one transaction: all of them commit, or none
+   * does. Caches reload, and other instances hear of the change, once, after the commit. On
+   * PostgreSQL the transaction holds the admin lock first, so instances doing this at the same
+   * moment take turns, each seeing what the one before it committed.
+   */
+  atomically<T>(work: (services: AdminServices) => Promise<T>): Promise<T>;
 }
 
-export function createAdminServices(deps: {
+interface AdminServicesDeps {
   store: AdminStore;
   history: LoginHistoryReader;
   clock: Clock;
   notifier: ChangeNotifier;
   reviews: ReviewStore & ReviewHistoryStore;
-}): AdminServices {
+}
+
+/** Inside a shared transaction there is nothing to announce until it commits. */
+const UNTIL_COMMIT: ChangeNotifier = { changed: async () => {} };
+
+export function createAdminServices(deps: AdminServicesDeps): AdminServices {
   const apps = new AppService(deps);
   return {
     orgs: new OrgService(deps),
@@ -29,5 +41,10 @@ export function createAdminServices(deps: {
     apps,
     history: deps.history,
     reviews: new ReviewService({ source: deps.reviews, history: deps.reviews, apps, clock: deps.clock }),
+    async atomically(work) {
+      const result = await deps.store.transaction((store) => work(createAdminServices({ ...deps, store, notifier: UNTIL_COMMIT })));
+      await deps.notifier.changed();
+      return result;
+    },
   };
 }

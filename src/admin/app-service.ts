@@ -161,6 +161,11 @@ export class AppService {
     return this.#write(ref, (app) => ({ ...app, flows: { ...app.flows, ...update.flows }, ...(update.scopes && { scopes: update.scopes }) }), certificate);
   }
 
+  /** Refuses, as {@link addCertificate} would, a certificate that is weak, malformed or not valid now. */
+  judgeCertificate(pem: string): void {
+    acceptCertificate(pem, this.deps.clock.now());
+  }
+
   async addCertificate(ref: AppRef, pem: string): Promise<Certificate> {
     const certificate = acceptCertificate(pem, this.deps.clock.now());
     await this.#write(ref, (app) => app, certificate);

@@ -9,9 +9,7 @@ import type { ExternalClientApp } from '../domain/app.js';
 import { defaultSessionTimeoutMinutes } from '../domain/org.js';
 import { verifySecret } from '../platform/secrets.js';
 import { AdminError } from './admin-errors.js';
-import type { AppService } from './app-service.js';
-import type { OrgService } from './org-service.js';
-import type { UserService } from './user-service.js';
+import type { AdminServices } from './admin-services.js';
 
 export interface ApplyResult {
   readonly created: string[];
@@ -21,11 +19,7 @@ export interface ApplyResult {
   readonly undeclared: string[];
 }
 
-export interface ApplyDeps {
-  readonly orgs: OrgService;
-  readonly users: UserService;
-  readonly apps: AppService;
-}
+type ApplyDeps = Pick<AdminServices, 'orgs' | 'users' | 'apps'>;
 
 /** Runs `work`, re-throwing an admin refusal as a configuration error at `path`. */
 async function at<T>(path: string, work: () => Promise<T>): Promise<T> {
@@ -34,6 +28,25 @@ async function at<T>(path: string, work: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof AdminError) throw new ConfigError(err.field ? `${path}.${err.field}` : path, err.detail);
     throw err;
+  }
+}
+
+/**
+ * Judges each certificate the file adds (strength, validity now) before anything is written,
+ * so that a refusal names the `file` or `pem` key it came from.
+ */
+function judgeNewCertificates(deps: ApplyDeps, config: DeclaredConfig, apps: readonly ExternalClientApp[]): void {
+  for (const app of config.apps) {
+    const known = new Set(apps.find((a) => a.name === app.name)?.certificates.map((c) => c.fingerprintSha256));
+    for (const cert of app.certificates) {
+      if (known.has(cert.parsed.fingerprintSha256)) continue;
+      try {
+        deps.apps.judgeCertificate(cert.parsed.pem);
+      } catch (err) {
+        if (err instanceof AdminError) throw new ConfigError(cert.key, err.detail);
+        throw err;
+      }
+    }
   }
 }
 
@@ -117,11 +130,20 @@ async function applyApp(
   }
 }
 
-export async function applyConfig(deps: ApplyDeps, config: DeclaredConfig, options: { prune: boolean }): Promise<ApplyResult> {
+/**
+ * Applies the file in one transaction: a file refused part-way leaves nothing changed, and
+ * instances starting together on one PostgreSQL database apply it one after the other.
+ */
+export function applyConfig(services: AdminServices, config: DeclaredConfig, options: { prune: boolean }): Promise<ApplyResult> {
+  return services.atomically((deps) => applyAll(deps, config, options));
+}
+
+async function applyAll(deps: ApplyDeps, config: DeclaredConfig, options: { prune: boolean }): Promise<ApplyResult> {
   const result: ApplyResult = { created: [], updated: [], removed: [], undeclared: [] };
+  const apps = await deps.apps.list();
+  judgeNewCertificates(deps, config, apps);
   const org = await at('org', () => deps.orgs.upsert(config.org));
   for (const [i, user] of config.users.entries()) await applyUser(deps, user, `users.${i}`, result);
-  const apps = await deps.apps.list();
   for (const [i, app] of config.apps.entries()) {
     const existing = apps.find((a) => a.name === app.name);
     await applyApp(deps, app, `apps.${i}`, existing, defaultSessionTimeoutMinutes(org), options.prune, result);

@@ -20,6 +20,8 @@ export class ConfigError extends Error {
 export interface DeclaredCertificate {
   /** Where it came from, for messages: `apps.0.certificates.1 (certs/erp.crt.pem)`. */
   readonly source: string;
+  /** The dotted path of its `file` or `pem` key, where a refusal of it is reported. */
+  readonly key: string;
   readonly parsed: ParsedCertificate;
 }
 
@@ -142,10 +144,11 @@ function readCertificate(ref: { file: string } | { pem: string }, path: string, 
   } else {
     pem = ref.pem;
   }
+  const key = 'file' in ref ? `${path}.file` : `${path}.pem`;
   try {
-    return { source, parsed: inspectCertificatePem(pem) };
+    return { source, key, parsed: inspectCertificatePem(pem) };
   } catch (err) {
-    if (err instanceof CertificateRejectedError) throw new ConfigError('file' in ref ? `${path}.file` : `${path}.pem`, err.message);
+    if (err instanceof CertificateRejectedError) throw new ConfigError(key, err.message);
     throw err;
   }
 }
