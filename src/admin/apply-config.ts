@@ -5,7 +5,7 @@
  */
 import type { DeclaredApp, DeclaredConfig, DeclaredUser } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
-import type { ExternalClientApp } from '../domain/app.js';
+import { ADMIN_SCOPE, type ExternalClientApp } from '../domain/app.js';
 import { defaultSessionTimeoutMinutes } from '../domain/org.js';
 import { verifySecret } from '../platform/secrets.js';
 import { AdminError } from './admin-errors.js';
@@ -17,6 +17,8 @@ export interface ApplyResult {
   readonly removed: string[];
   /** Certificates and consumer secrets of declared apps that the file does not list, kept because `--prune` was not given. */
   readonly undeclared: string[];
+  /** Undeclared apps and users that `--prune` kept because they are ways into the admin API. */
+  readonly kept: string[];
 }
 
 type ApplyDeps = Pick<AdminServices, 'orgs' | 'users' | 'apps'>;
@@ -139,7 +141,7 @@ export function applyConfig(services: AdminServices, config: DeclaredConfig, opt
 }
 
 async function applyAll(deps: ApplyDeps, config: DeclaredConfig, options: { prune: boolean }): Promise<ApplyResult> {
-  const result: ApplyResult = { created: [], updated: [], removed: [], undeclared: [] };
+  const result: ApplyResult = { created: [], updated: [], removed: [], undeclared: [], kept: [] };
   const apps = await deps.apps.list();
   judgeNewCertificates(deps, config, apps);
   const org = await at('org', () => deps.orgs.upsert(config.org));
@@ -148,17 +150,33 @@ async function applyAll(deps: ApplyDeps, config: DeclaredConfig, options: { prun
     const existing = apps.find((a) => a.name === app.name);
     await applyApp(deps, app, `apps.${i}`, existing, defaultSessionTimeoutMinutes(org), options.prune, result);
   }
-  if (options.prune) {
-    const appNames = new Set(config.apps.map((a) => a.name));
-    for (const app of apps.filter((a) => !appNames.has(a.name))) {
-      await deps.apps.delete({ id: app.id });
-      result.removed.push(`app ${app.name}`);
-    }
-    const usernames = new Set(config.users.map((u) => u.username));
-    for (const user of (await deps.users.list()).filter((u) => !usernames.has(u.username))) {
-      await deps.users.delete({ id: user.id });
-      result.removed.push(`user ${user.username}`);
-    }
-  }
+  if (options.prune) await prune(deps, config, apps, result);
   return result;
+}
+
+/**
+ * Deletes what the file does not declare, except the ways into the admin API: an app that
+ * grants the `admin` scope and a user holding ManageUsers are kept and named, since deleting
+ * them would lock the CLI and the console out with nothing left to undo it. They are removed
+ * by name, with `keygate app delete` and `keygate user delete`.
+ */
+async function prune(deps: ApplyDeps, config: DeclaredConfig, apps: readonly ExternalClientApp[], result: ApplyResult): Promise<void> {
+  const appNames = new Set(config.apps.map((a) => a.name));
+  for (const app of apps.filter((a) => !appNames.has(a.name))) {
+    if (app.scopes.includes(ADMIN_SCOPE)) {
+      result.kept.push(`app ${app.name}, which grants the admin scope`);
+      continue;
+    }
+    await deps.apps.delete({ id: app.id });
+    result.removed.push(`app ${app.name}`);
+  }
+  const usernames = new Set(config.users.map((u) => u.username));
+  for (const user of (await deps.users.list()).filter((u) => !usernames.has(u.username))) {
+    if (user.permissions.includes('ManageUsers')) {
+      result.kept.push(`user ${user.username}, who holds ManageUsers`);
+      continue;
+    }
+    await deps.users.delete({ id: user.id });
+    result.removed.push(`user ${user.username}`);
+  }
 }

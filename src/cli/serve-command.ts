@@ -111,7 +111,8 @@ interface ServeOptions {
 }
 
 /** One line of counts, and a warning for each certificate or secret the file no longer lists but that stays. */
-function reportApplied({ created, updated, removed, undeclared }: ApplyResult): void {
+function reportApplied({ created, updated, removed, undeclared, kept }: ApplyResult): void {
   printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
   for (const name of undeclared) warn(`keygate: warning: ${name} is not in the configuration file and stays; --prune removes it`);
+  for (const name of kept) warn(`keygate: warning: --prune kept ${name}: it is not in the configuration file, but deleting it could lock administrators out; delete it by name if it should go`);
 }

@@ -52,6 +52,9 @@ export interface ExternalClientApp {
   readonly updatedAt: Date;
 }
 
+/** The scope whose tokens open the admin API (with a user holding ManageUsers). */
+export const ADMIN_SCOPE = 'admin';
+
 /**
  * Most certificates one app holds: enough for a rotation with room to spare, and no more than
  * an assertion without a `kid` is checked against, so every certificate can always sign.

@@ -73,4 +73,16 @@ describe('applying keygate.yaml: certificates the file no longer lists', () => {
     expect(await hasSecret()).toBe(false);
     expect((await applyConfig(core.services, withSecret(false), { prune: false })).undeclared).toEqual([]);
   });
+
+  it('--prune keeps, and names, an undeclared app granting the admin scope and an undeclared user holding ManageUsers', async () => {
+    await core.services.users.create({ username: 'root@acme.test', permissions: ['ManageUsers'] });
+    await core.services.users.create({ username: 'temp@acme.test' });
+    await core.services.apps.create({ name: 'Admin CLI', scopes: ['admin', 'api'] });
+    const bare = parseConfig(JSON.stringify({ org: { baseUrl: 'https://id.acme.test' } }), { baseDir: dataDir, env: {} });
+    const result = await applyConfig(core.services, bare, { prune: true });
+    expect(result.removed).toEqual(['app billing', 'user temp@acme.test']);
+    expect(result.kept).toEqual(['app Admin CLI, which grants the admin scope', 'user root@acme.test, who holds ManageUsers']);
+    expect((await core.services.apps.list()).map((a) => a.name)).toEqual(['Admin CLI']);
+    expect((await core.services.users.list()).map((u) => u.username)).toEqual(['root@acme.test']);
+  });
 });

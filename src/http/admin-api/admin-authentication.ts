@@ -8,14 +8,13 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 import type { FastifyRequest } from 'fastify';
+import { ADMIN_SCOPE } from '../../domain/app.js';
 import { canAdminister } from '../../domain/user.js';
 import { authenticateBearer, type BearerContext, type BearerDeps } from '../../oauth/endpoints/bearer-token.js';
 import { OAuthError } from '../../oauth/errors/oauth-error.js';
 import { toEndpointRequest } from '../endpoint-adapter.js';
 import { AdminAuthError } from './admin-api-problems.js';
 
-/** The scope an access token needs for the admin API. */
-export const ADMIN_SCOPE = 'admin';
 
 const REALM = 'realm="keygate-admin"';
 
