@@ -8,6 +8,7 @@ import { createLogger } from '../platform/logger.js';
 import { makeDirectory } from '../platform/make-directory.js';
 import { buildKeygate, checkListenSafety, openKeygate, serverUrl } from '../main.js';
 import { writeCliProfile } from './cli-profile.js';
+import { lockDataDirectory } from './serve-lock.js';
 import { takeHandedConnections } from './connection-handoff.js';
 import { printLine, warn } from './output.js';
 import { parsePort, parsePositiveInt, readNamedFile } from './parse.js';
@@ -37,6 +38,11 @@ export function registerServeCommand(program: Command): void {
       const host = opts.host;
       const port = parsePort(opts.port);
       const tls = readTls(opts.tlsCert, opts.tlsKey);
+      // SQLite is one machine's database: one server tree per data directory.
+      if ((!storage.databaseUrl || storage.databaseUrl.startsWith('sqlite:')) && cluster.isPrimary) {
+        makeDirectory(dataDir, 0o700);
+        lockDataDirectory(dataDir);
+      }
       const announce = (url: string) => {
         // On PostgreSQL nothing else creates the data directory.
         makeDirectory(dataDir, 0o700);
