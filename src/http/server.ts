@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { InvalidRequestError, OAuthError } from '../oauth/errors/oauth-error.js';
 import { NO_STORE_HEADERS, renderOAuthError } from '../oauth/errors/render.js';
+import { StoreUnavailableError, storeUnavailable } from '../oauth/endpoints/endpoint-response.js';
 import { AdminError } from '../admin/admin-errors.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
 import { renderProblem } from './problem.js';
@@ -73,6 +74,23 @@ function refuseUnparsable(error: ConnectionError, socket: Socket): void {
   socket.destroy();
 }
 
+/**
+ * A store outage that reached the error boundary: 503 with `Retry-After` in the route's form
+ * (RFC 6749 §5.2 `temporarily_unavailable`, or problem+json), logged once as a warning.
+ */
+function refuseWhileUnavailable(error: StoreUnavailableError, format: string, log: Pick<Logger, 'warn'>, reply: FastifyReply): FastifyReply {
+  const rendered = renderOAuthError(storeUnavailable(error, log));
+  if (format === 'oauth') return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+  const problem = {
+    type: 'https://keygate.dev/problems/temporarily_unavailable',
+    title: 'Temporarily unavailable',
+    status: 503,
+    detail: 'a backing store cannot be reached; retry later',
+    code: 'temporarily_unavailable',
+  };
+  return reply.code(503).headers(rendered.headers).type('application/problem+json').send(problem);
+}
+
 export function createHttpServer(log: Logger, options: HttpOptions): FastifyInstance {
   const serverOptions: FastifyServerOptions = {
     loggerInstance: log,
@@ -103,6 +121,7 @@ export function createHttpServer(log: Logger, options: HttpOptions): FastifyInst
 
   app.setErrorHandler((error: FastifyError | Error, req, reply) => {
     const format = req.routeOptions.config?.errorFormat ?? 'problem';
+    if (error instanceof StoreUnavailableError) return refuseWhileUnavailable(error, format, req.log, reply);
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 500) req.log.error({ err: error, url: req.routeOptions.url }, 'request failed');
     if (format === 'oauth') {

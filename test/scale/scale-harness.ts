@@ -5,6 +5,7 @@
  * configuration file applied by the first instance; the certificate is generated here.
  */
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,11 @@ export interface TwoInstances {
   readonly privateKeyPem: string;
   /** A fresh assertion for the app and user, signed with `key` (default: the declared certificate's key). */
   assertion(key?: string): Promise<string>;
+  /**
+   * Starts one more instance on the same schema and key prefix, reaching its services through
+   * other URLs (a cuttable proxy's, say) and logging where it is told; closed with the rest.
+   */
+  another(overrides: { databaseUrl?: string; redisUrl?: string; log?: Logger }): Promise<RunningKeygate>;
   close(): Promise<void>;
 }
 
@@ -66,11 +72,13 @@ export async function startTwoInstances(options: { redis: boolean }): Promise<Tw
   const config = parseConfig(
     JSON.stringify({
       org: { baseUrl: BASE_URL },
-      users: [{ username: USERNAME, profile: 'Integration' }],
+      // The user administers Keygate and the app grants `admin`, so that its tokens also reach the admin API.
+      users: [{ username: USERNAME, profile: 'Integration', permissions: ['ManageUsers'] }],
       apps: [
         {
           name: APP_NAME,
           consumerKey: CLIENT_ID,
+          scopes: ['api', 'admin'],
           certificates: [{ pem: generated.certificatePem }],
           flows: { jwtBearer: true },
           policies: { profiles: ['Integration'] },
@@ -108,6 +116,11 @@ export async function startTwoInstances(options: { redis: boolean }): Promise<Tw
     b: started[1]!,
     privateKeyPem: generated.privateKeyPem,
     assertion: (key = generated.privateKeyPem) => signAssertion({ issuer: CLIENT_ID, subject: USERNAME, audience: BASE_URL, key }),
+    async another(overrides) {
+      const instance = await buildKeygate({ ...common, ...overrides, config, configApplied: true });
+      started.push(instance);
+      return instance;
+    },
     close: cleanup,
   };
 }

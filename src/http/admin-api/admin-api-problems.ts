@@ -8,10 +8,11 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ERROR_CODES, AdminError } from '../../admin/admin-errors.js';
+import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
 import { renderProblem, type Problem } from '../problem.js';
 
 /** Problems raised by the HTTP layer of the admin API rather than by the services. */
-export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'payload_too_large' | 'not_acceptable' | 'internal_error';
+export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'payload_too_large' | 'not_acceptable' | 'internal_error' | 'temporarily_unavailable';
 
 const HTTP_PROBLEMS: Record<HttpProblemCode, { status: number; title: string }> = {
   bad_request: { status: 400, title: 'The request is not valid' },
@@ -19,6 +20,7 @@ const HTTP_PROBLEMS: Record<HttpProblemCode, { status: number; title: string }> 
   payload_too_large: { status: 413, title: 'The request body is too large' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   internal_error: { status: 500, title: 'Internal error' },
+  temporarily_unavailable: { status: 503, title: 'Temporarily unavailable' },
 };
 
 /** Every `code` the admin API can answer with. */
@@ -124,8 +126,19 @@ function describeFastifyError(error: FastifyError): Problem | null {
   }
 }
 
+/**
+ * A store outage: 503 with `Retry-After`, and one warning in the log (the outage is known, its
+ * stack says nothing new).
+ */
+function sendUnavailable(error: StoreUnavailableError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  req.log.warn({ store: error.store, reason: error.message, url: req.routeOptions.url }, 'a backing store is unavailable; answering 503');
+  const problem = problemOf('temporarily_unavailable', 'a backing store cannot be reached; retry later');
+  return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).header('cache-control', 'no-store').type('application/problem+json').send(problem);
+}
+
 /** Turns anything thrown by an admin route into problem+json; unexpected errors reveal nothing. */
 export function sendAdminProblem(error: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof StoreUnavailableError) return sendUnavailable(error, req, reply);
   let problem: Problem;
   if (error instanceof AdminError) {
     problem = renderProblem(error, error.status);

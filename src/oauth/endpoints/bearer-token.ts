@@ -2,13 +2,14 @@
  * Resource-server side of bearer tokens (RFC 6750): reading the token from the request and
  * resolving it to a live app and user, with the app's network policy applied again.
  */
+import type { Logger } from 'pino';
 import { honoursTokenOf } from '../../domain/user.js';
 import { InvalidRequestError, InvalidTokenError, OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import { checkNetworkPolicy } from '../access-policy.js';
 import type { ClientDirectory, ClientRecord, UserRecord } from '../client-directory.js';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-token.js';
-import type { EndpointRequest, EndpointResponse } from './endpoint-response.js';
+import { storeUnavailable, StoreUnavailableError, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 
 export interface BearerContext {
   readonly claims: AccessTokenClaims;
@@ -43,7 +44,11 @@ export interface BearerDeps {
   readonly tokens: AccessTokens;
   readonly directory: ClientDirectory;
   readonly nowSeconds: () => number;
+  /** Where a store outage met while checking a token is reported (one warning per request). */
+  readonly log?: Pick<Logger, 'warn'>;
 }
+
+const SILENT: Pick<Logger, 'warn'> = { warn: () => {} };
 
 export async function authenticateBearer(req: EndpointRequest, deps: BearerDeps, queryParam?: string): Promise<BearerContext> {
   const token = presentedToken(req, queryParam);
@@ -62,7 +67,12 @@ export async function authenticateBearer(req: EndpointRequest, deps: BearerDeps,
   return { claims, client, user };
 }
 
-/** Runs a resource handler behind bearer authentication, rendering failures per RFC 6750 §3. */
+/**
+ * Runs a resource handler behind bearer authentication, rendering failures per RFC 6750 §3.
+ * A store that cannot be reached while the token is checked (its revocation) answers 503
+ * `temporarily_unavailable` here rather than in a route's error handler, which would not
+ * know it from a fault.
+ */
 export async function withBearer(
   req: EndpointRequest,
   deps: BearerDeps,
@@ -79,8 +89,9 @@ export async function withBearer(
         body: { error: 'invalid_request', error_description: 'a bearer token is required' },
       };
     }
-    if (!(error instanceof OAuthError)) throw error;
-    const rendered = renderOAuthError(error, { resource: true });
+    const failure = error instanceof StoreUnavailableError ? storeUnavailable(error, deps.log ?? SILENT) : error;
+    if (!(failure instanceof OAuthError)) throw failure;
+    const rendered = renderOAuthError(failure, { resource: true });
     return { status: rendered.status, headers: rendered.headers, body: rendered.body };
   }
 }

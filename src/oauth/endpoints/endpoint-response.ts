@@ -23,14 +23,47 @@ export interface EndpointRequest {
 }
 
 /**
- * The answer for a failure: an {@link OAuthError} as it is; anything else is logged with its
- * detail and answered as `temporarily_unavailable` (a store that cannot be reached is the
- * usual cause), never with the detail.
+ * A backing store (PostgreSQL, Redis) cannot be reached right now: a known outage, not a fault
+ * in Keygate. Storage throws it (or a subclass naming the store) in place of the driver's error;
+ * every surface answers it with 503 and `Retry-After` (RFC 6749 §5.2 `temporarily_unavailable`
+ * at the OAuth endpoints, problem+json at the admin API) and logs one warning without a stack.
+ */
+export class StoreUnavailableError extends Error {
+  /** For Fastify's error handlers, which read the status from here. */
+  readonly statusCode = 503;
+  readonly retryAfterSeconds = 1;
+
+  constructor(
+    /** The store's name, for the log and the login history. */
+    readonly store: 'postgresql' | 'redis',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The OAuth error for a store outage, after one warning line: the message names the store and
+ * the driver's reason; a stack would only repeat the driver's internals on every request.
+ */
+export function storeUnavailable(error: StoreUnavailableError, log: Pick<Logger, 'warn'>): TemporarilyUnavailableError {
+  log.warn({ store: error.store, reason: error.message }, 'a backing store is unavailable; answering 503');
+  return new TemporarilyUnavailableError(`${error.store}_unavailable`, error.retryAfterSeconds);
+}
+
+/**
+ * The answer for a failure: an {@link OAuthError} as it is; a {@link StoreUnavailableError}
+ * as `temporarily_unavailable`, logged as a warning; anything else is logged with its detail
+ * and answered as `temporarily_unavailable` too, never with the detail.
  */
 export function errorResponse(error: unknown, log: Logger, context: { resource?: boolean } = {}): EndpointResponse {
   let failure: OAuthError;
   if (error instanceof OAuthError) {
     failure = error;
+  } else if (error instanceof StoreUnavailableError) {
+    failure = storeUnavailable(error, log);
   } else {
     log.error({ err: error }, 'request failed inside Keygate');
     failure = new TemporarilyUnavailableError('internal_error');

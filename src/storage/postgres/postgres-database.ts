@@ -4,7 +4,8 @@
  * token request must fail within a couple of seconds with 503, never hang on a dead socket.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
 import type { Database as Tables } from '../sql/tables.js';
 
 export interface PostgresOptions {
@@ -61,12 +62,69 @@ export function postgresClientConfig(options: PostgresOptions): pg.ClientConfig 
   };
 }
 
+/** PostgreSQL cannot be reached: the server is down, restarting, or behind a network fault. */
+export class PostgresUnavailableError extends StoreUnavailableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('postgresql', message, options);
+  }
+}
+
+/** Programming errors raised inside the driver (a bad parameter), which carry no SQLSTATE either. */
+const FAULTS = [TypeError, RangeError, SyntaxError, ReferenceError];
+
+/**
+ * Whether an error says the server cannot be reached (rather than that a statement was wrong):
+ * no SQLSTATE at all (refused, reset, timed out), or class 08 (connection exception) or 57P
+ * (the server is shutting down or restarting).
+ */
+export function isUnreachable(error: unknown): boolean {
+  if (FAULTS.some((fault) => error instanceof fault)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P');
+}
+
+/** The driver's error, or a {@link PostgresUnavailableError} with it as the cause when it is an outage. */
+export function outageOf(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError || !isUnreachable(error)) return error;
+  return new PostgresUnavailableError(`PostgreSQL is unreachable: ${(error as Error).message}`, { cause: error });
+}
+
+const rethrowOutage = (error: unknown): never => {
+  throw outageOf(error);
+};
+
+/**
+ * The pool as Kysely sees it, reporting an unreachable server as a
+ * {@link PostgresUnavailableError}, so that the admin API, the console and the directory
+ * answer an outage as the token path does (503), not as a fault.
+ */
+function reportingOutages(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      return reportingClient(await pool.connect().catch(rethrowOutage));
+    },
+    end: () => pool.end(),
+  };
+}
+
+function reportingClient(client: pg.PoolClient): PostgresPoolClient {
+  function query<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  function query<R>(textOrCursor: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    // A cursor (Kysely's `stream()`, unused here) is a pg Submittable: handed over untouched.
+    if (typeof textOrCursor !== 'string') return client.query(textOrCursor as unknown as pg.Submittable) as unknown as PostgresCursor<R>;
+    return client.query(textOrCursor, [...(parameters ?? [])]).catch(rethrowOutage) as Promise<PostgresQueryResult<R>>;
+  }
+  return { query, release: (destroy?: boolean) => client.release(destroy) };
+}
+
 export function openPostgres(options: PostgresOptions): PostgresHandle {
   const clientConfig = postgresClientConfig(options);
   const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
   // An idle connection whose server went away emits here; without a listener the process would exit.
   pool.on('error', (error) => options.onIdleError?.(error));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: reportingOutages(pool) }) });
   return {
     pool,
     db,

@@ -10,6 +10,9 @@ import type { IssueWrites, OpaqueTokenRecord, OpaqueTokenWrite, ReplayStore, Tok
 import { loginEventToRow, opaqueTokenFromRow } from '../sql/mappers.js';
 import type { OpaqueTokenTable } from '../sql/tables.js';
 import { InsertBatcher } from './insert-batcher.js';
+import { isUnreachable, outageOf, PostgresUnavailableError } from './postgres-database.js';
+
+export { PostgresUnavailableError } from './postgres-database.js';
 
 interface JtiRow {
   readonly namespace: string;
@@ -107,22 +110,6 @@ function firstPerKey<T>(batch: readonly T[], keyOf: (item: T) => string | null):
     return sent.length - 1;
   });
   return { sent, position };
-}
-
-/**
- * Whether an error says the server cannot be reached (rather than that a statement was wrong):
- * no SQLSTATE at all (refused, reset, timed out), or class 08 (connection exception) or 57P
- * (the server is shutting down or restarting).
- */
-function isUnreachable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
-  return code.startsWith('08') || code.startsWith('57P');
-}
-
-/** Thrown without asking the server while it was found unreachable moments ago. */
-export class PostgresUnavailableError extends Error {
-  override readonly name = 'PostgresUnavailableError';
 }
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -237,7 +224,7 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
       return await this.pool.query<R>(config);
     } catch (error) {
       if (isUnreachable(error)) this.#unreachableUntil = Date.now() + this.pauseMs;
-      throw error;
+      throw outageOf(error);
     }
   }
 
