@@ -7,6 +7,19 @@
  * 380 → 354 µs of CPU per token request).
  */
 import { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
+
+/** Redis cannot be reached, or did not answer a command in time. */
+export class RedisUnavailableError extends StoreUnavailableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('redis', message, options);
+  }
+}
+
+/** The command's error as a {@link RedisUnavailableError}: every command Keygate sends is valid, so a failure is the connection's. */
+export function redisOutage(error: unknown): RedisUnavailableError {
+  return new RedisUnavailableError(`Redis is unreachable: ${(error as Error).message}`, { cause: error });
+}
 
 export interface RedisOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
@@ -29,19 +42,21 @@ export interface RedisHandle {
 }
 
 export async function openRedis(options: RedisOptions): Promise<RedisHandle> {
+  let connected = false;
   const settings = {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: options.connectTimeoutMs ?? 2000,
     commandTimeout: options.commandTimeoutMs ?? 1000,
-    // Reconnect forever, at most every 2 s.
-    retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
+    // Once connected, reconnect forever, at most every 2 s; before that, not at all (see connectOrGiveUp).
+    retryStrategy: (attempt: number) => (connected ? Math.min(attempt * 100, 2000) : null),
   };
   // Commands issued in one event-loop turn (the `jti` of each request in it) leave in one write.
   const redis = new Redis(options.url, { ...settings, enableAutoPipelining: true });
+  await connectOrGiveUp(redis);
+  connected = true;
   redis.on('error', (error: Error) => options.onError?.(error));
-  await redis.connect();
   return {
     redis,
     prefix: options.keyPrefix ?? 'keygate:',
@@ -54,6 +69,28 @@ export async function openRedis(options: RedisOptions): Promise<RedisHandle> {
       redis.disconnect();
     },
   };
+}
+
+/**
+ * The first connection: a Redis that cannot be reached at start-up is reported at once, as an
+ * unreachable PostgreSQL is, rather than waited for; ioredis's retry would otherwise keep trying
+ * (and the process alive, not listening) forever, so none is made before the first connection.
+ * ioredis rejects `connect` with a bare "Connection is closed."; the reason came as an 'error'
+ * event before it.
+ */
+async function connectOrGiveUp(redis: Redis): Promise<void> {
+  let reason: Error | undefined;
+  const remember = (error: Error) => {
+    reason ??= error;
+  };
+  redis.on('error', remember);
+  try {
+    await redis.connect();
+  } catch (error) {
+    throw new RedisUnavailableError(`cannot connect to Redis: ${(reason ?? (error as Error)).message}`, { cause: reason ?? error });
+  } finally {
+    redis.off('error', remember);
+  }
 }
 
 /** What Redis keeps across a restart and under memory pressure, as far as it lets us read. */

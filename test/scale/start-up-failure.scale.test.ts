@@ -1,0 +1,72 @@
+/**
+ * A backing service that cannot be reached at start-up: `keygate serve` reports it in one line
+ * and exits 1, as it does for PostgreSQL, instead of staying alive (not listening) while a
+ * client library retries in the background. Runs the CLI from source in a child process, since
+ * what is checked is that the process ends by itself.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSchema, dropSchema } from '../../src/storage/postgres/postgres-database.js';
+import { TEST_DATABASE_URL } from '../contract/backends.js';
+import { closedPort } from './cuttable-proxy.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = pathToFileURL(join(ROOT, 'src/cli/main.ts')).href;
+
+/** Far beyond the 2 s connect timeout; a process still alive then is not going to stop. */
+const GIVE_UP_MS = 30_000;
+
+interface Exit {
+  readonly code: number | null;
+  readonly output: string;
+}
+
+/** Runs `keygate ARGS...` from source; kills it after {@link GIVE_UP_MS} (code null). */
+function keygateFromSource(args: readonly string[], env: Record<string, string>): Promise<Exit> {
+  const script = `const m = await import(${JSON.stringify(CLI)}); await m.main(['node', 'keygate', ...process.argv.slice(1)]);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, KEYGATE_DATA_DIR: '', KEYGATE_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), GIVE_UP_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, output });
+    });
+  });
+}
+
+describe('keygate serve when Redis cannot be reached at start-up', () => {
+  const schema = `keygate_startup_${randomBytes(6).toString('hex')}`;
+  let dataDir = '';
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-startup-'));
+    await createSchema(TEST_DATABASE_URL, schema);
+  });
+  afterAll(async () => {
+    await dropSchema(TEST_DATABASE_URL, schema);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('exits 1 by itself with one line naming Redis and the reason, and no reconnect warnings', { timeout: GIVE_UP_MS + 30_000 }, async () => {
+    const port = await closedPort();
+    const databaseUrl = new URL(TEST_DATABASE_URL);
+    databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
+    const exit = await keygateFromSource(['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+      KEYGATE_DATABASE_URL: databaseUrl.toString(),
+      KEYGATE_REDIS_URL: `redis://127.0.0.1:${port}/7`,
+    });
+    expect(exit.output.trim().split('\n')).toEqual([`keygate: cannot connect to Redis: connect ECONNREFUSED 127.0.0.1:${port}`]);
+    expect(exit.code).toBe(1);
+  });
+});
