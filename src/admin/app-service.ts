@@ -3,6 +3,7 @@
  * consumer secret. Every write is checked here, whichever surface asked for it.
  */
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_FLOWS, MAX_CERTIFICATES_PER_APP, type ExternalClientApp, type FlowName, type Flows } from '../domain/app.js';
 import { isCurrentlyValid, type Certificate } from '../domain/certificate.js';
 import { defaultSessionTimeoutMinutes } from '../domain/org.js';
@@ -222,7 +223,7 @@ export class AppService {
   /** Read, change, check the invariants, write: one transaction, then caches are told. */
   async #write(ref: AppRef, change: (app: ExternalClientApp) => ExternalClientApp, certificate: Certificate | null = null): Promise<ExternalClientApp> {
     const now = this.deps.clock.now();
-    const id = await this.deps.store.transaction(async (store) => {
+    const { id, changed } = await this.deps.store.transaction(async (store) => {
       const app = await store.findApp(ref);
       if (!app) throw new AdminError('not_found', `no External Client App with ${describeRef(ref)}`);
       if (certificate && app.certificates.some((c) => c.fingerprintSha256 === certificate.fingerprintSha256)) {
@@ -232,6 +233,9 @@ export class AppService {
         throw new AdminError('conflict', `the app already holds ${MAX_CERTIFICATES_PER_APP} certificates, the most it may: remove one it no longer uses first`, 'certificate');
       }
       const next = change(app);
+      // A write that changes nothing is not made: restating the file at every start leaves
+      // `updatedAt` alone and announces nothing.
+      if (!certificate && isDeepStrictEqual(next, app)) return { id: app.id, changed: false };
       const certificates = certificate ? [...app.certificates, certificate] : app.certificates;
       // A flow's preconditions are checked when it is switched on (or its run-as user changes),
       // not on every write: an app whose certificate has expired since must still take an
@@ -242,9 +246,9 @@ export class AppService {
       }
       if (certificate) await store.addCertificate(app.id, certificate);
       await store.updateApp({ ...next, updatedAt: now });
-      return app.id;
+      return { id: app.id, changed: true };
     });
-    await this.deps.notifier.changed();
+    if (changed) await this.deps.notifier.changed();
     return this.get({ id });
   }
 }

@@ -3,6 +3,7 @@
  * creates and updates what the file declares, leaves the rest alone unless `prune` is set.
  * Applying the same file twice changes nothing the second time.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { DeclaredApp, DeclaredConfig, DeclaredUser } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
 import { ADMIN_SCOPE, type ExternalClientApp } from '../domain/app.js';
@@ -63,8 +64,8 @@ async function applyUser(deps: ApplyDeps, declared: DeclaredUser, path: string, 
   }
   const passwordChanged = password !== undefined && (existing.passwordHash === null || !(await verifySecret(password, existing.passwordHash)));
   const { username: _u, ...update } = values;
-  await at(path, () => deps.users.update({ username: declared.username }, { ...update, ...(passwordChanged && { password }) }));
-  result.updated.push(`user ${declared.username}`);
+  const after = await at(path, () => deps.users.update({ username: declared.username }, { ...update, ...(passwordChanged && { password }) }));
+  if (!isDeepStrictEqual(after, existing)) result.updated.push(`user ${declared.username}`);
 }
 
 /**
@@ -123,13 +124,13 @@ async function applyApp(
     if (existing.consumerSecretHash !== null && consumerSecret === undefined) {
       await undeclared(`consumer secret of app ${declared.name}`, 'consumerSecretEnv', () => deps.apps.removeSecret({ id: existing.id }));
     }
-    result.updated.push(`app ${declared.name}`);
   }
   if (consumerSecret !== undefined) {
     const app = await deps.apps.get({ name: declared.name });
     const same = app.consumerSecretHash !== null && (await verifySecret(consumerSecret, app.consumerSecretHash));
     if (!same) await deps.apps.setSecret({ id: app.id }, consumerSecret);
   }
+  if (existing && !isDeepStrictEqual(await deps.apps.get({ id: existing.id }), existing)) result.updated.push(`app ${declared.name}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The org's settings: issuer, audiences and the time policies of the grant. */
+import { isDeepStrictEqual } from 'node:util';
 import type { Org } from '../domain/org.js';
 import { normalizeBaseUrl } from '../domain/org.js';
 import { newId } from '../platform/ids.js';
@@ -30,6 +31,7 @@ export class OrgService {
       accessTokenLifetimeSeconds: data.accessTokenLifetimeSeconds ?? current?.accessTokenLifetimeSeconds ?? 3600,
       requireAsymmetricM2M: data.requireAsymmetricM2M ?? current?.requireAsymmetricM2M ?? false,
     };
+    if (current && isDeepStrictEqual(org, current)) return current;
     await this.deps.store.saveOrg(org);
     await this.deps.notifier.changed();
     return org;

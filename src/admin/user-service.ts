@@ -1,4 +1,5 @@
 /** Org users: integration users, run-as users and administrators. */
+import { isDeepStrictEqual } from 'node:util';
 import type { User } from '../domain/user.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
@@ -85,14 +86,16 @@ export class UserService {
   }
 
   async #write(ref: UserRef, change: (user: User) => User): Promise<User> {
-    const next = await this.deps.store.transaction(async (store) => {
+    const { next, changed } = await this.deps.store.transaction(async (store) => {
       const user = await store.findUser(ref);
       if (!user) throw new AdminError('not_found', `no user with ${describeRef(ref)}`);
       const updated = change(user);
+      // A write that changes nothing is not made, nor announced.
+      if (isDeepStrictEqual(updated, user)) return { next: user, changed: false };
       await store.updateUser(updated);
-      return updated;
+      return { next: updated, changed: true };
     });
-    await this.deps.notifier.changed();
+    if (changed) await this.deps.notifier.changed();
     return next;
   }
 }

@@ -50,6 +50,17 @@ describe('applying keygate.yaml atomically', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('applied twice, changes nothing the second time: no update counted, no updatedAt moved', async () => {
+    const { certificatePem } = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'same', days: 30 });
+    const content = { ...BASE, apps: [{ name: 'same', certificates: [{ pem: certificatePem }], flows: { jwtBearer: true }, policies: { profiles: ['Integration'] } }] };
+    await applyConfig(core.services, file(content), { prune: false });
+    const before = await core.services.apps.get({ name: 'same' });
+    const again = await applyConfig(core.services, file(content), { prune: false });
+    expect(again).toEqual({ created: [], updated: [], removed: [], undeclared: [], kept: [] });
+    expect(await core.services.apps.get({ name: 'same' })).toEqual(before);
+    await core.services.apps.delete({ name: 'same' });
+  });
+
   it('names a refused certificate by the key it was given in, and writes nothing of the file', async () => {
     const err = await refusal({
       org: { ...BASE.org, name: 'Renamed' },
