@@ -1,5 +1,7 @@
 /** `keygate serve`: apply the configuration file (if any) and serve HTTP(S). */
 import cluster from 'node:cluster';
+import { createServer } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type { Command } from 'commander';
 import { applyConfig, type ApplyResult } from '../admin/apply-config.js';
 import { loadConfigFile } from '../config/load.js';
@@ -38,6 +40,7 @@ export function registerServeCommand(program: Command): void {
       const host = opts.host;
       const port = parsePort(opts.port);
       const tls = readTls(opts.tlsCert, opts.tlsKey);
+      if (cluster.isPrimary) await requireFreeAddress(host, port);
       // SQLite is one machine's database: one server tree per data directory.
       if ((!storage.databaseUrl || storage.databaseUrl.startsWith('sqlite:')) && cluster.isPrimary) {
         makeDirectory(dataDir, 0o700);
@@ -96,11 +99,30 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-/** `--tls-cert` and `--tls-key`: both or neither, each a readable file (else a usage error). */
+/** `--tls-cert` and `--tls-key`: both or neither, each a readable file, one key pair (else a usage error). */
 function readTls(certFile: string | undefined, keyFile: string | undefined): { cert: string; key: string } | undefined {
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) throw new CliError('--tls-cert and --tls-key go together', 2);
-  return { cert: readNamedFile(certFile, `--tls-cert ${certFile}`), key: readNamedFile(keyFile, `--tls-key ${keyFile}`) };
+  const tls = { cert: readNamedFile(certFile, `--tls-cert ${certFile}`), key: readNamedFile(keyFile, `--tls-key ${keyFile}`) };
+  try {
+    createSecureContext(tls);
+  } catch {
+    throw new CliError(`--tls-cert ${certFile} and --tls-key ${keyFile} are not one PEM certificate and its private key`, 2);
+  }
+  return tls;
+}
+
+/**
+ * Fails before the configuration is applied when the address is taken, so that a server that
+ * cannot listen changes nothing. (A port taken in between is still refused by the listen.)
+ */
+function requireFreeAddress(host: string, port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(new CliError(`cannot listen on ${serverUrl(host, port, false).slice('http://'.length)}: ${err.code ?? err.message}`)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 interface ServeOptions {
