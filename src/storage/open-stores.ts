@@ -192,8 +192,7 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
       const redisReplay = new RedisReplayStore(redis.redis, prefix);
       replay = redisReplay;
       ledger = new RedisReplayLedger(redisReplay, sqlBackend.tokenPath);
-      const revocationCache = new RedisRevocationCache(redis.redis, prefix, sqlBackend.tokenPath);
-      tokens = revocationCache;
+      tokens = new RedisRevocationCache(redis.redis, prefix, sqlBackend.tokenPath);
       const durability = await inspectDurability(redis.redis).catch(() => ({ appendOnly: false, mayEvict: false }));
       capabilities = { ...capabilities, durableReplay: durability.appendOnly && !durability.mayEvict };
       if (durability.mayEvict) {
@@ -202,10 +201,7 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
       if (!durability.appendOnly) {
         options.log?.warn('Redis runs without AOF persistence: after a Redis restart, assertions still inside their lifetime could be replayed');
       }
-      closeRedis = async () => {
-        revocationCache.close();
-        await redis.close();
-      };
+      closeRedis = () => redis.close();
     } catch (err) {
       await sqlBackend.close();
       throw err;

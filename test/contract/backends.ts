@@ -20,8 +20,8 @@ export const TEST_REDIS_URL = process.env.KEYGATE_TEST_REDIS_URL ?? 'redis://127
 /** One isolated place to keep data, and the storage options that reach it. */
 export interface BackendRun {
   readonly options: StorageOptions;
-  /** Opens (and migrates) a set of stores: call twice for two instances. */
-  open(): Promise<OpenedStores>;
+  /** Opens (and migrates) a set of stores: call twice for two instances; `overrides` reach the same data another way (through a proxy, say). */
+  open(overrides?: Partial<StorageOptions>): Promise<OpenedStores>;
   /** Closes what `open` opened and removes the data. */
   dispose(): Promise<void>;
 }
@@ -37,8 +37,8 @@ function runOver(options: StorageOptions, remove: () => Promise<void>): BackendR
   const opened: OpenedStores[] = [];
   return {
     options,
-    async open() {
-      const stores = await openStores(options);
+    async open(overrides = {}) {
+      const stores = await openStores({ ...options, ...overrides });
       opened.push(stores);
       return stores;
     },

@@ -6,8 +6,12 @@
 import type { Redis } from 'ioredis';
 import type { LoginEvent } from '../../domain/login-event.js';
 import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
+import { redisOutage } from './redis-database.js';
 
-/** How long a "not revoked" answer is cached. A revocation overwrites it at once. */
+/**
+ * How long a "not revoked" answer is cached. A revocation overwrites it at once, or fails: no
+ * instance can trust a stale "0" after a revocation call has succeeded.
+ */
 const NOT_REVOKED_TTL_SECONDS = 30;
 
 /** RFC 7523 §3 item 7: `SET key 1 NX EXAT exp` is atomic, so of two concurrent uses exactly one wins. */
@@ -20,7 +24,9 @@ export class RedisReplayStore implements ReplayStore {
 
   async consume(namespace: string, key: string, expiresAtSeconds: number): Promise<boolean> {
     const expiresAt = Math.max(expiresAtSeconds, this.nowSeconds() + 1);
-    const reply = await this.redis.set(`${this.prefix}jti:${namespace}:${key}`, '1', 'EXAT', expiresAt, 'NX');
+    const reply = await this.redis.set(`${this.prefix}jti:${namespace}:${key}`, '1', 'EXAT', expiresAt, 'NX').catch((error: unknown) => {
+      throw redisOutage(error);
+    });
     return reply === 'OK';
   }
 }
@@ -54,15 +60,12 @@ export class RedisReplayLedger implements TokenLedger {
  * A {@link TokenStore} whose revocation check asks Redis first. `revoke` writes the SQL store,
  * then sets the key to "1", overwriting any cached "0", so every instance refuses the token
  * as soon as the call returns. A miss reads the SQL store and caches the answer; a "0" is only
- * written if no "1" arrived meanwhile (NX). If Redis is away the SQL store answers alone, and a
- * "1" that could not be written is retried every 250 ms until Redis takes it, so that a "0"
- * cached before the outage cannot outlive the revocation once Redis is back.
+ * written if no "1" arrived meanwhile (NX). A revocation whose "1" Redis does not take fails
+ * with {@link RedisUnavailableError} (503): it is committed, but an instance that still reaches
+ * Redis may hold a "0" cached before it, for up to {@link NOT_REVOKED_TTL_SECONDS}, so the call
+ * must not report success; retrying it is safe. If Redis is away, the check asks the SQL store.
  */
 export class RedisRevocationCache implements TokenStore {
-  /** Revocations committed to the SQL store whose "1" Redis has not taken yet: token id → expiry. */
-  readonly #pending = new Map<string, number>();
-  #retry: NodeJS.Timeout | null = null;
-
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -76,22 +79,18 @@ export class RedisRevocationCache implements TokenStore {
 
   async revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void> {
     await this.store.revoke(tokenId, appId, expiresAtSeconds);
-    try {
-      await this.#markRevoked(tokenId, expiresAtSeconds);
-    } catch {
-      // The revocation is committed; only the cache lags. Keep trying until Redis takes it.
-      this.#pending.set(tokenId, expiresAtSeconds);
-      this.#retry ??= setInterval(() => void this.#retryPending(), 250).unref();
-    }
+    const expiresAt = Math.max(expiresAtSeconds, this.nowSeconds() + 1);
+    await this.redis.set(this.#key(tokenId), '1', 'EXAT', expiresAt).catch((error: unknown) => {
+      throw redisOutage(error);
+    });
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {
-    if (this.#pending.has(tokenId)) return true;
     let cached: string | null;
     try {
       cached = await this.redis.get(this.#key(tokenId));
-    } catch {
-      return this.store.isRevoked(tokenId);
+    } catch (error) {
+      return this.#askStoreWithoutRedis(tokenId, error);
     }
     if (cached !== null) return cached === '1';
     const revoked = await this.store.isRevoked(tokenId);
@@ -102,29 +101,15 @@ export class RedisRevocationCache implements TokenStore {
     return revoked;
   }
 
-  /** Stops retrying (the process is closing; the SQL store holds every revocation anyway). */
-  close(): void {
-    if (this.#retry) clearInterval(this.#retry);
-    this.#retry = null;
-  }
-
-  #markRevoked(tokenId: string, expiresAtSeconds: number): Promise<unknown> {
-    return this.redis.set(this.#key(tokenId), '1', 'EXAT', Math.max(expiresAtSeconds, this.nowSeconds() + 1));
-  }
-
-  async #retryPending(): Promise<void> {
-    for (const [tokenId, expiresAt] of this.#pending) {
-      try {
-        await this.#markRevoked(tokenId, expiresAt);
-        this.#pending.delete(tokenId);
-      } catch {
-        return;
-      }
-    }
-    if (this.#pending.size === 0 && this.#retry) {
-      clearInterval(this.#retry);
-      this.#retry = null;
-    }
+  /**
+   * Redis is away: the SQL store answers. A token it lists as revoked is refused with 503, not
+   * 401: this instance cannot tell whether the mark reached Redis, and the revocation endpoint,
+   * finding the token already revoked, would answer 200 without writing it again, while another
+   * instance still trusts a "0" cached there.
+   */
+  async #askStoreWithoutRedis(tokenId: string, redisError: unknown): Promise<boolean> {
+    if (!(await this.store.isRevoked(tokenId))) return false;
+    throw redisOutage(redisError);
   }
 
   #key(tokenId: string): string {
