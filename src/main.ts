@@ -144,7 +144,8 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     const tokens = new AccessTokens(keys, stores.tokens);
     const grantDeps = { directory, replay: stores.replay, tokens, clock, options: oauthOptions };
     const grants = createGrantRegistry([createJwtBearerGrant(grantDeps), createClientCredentialsGrant(grantDeps), createPasswordGrant(grantDeps)]);
-    const resources = createResourceEndpoints({ tokens, directory, nowSeconds: () => clock.epochSeconds() });
+    const bearer = { tokens, directory, nowSeconds: () => clock.epochSeconds(), log: options.log };
+    const resources = createResourceEndpoints(bearer);
     const dir = directory;
 
     const app = createHttpServer(options.log, { trustedProxies: options.trustedProxies ?? [], tls: options.tls });
@@ -159,7 +160,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
       metadata: () => authorizationServerMetadata(dir.org(), grants),
       jwks: () => keys.jwks,
     });
-    await registerAdminApi(app, { services, bearer: { tokens, directory, nowSeconds: () => clock.epochSeconds() } });
+    await registerAdminApi(app, { services, bearer });
     await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.ledger, review: services.reviews });
     await app.ready();
     stores.maintain({

@@ -117,4 +117,13 @@ describe.each([
     expectNoErrorLogged(logged);
     expect(logged.filter((line) => line.level === 40 && line.store === 'postgresql')).toHaveLength(paths.length);
   });
+
+  it('the web console answers with a 503 page and Retry-After, not its 500 page', async () => {
+    const from = lines.length;
+    // A well-formed session cookie makes the console look the session up in PostgreSQL.
+    const res = await fetch(`${cut.url}/console/apps`, { headers: { cookie: `keygate_console=${'A'.repeat(43)}` }, redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+    expect({ status: res.status, retryAfter: res.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '1' });
+    expect(await res.text()).toContain('Temporarily unavailable');
+    expectNoErrorLogged(lines.slice(from));
+  });
 });

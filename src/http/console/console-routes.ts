@@ -17,6 +17,7 @@ import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps } from './console-
 import { registerHistoryRoutes } from './history-routes.js';
 import { registerOrgRoutes } from './org-routes.js';
 import { MultipartError } from './multipart.js';
+import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
 import { registerReviewRoutes } from './review-routes.js';
 import type { ConsoleReview } from './review-port.js';
 import { SessionManager, type ConsoleSessionStore, type SessionPolicy } from './sessions.js';
@@ -75,6 +76,11 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
         if (status === 413) return sendPage(reply, 413, errorPage('Too large', 'The upload is too large: a certificate is a few kilobytes of PEM.'));
         if (status < 500) return sendPage(reply, status, errorPage('Request refused', 'The request could not be understood.'));
+        if (error instanceof StoreUnavailableError) {
+          req.log.warn({ store: error.store, reason: error.message }, 'a backing store is unavailable; answering 503');
+          reply.header('retry-after', String(error.retryAfterSeconds));
+          return sendPage(reply, 503, errorPage('Temporarily unavailable', 'The database cannot be reached right now. Try again in a moment.'));
+        }
         req.log.error({ err: error, url: req.routeOptions.url }, 'console request failed');
         return sendPage(reply, 500, errorPage('Something went wrong', 'The console could not complete the request; the details are in the server log.'));
       });

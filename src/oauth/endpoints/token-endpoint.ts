@@ -14,7 +14,7 @@ import type { ClientDirectory } from '../client-directory.js';
 import type { LoginTrail, TokenRequest } from '../grants/grant.js';
 import type { GrantRegistry } from '../grants/grant-registry.js';
 import type { TokenLedger } from '../ports.js';
-import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
+import { StoreUnavailableError, errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody, requirePost } from './form.js';
 
 export interface TokenEndpointDeps {
@@ -100,8 +100,10 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       try {
         await ledger.record(event(failure instanceof OAuthError ? failure : new TemporarilyUnavailableError('internal_error')));
       } catch (error) {
-        // An answer whose audit row is lost is not given.
-        log.error({ err: error }, 'login history unavailable');
+        // An answer whose audit row is lost is not given. A store outage is already known
+        // and expected to pass: a warning, without a stack on every request.
+        if (error instanceof StoreUnavailableError) log.warn({ store: error.store, reason: error.message }, 'login history unavailable');
+        else log.error({ err: error }, 'login history unavailable');
         const rendered = renderOAuthError(new TemporarilyUnavailableError('login_history_unavailable'));
         return { status: rendered.status, headers: rendered.headers, body: rendered.body };
       }
