@@ -5,18 +5,19 @@
  * serves and prints what to do next.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { makeDirectory } from '../platform/make-directory.js';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger } from '../platform/logger.js';
 import { generateKeyPairWithCertificate } from '../platform/keygen.js';
+import { makeDirectory } from '../platform/make-directory.js';
 import { generateSecret } from '../platform/secrets.js';
 import { initialise } from './init-command.js';
 import { writeCliProfile } from './cli-profile.js';
 import { printLine } from './output.js';
 import { parsePort } from './parse.js';
+import { lockDataDirectory } from './serve-lock.js';
 
 const ADMIN = 'admin@demo.test';
 const INTEGRATION_USER = 'integration@demo.test';
@@ -84,6 +85,9 @@ export function registerDemoCommand(program: Command): void {
       const port = parsePort(opts.port);
       const dir = resolve(opts.data);
       const baseUrl = `http://127.0.0.1:${port}`;
+      // The demo is a server on SQLite too: one per data directory, checked before it writes there.
+      makeDirectory(dir, 0o700);
+      lockDataDirectory(dir);
       const secrets = await prepare(dir, baseUrl);
       await initialise({ dataDir: dir, baseUrl, admin: ADMIN, orgName: 'Demo Corp' });
       const env = { KEYGATE_DEMO_ADMIN_PASSWORD: secrets.adminPassword, KEYGATE_DEMO_LEGACY_SECRET: secrets.legacySecret };

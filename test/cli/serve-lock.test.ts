@@ -32,6 +32,11 @@ describe('keygate serve: one server per SQLite data directory', () => {
       expect(second.stderr).toBe(
         `keygate: another keygate serve (pid ${first.child.pid}) uses the data directory ${dataDir}; if none runs, delete ${join(dataDir, 'serve.pid')}\n`,
       );
+      // The demo serves SQLite from its directory as well.
+      const demo = await keygate(['demo', '--data', dataDir, '--port', '0']);
+      expect(demo.code).toBe(2);
+      expect(demo.stderr).toMatch(/^keygate: another keygate serve \(pid \d+\) uses the data directory /);
+      expect(existsSync(join(dataDir, 'keygate.yaml'))).toBe(false);
     } finally {
       await first.stop();
     }
