@@ -152,6 +152,16 @@ describe('rules step 9 behind a trusted proxy', () => {
     expectOAuthError(refused, 400, 'invalid_grant', 'ip restricted');
   });
 
+  it('issue 2, TLS: a forwarded address with a port is read without it; one that is no address is unknown and fails the policy', async () => {
+    expectTokenResponse(await proxied.grant(assertion(), {}, { remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '192.0.2.10:443' } }));
+    expect((await proxied.lastLogin()).clientAddress).toBe('192.0.2.10');
+    for (const forged of ['192.0.2.10<script>', '010.0.2.10']) {
+      const refused = await proxied.grant(assertion(), {}, { remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': forged } });
+      expectOAuthError(refused, 400, 'invalid_grant', 'ip restricted');
+      expect((await proxied.lastLogin()).clientAddress).toBe('unknown');
+    }
+  });
+
   it('issue 2, TLS: X-Forwarded-For from an untrusted address is ignored', async () => {
     const response = await proxied.grant(assertion(), {}, { remoteAddress: '198.51.100.7', headers: { 'x-forwarded-for': '192.0.2.10' } });
     expectOAuthError(response, 400, 'invalid_grant', 'ip restricted');

@@ -1,5 +1,6 @@
 /** Sign-in, the second factor and sign-out. */
 import type { FastifyInstance } from 'fastify';
+import { clientAddressOf } from '../endpoint-adapter.js';
 import { FormFields } from './forms.js';
 import { type ConsoleDeps, type ConsoleRouter, CSRF_REFUSAL, errorPage, isContentType, sendPage } from './console-context.js';
 import { secondFactorPage, signInPage } from './pages/sign-in-pages.js';
@@ -19,7 +20,7 @@ export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter
       return sendPage(reply, 403, errorPage('Request refused', CSRF_REFUSAL));
     }
     const username = form.text('username') ?? '';
-    const result = await deps.auth.signIn({ username, password: form.raw('password') ?? '', clientAddress: req.ip });
+    const result = await deps.auth.signIn({ username, password: form.raw('password') ?? '', clientAddress: clientAddressOf(req) });
     if (result.outcome === 'refused') {
       const csrfToken = deps.sessions.preSessionToken(req, reply);
       return sendPage(reply, 401, signInPage({ csrfToken, username, error: result.message }));
@@ -39,7 +40,7 @@ export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter
     if (!pending) return reply.redirect('/console/sign-in', 303);
     const form = FormFields.fromUrlEncoded(isContentType(req, 'application/x-www-form-urlencoded') ? req.body : '');
     if (!SessionManager.checkCsrf(pending, form.raw('csrf_token'))) return sendPage(reply, 403, errorPage('Request refused', CSRF_REFUSAL));
-    const result = await deps.auth.verifySecondFactor({ userId: pending.session.userId, code: form.text('code') ?? '', clientAddress: req.ip });
+    const result = await deps.auth.verifySecondFactor({ userId: pending.session.userId, code: form.text('code') ?? '', clientAddress: clientAddressOf(req) });
     if (result.outcome === 'signed_in') {
       await deps.sessions.start(req, reply, result.user.id, 'active');
       return reply.redirect('/console/apps', 303);
