@@ -125,12 +125,11 @@ async function applyApp(
       await undeclared(`consumer secret of app ${declared.name}`, 'consumerSecretEnv', () => deps.apps.removeSecret({ id: existing.id }));
     }
   }
-  if (consumerSecret !== undefined) {
-    const app = await deps.apps.get({ name: declared.name });
-    const same = app.consumerSecretHash !== null && (await verifySecret(consumerSecret, app.consumerSecretHash));
-    if (!same) await deps.apps.setSecret({ id: app.id }, consumerSecret);
+  let app = await deps.apps.get({ name: declared.name });
+  if (consumerSecret !== undefined && !(app.consumerSecretHash !== null && (await verifySecret(consumerSecret, app.consumerSecretHash)))) {
+    app = await deps.apps.setSecret({ id: app.id }, consumerSecret);
   }
-  if (existing && !isDeepStrictEqual(await deps.apps.get({ id: existing.id }), existing)) result.updated.push(`app ${declared.name}`);
+  if (existing && !isDeepStrictEqual(app, existing)) result.updated.push(`app ${declared.name}`);
 }
 
 /**

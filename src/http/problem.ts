@@ -10,6 +10,15 @@ export interface Problem {
   readonly field?: string;
 }
 
+/** A backing store cannot be reached: the admin API's and every non-OAuth route's answer (503). */
+export const STORE_OUTAGE_PROBLEM: Problem = {
+  type: 'https://keygate.dev/problems/temporarily_unavailable',
+  title: 'Temporarily unavailable',
+  status: 503,
+  detail: 'a backing store cannot be reached; retry later',
+  code: 'temporarily_unavailable',
+};
+
 /** Renders an error as problem+json; an unexpected error reveals nothing of its cause. */
 export function renderProblem(error: unknown, status: number): Problem {
   if (error instanceof AdminError) {

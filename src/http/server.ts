@@ -11,7 +11,7 @@ import { NO_STORE_HEADERS, renderOAuthError } from '../oauth/errors/render.js';
 import { StoreUnavailableError, storeUnavailable } from '../oauth/endpoints/endpoint-response.js';
 import { AdminError } from '../admin/admin-errors.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
-import { renderProblem } from './problem.js';
+import { STORE_OUTAGE_PROBLEM, renderProblem } from './problem.js';
 
 export interface HttpOptions {
   /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed. */
@@ -81,14 +81,7 @@ function refuseUnparsable(error: ConnectionError, socket: Socket): void {
 function refuseWhileUnavailable(error: StoreUnavailableError, format: string, log: Pick<Logger, 'warn'>, reply: FastifyReply): FastifyReply {
   const rendered = renderOAuthError(storeUnavailable(error, log));
   if (format === 'oauth') return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
-  const problem = {
-    type: 'https://keygate.dev/problems/temporarily_unavailable',
-    title: 'Temporarily unavailable',
-    status: 503,
-    detail: 'a backing store cannot be reached; retry later',
-    code: 'temporarily_unavailable',
-  };
-  return reply.code(503).headers(rendered.headers).type('application/problem+json').send(problem);
+  return reply.code(503).headers(rendered.headers).type('application/problem+json').send(STORE_OUTAGE_PROBLEM);
 }
 
 export function createHttpServer(log: Logger, options: HttpOptions): FastifyInstance {

@@ -8,11 +8,11 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ERROR_CODES, AdminError } from '../../admin/admin-errors.js';
-import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
-import { renderProblem, type Problem } from '../problem.js';
+import { StoreUnavailableError, warnStoreOutage } from '../../oauth/endpoints/endpoint-response.js';
+import { STORE_OUTAGE_PROBLEM, renderProblem, type Problem } from '../problem.js';
 
 /** Problems raised by the HTTP layer of the admin API rather than by the services. */
-export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'payload_too_large' | 'not_acceptable' | 'internal_error' | 'temporarily_unavailable';
+export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'payload_too_large' | 'not_acceptable' | 'internal_error';
 
 const HTTP_PROBLEMS: Record<HttpProblemCode, { status: number; title: string }> = {
   bad_request: { status: 400, title: 'The request is not valid' },
@@ -20,11 +20,10 @@ const HTTP_PROBLEMS: Record<HttpProblemCode, { status: number; title: string }> 
   payload_too_large: { status: 413, title: 'The request body is too large' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   internal_error: { status: 500, title: 'Internal error' },
-  temporarily_unavailable: { status: 503, title: 'Temporarily unavailable' },
 };
 
 /** Every `code` the admin API can answer with. */
-export const ADMIN_API_PROBLEM_CODES: readonly string[] = [...ADMIN_ERROR_CODES, ...(Object.keys(HTTP_PROBLEMS) as HttpProblemCode[])];
+export const ADMIN_API_PROBLEM_CODES: readonly string[] = [...ADMIN_ERROR_CODES, ...(Object.keys(HTTP_PROBLEMS) as HttpProblemCode[]), STORE_OUTAGE_PROBLEM.code];
 
 export class HttpProblemError extends Error {
   constructor(
@@ -131,9 +130,8 @@ function describeFastifyError(error: FastifyError): Problem | null {
  * stack says nothing new).
  */
 function sendUnavailable(error: StoreUnavailableError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  req.log.warn({ store: error.store, reason: error.message, url: req.routeOptions.url }, 'a backing store is unavailable; answering 503');
-  const problem = problemOf('temporarily_unavailable', 'a backing store cannot be reached; retry later');
-  return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).header('cache-control', 'no-store').type('application/problem+json').send(problem);
+  warnStoreOutage(error, req.log);
+  return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).header('cache-control', 'no-store').type('application/problem+json').send(STORE_OUTAGE_PROBLEM);
 }
 
 /** Turns anything thrown by an admin route into problem+json; unexpected errors reveal nothing. */

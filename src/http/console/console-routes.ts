@@ -17,7 +17,7 @@ import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps } from './console-
 import { registerHistoryRoutes } from './history-routes.js';
 import { registerOrgRoutes } from './org-routes.js';
 import { MultipartError } from './multipart.js';
-import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
+import { StoreUnavailableError, warnStoreOutage } from '../../oauth/endpoints/endpoint-response.js';
 import { registerReviewRoutes } from './review-routes.js';
 import type { ConsoleReview } from './review-port.js';
 import { SessionManager, type ConsoleSessionStore, type SessionPolicy } from './sessions.js';
@@ -77,7 +77,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         if (status === 413) return sendPage(reply, 413, errorPage('Too large', 'The upload is too large: a certificate is a few kilobytes of PEM.'));
         if (status < 500) return sendPage(reply, status, errorPage('Request refused', 'The request could not be understood.'));
         if (error instanceof StoreUnavailableError) {
-          req.log.warn({ store: error.store, reason: error.message }, 'a backing store is unavailable; answering 503');
+          warnStoreOutage(error, req.log);
           reply.header('retry-after', String(error.retryAfterSeconds));
           return sendPage(reply, 503, errorPage('Temporarily unavailable', 'The database cannot be reached right now. Try again in a moment.'));
         }

@@ -28,7 +28,7 @@ class NoTokenError extends Error {}
  */
 function presentedToken(req: EndpointRequest, queryParam: string | undefined): string {
   const header = req.authorization;
-  const fromQuery = (queryParam ? req.query.get(queryParam) : null) || null;
+  const fromQuery = (queryParam && req.query.get(queryParam)) || null;
   if (header === undefined || !/^Bearer(\s|$)/i.test(header)) {
     if (fromQuery) return fromQuery;
     throw new NoTokenError();

@@ -44,12 +44,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** The one warning a store outage costs each request that meets it, on every surface. */
+export function warnStoreOutage(error: StoreUnavailableError, log: Pick<Logger, 'warn'>): void {
+  log.warn({ store: error.store, reason: error.message }, 'a backing store is unavailable; answering 503');
+}
+
 /**
  * The OAuth error for a store outage, after one warning line: the message names the store and
  * the driver's reason; a stack would only repeat the driver's internals on every request.
  */
 export function storeUnavailable(error: StoreUnavailableError, log: Pick<Logger, 'warn'>): TemporarilyUnavailableError {
-  log.warn({ store: error.store, reason: error.message }, 'a backing store is unavailable; answering 503');
+  warnStoreOutage(error, log);
   return new TemporarilyUnavailableError(`${error.store}_unavailable`, error.retryAfterSeconds);
 }
 
