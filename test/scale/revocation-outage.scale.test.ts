@@ -3,7 +3,8 @@
  * when the instance that takes the call cannot reach Redis while the others can: the others
  * hold a "not revoked" cached in Redis, so the call answers 503 (RFC 6749 §5.2
  * `temporarily_unavailable`, Retry-After) until its mark reaches Redis, and once it answers
- * 200 every instance refuses the token at once. Instance C reaches Redis through a proxy the
+ * 200 every instance refuses the token at once. Meanwhile C, asking PostgreSQL alone, refuses
+ * the token with 401. Instance C reaches Redis through a proxy the
  * test cuts; A and B reach it directly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,10 +56,11 @@ describe('revocation through an instance cut off from Redis', () => {
       retryAfter: '1',
       body: { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable, retry later' },
     });
-    // The revocation is committed in PostgreSQL, which C asks while Redis is away; C refuses the
-    // token, with 503 rather than 401, since it cannot tell whether Redis holds the mark.
-    expect(await userinfo(c, token)).toBe(503);
+    // The revocation is committed in PostgreSQL, which C asks alone while Redis is away.
+    expect(await userinfo(c, token)).toBe(401);
     expect(await userinfo(pair.a, token)).toBe(200); // the "not revoked" cached before, within its bound
+    // Retried on C while Redis is still away, the call must not trust PostgreSQL's half and say 200.
+    expect((await revoke(c, token)).status).toBe(503);
     // The `jti` store lives in Redis: token requests wait for it too.
     expect((await requestToken(c, await pair.assertion())).status).toBe(503);
 

@@ -2,7 +2,8 @@
  * Token revocation (RFC 7009), `POST /services/oauth2/revoke`. An authenticated app revokes
  * its own tokens. Without client authentication, as Salesforce allows, a valid access token
  * may revoke itself: holding it proves the right to end it, unless a `client_id` names
- * another app. Unknown, expired or foreign tokens answer 200 and change nothing (§2.2).
+ * another app. Unknown, expired or foreign tokens answer 200 and change nothing (§2.2); a
+ * token revoked before is revoked again, which changes nothing once every store holds it.
  */
 import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
@@ -34,7 +35,9 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
       const token = requireToken(params);
       let claims;
       try {
-        claims = await deps.tokens.verify(token, { issuer: org.baseUrl, now });
+        // Not `verify`: a token already on the revocation list is revoked again (below), so
+        // that a retry after a 503 puts the mark where the first attempt could not.
+        claims = await deps.tokens.resolve(token, { issuer: org.baseUrl, now });
       } catch (error) {
         if (error instanceof OAuthError) return DONE;
         throw error;

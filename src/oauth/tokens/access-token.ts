@@ -97,9 +97,19 @@ export class AccessTokens {
    * is malformed, tampered, signed by an unknown key, of the wrong type, expired or revoked.
    */
   async verify(token: string, options: { issuer: string; now: number }): Promise<AccessTokenClaims> {
+    const claims = await this.resolve(token, options);
+    if (await this.store.isRevoked(claims.tokenId)) throw new InvalidTokenError('the access token has been revoked', 'token_revoked');
+    return claims;
+  }
+
+  /**
+   * Like {@link verify}, without asking whether the token was revoked: for the revocation
+   * endpoint, which writes the mark again whatever the list says, so that a revocation retried
+   * after a partial failure completes instead of trusting the half it finds.
+   */
+  async resolve(token: string, options: { issuer: string; now: number }): Promise<AccessTokenClaims> {
     const claims = token.includes('.') ? this.#verifyJwt(token, options.issuer) : await this.#lookupOpaque(token);
     if (claims.expiresAt <= options.now) throw new InvalidTokenError('the access token has expired', 'token_expired');
-    if (await this.store.isRevoked(claims.tokenId)) throw new InvalidTokenError('the access token has been revoked', 'token_revoked');
     return claims;
   }
 

@@ -63,7 +63,8 @@ export class RedisReplayLedger implements TokenLedger {
  * written if no "1" arrived meanwhile (NX). A revocation whose "1" Redis does not take fails
  * with {@link RedisUnavailableError} (503): it is committed, but an instance that still reaches
  * Redis may hold a "0" cached before it, for up to {@link NOT_REVOKED_TTL_SECONDS}, so the call
- * must not report success; retrying it is safe. If Redis is away, the check asks the SQL store.
+ * must not report success. The revocation endpoint writes both marks again on every call, so a
+ * retry completes it. If Redis is away, the check asks the SQL store alone.
  */
 export class RedisRevocationCache implements TokenStore {
   constructor(
@@ -89,8 +90,9 @@ export class RedisRevocationCache implements TokenStore {
     let cached: string | null;
     try {
       cached = await this.redis.get(this.#key(tokenId));
-    } catch (error) {
-      return this.#askStoreWithoutRedis(tokenId, error);
+    } catch {
+      // Redis is away: the SQL store, the truth, answers alone.
+      return this.store.isRevoked(tokenId);
     }
     if (cached !== null) return cached === '1';
     const revoked = await this.store.isRevoked(tokenId);
@@ -99,17 +101,6 @@ export class RedisRevocationCache implements TokenStore {
       : this.redis.set(this.#key(tokenId), '0', 'EX', NOT_REVOKED_TTL_SECONDS, 'NX');
     await caching.catch(() => {});
     return revoked;
-  }
-
-  /**
-   * Redis is away: the SQL store answers. A token it lists as revoked is refused with 503, not
-   * 401: this instance cannot tell whether the mark reached Redis, and the revocation endpoint,
-   * finding the token already revoked, would answer 200 without writing it again, while another
-   * instance still trusts a "0" cached there.
-   */
-  async #askStoreWithoutRedis(tokenId: string, redisError: unknown): Promise<boolean> {
-    if (!(await this.store.isRevoked(tokenId))) return false;
-    throw redisOutage(redisError);
   }
 
   #key(tokenId: string): string {
