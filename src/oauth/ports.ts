@@ -7,6 +7,28 @@ import type { ExternalClientApp } from '../domain/app.js';
 import type { Org } from '../domain/org.js';
 import type { User } from '../domain/user.js';
 
+/**
+ * A backing store (PostgreSQL, Redis) cannot be reached right now: a known outage, not a fault
+ * in Keygate. A storage backend throws it (or a subclass naming the store) in place of the driver's error;
+ * every surface answers it with 503 and `Retry-After` (RFC 6749 §5.2 `temporarily_unavailable`
+ * at the OAuth endpoints, problem+json at the admin API) and logs one warning without a stack.
+ */
+export class StoreUnavailableError extends Error {
+  /** For Fastify's error handlers, which read the status from here. */
+  readonly statusCode = 503;
+  readonly retryAfterSeconds = 1;
+
+  constructor(
+    /** The store's name, for the log and the login history. */
+    readonly store: 'postgresql' | 'redis',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
 /** Everything the token endpoint reads about the org, its apps and users, in one load. */
 export interface DirectoryContents {
   readonly org: Org;

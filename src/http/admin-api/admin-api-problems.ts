@@ -8,7 +8,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ERROR_CODES, AdminError } from '../../admin/admin-errors.js';
-import { StoreUnavailableError, warnStoreOutage } from '../../oauth/endpoints/endpoint-response.js';
+import { warnStoreOutage } from '../../oauth/endpoints/endpoint-response.js';
+import { StoreUnavailableError } from '../../oauth/ports.js';
 import { STORE_OUTAGE_PROBLEM, renderProblem, type Problem } from '../problem.js';
 
 /** Problems raised by the HTTP layer of the admin API rather than by the services. */

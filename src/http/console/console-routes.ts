@@ -17,7 +17,8 @@ import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps } from './console-
 import { registerHistoryRoutes } from './history-routes.js';
 import { registerOrgRoutes } from './org-routes.js';
 import { MultipartError } from './multipart.js';
-import { StoreUnavailableError, warnStoreOutage } from '../../oauth/endpoints/endpoint-response.js';
+import { warnStoreOutage } from '../../oauth/endpoints/endpoint-response.js';
+import { StoreUnavailableError } from '../../oauth/ports.js';
 import { registerReviewRoutes } from './review-routes.js';
 import type { ConsoleReview } from './review-port.js';
 import { SessionManager, type ConsoleSessionStore, type SessionPolicy } from './sessions.js';

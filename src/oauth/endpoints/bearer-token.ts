@@ -9,7 +9,8 @@ import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import { checkNetworkPolicy } from '../access-policy.js';
 import type { ClientDirectory, ClientRecord, UserRecord } from '../client-directory.js';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-token.js';
-import { storeUnavailable, StoreUnavailableError, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
+import { storeUnavailable, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
+import { StoreUnavailableError } from '../ports.js';
 
 export interface BearerContext {
   readonly claims: AccessTokenClaims;

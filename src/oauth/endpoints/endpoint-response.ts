@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { OAuthError, TemporarilyUnavailableError } from '../errors/oauth-error.js';
 import { renderOAuthError } from '../errors/render.js';
+import { StoreUnavailableError } from '../ports.js';
 
 /** An endpoint's answer, independent of the HTTP framework that sends it. */
 export interface EndpointResponse {
@@ -20,28 +21,6 @@ export interface EndpointRequest {
   readonly clientAddress: string;
   /** Query parameters (only where an endpoint reads them). */
   readonly query: URLSearchParams;
-}
-
-/**
- * A backing store (PostgreSQL, Redis) cannot be reached right now: a known outage, not a fault
- * in Keygate. Storage throws it (or a subclass naming the store) in place of the driver's error;
- * every surface answers it with 503 and `Retry-After` (RFC 6749 §5.2 `temporarily_unavailable`
- * at the OAuth endpoints, problem+json at the admin API) and logs one warning without a stack.
- */
-export class StoreUnavailableError extends Error {
-  /** For Fastify's error handlers, which read the status from here. */
-  readonly statusCode = 503;
-  readonly retryAfterSeconds = 1;
-
-  constructor(
-    /** The store's name, for the log and the login history. */
-    readonly store: 'postgresql' | 'redis',
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 /** The one warning a store outage costs each request that meets it, on every surface. */

@@ -13,8 +13,8 @@ import { NO_STORE_HEADERS, renderOAuthError } from '../errors/render.js';
 import type { ClientDirectory } from '../client-directory.js';
 import type { LoginTrail, TokenRequest } from '../grants/grant.js';
 import type { GrantRegistry } from '../grants/grant-registry.js';
-import type { TokenLedger } from '../ports.js';
-import { StoreUnavailableError, errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
+import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
+import { StoreUnavailableError, type TokenLedger } from '../ports.js';
 import { parseForm, requireFormBody, requirePost } from './form.js';
 
 export interface TokenEndpointDeps {

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
-import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
+import { StoreUnavailableError } from '../../oauth/ports.js';
 import type { Database as Tables } from '../sql/tables.js';
 
 export interface PostgresOptions {

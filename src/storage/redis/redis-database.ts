@@ -7,7 +7,7 @@
  * 380 → 354 µs of CPU per token request).
  */
 import { Redis } from 'ioredis';
-import { StoreUnavailableError } from '../../oauth/endpoints/endpoint-response.js';
+import { StoreUnavailableError } from '../../oauth/ports.js';
 
 /** Redis cannot be reached, or did not answer a command in time. */
 export class RedisUnavailableError extends StoreUnavailableError {
