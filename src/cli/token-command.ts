@@ -1,5 +1,6 @@
 /** `keygate token`: sign an assertion and exchange it for an access token (Keygate or Salesforce). */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createJwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
 import { CliError } from './cli-error.js';
@@ -37,6 +38,22 @@ function readCache(file: string, key: string): TokenResponse | null {
   }
 }
 
+/**
+ * Writes the cache through a new file, created 0600, renamed over FILE: `writeFileSync`'s mode
+ * applies only to a file it creates, so writing in place would leave the token in a FILE that
+ * others can already read, and a reader would never see half a file.
+ */
+function writeCache(file: string, cached: CachedToken): void {
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, JSON.stringify(cached), { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, file);
+  } catch (err) {
+    rmSync(temporary, { force: true });
+    throw err;
+  }
+}
+
 /** `--url`: an absolute http(s) URL, else a usage error. */
 function parseServerUrl(value: string): string {
   const url = URL.canParse(value) ? new URL(value) : null;
@@ -71,7 +88,7 @@ export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
   if (opts.cache) {
     const expiresAtMs = Date.now() + (token.expires_in ?? 900) * 1000;
     try {
-      writeFileSync(opts.cache, JSON.stringify({ key: cacheKey, expiresAtMs, token } satisfies CachedToken), { mode: 0o600 });
+      writeCache(opts.cache, { key: cacheKey, expiresAtMs, token });
     } catch (err) {
       // The token is good; only the next run's reuse of it is lost.
       warn(`keygate: warning: cannot write the token cache ${opts.cache}: ${(err as NodeJS.ErrnoException).code ?? 'unwritable'}`);

@@ -2,7 +2,7 @@
  * `keygate token --cache FILE` against a real Keygate: the token is written 0600 and reused
  * while fresh, so the second call makes no token request; a different user is not served from it.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,17 @@ describe('keygate token --cache', () => {
     expect(other.code, other.stderr).toBe(0);
     expect(JSON.parse(other.stdout).access_token).not.toBe(JSON.parse(first.stdout).access_token);
     expect(await successes()).toBe(2);
+  });
+
+  it('an existing cache file that others can read is replaced by one only its owner can read', async () => {
+    const cache = join(dir, 'shared-cache.json');
+    await writeFile(cache, '', { mode: 0o644 });
+    await chmod(cache, 0o644);
+    const result = await keygate(['token', '--url', server.url, '--audience', 'http://127.0.0.1', '--client-id', 'erp', '--key', keyFile, '--cache', cache, '--username', 'erp@acme.test']);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await stat(cache)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(cache, 'utf8')).token.access_token).toBe(JSON.parse(result.stdout).access_token);
+    expect((await readdir(dir)).filter((name) => name.startsWith('shared-cache.json.'))).toEqual([]);
   });
 
   it('prints the token and warns in one line when the cache cannot be written', async () => {
