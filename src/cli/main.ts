@@ -89,7 +89,7 @@ function report(err: unknown): number {
     return err.exitCode;
   }
   if (err instanceof ConfigError) {
-    process.stderr.write(`keygate: invalid configuration: ${err.message}\n`);
+    process.stderr.write(`keygate: invalid ${err.subject}: ${err.message}\n`);
     return 2;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -183,7 +183,7 @@ function loadBaseline(nameOrFile: string | undefined): { baseline: Baseline; hea
   try {
     text = readFileSync(nameOrFile, 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read baseline ${nameOrFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, 2);
+    throw new CliError(`invalid baseline: ${nameOrFile}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, 2);
   }
   if (!nameOrFile.toLowerCase().endsWith('.xml') && !looksLikeXml(text)) return { baseline: resolveBaseline(nameOrFile) };
   try {

@@ -10,6 +10,8 @@ export class ConfigError extends Error {
   constructor(
     readonly path: string,
     readonly problem: string,
+    /** What kind of input is wrong, for the CLI's one line: `invalid baseline: …`. */
+    readonly subject: 'configuration' | 'baseline' | 'accepted risks' = 'configuration',
   ) {
     super(path ? `${path}: ${problem}` : problem);
     this.name = 'ConfigError';

@@ -2,6 +2,9 @@
  * Usage errors (docs/cli.md, "Exit codes"): one line on stderr beginning `keygate: `, exit 2,
  * nothing on stdout, whichever layer finds the mistake.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, keygate } from './run-cli.js';
 
@@ -30,4 +33,23 @@ describe('CLI usage errors', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("keygate: ENOENT: no such file or directory, mkdir '/proc/keygate-test'\n");
   }, 20_000);
+
+  describe("a review's own input files are named for what they are, not as the configuration", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keygate-review-inputs-'));
+    const metadata = 'test/fixtures/salesforce/acme/force-app';
+    const baseline = join(dir, 'strict.yaml');
+    const accepted = join(dir, 'accepted.yaml');
+    writeFileSync(baseline, 'thresholds:\n  maxSessionTimeoutMinutes: 0\n');
+    writeFileSync(accepted, '- control: eca.nope\n  subject: a\n  reason: r\n  owner: o\n  expires: 2030-01-01\n');
+
+    it.each([
+      [['--baseline', baseline], `keygate: invalid baseline: ${baseline}: thresholds.maxSessionTimeoutMinutes: Too small: expected number to be >=1\n`],
+      [['--baseline', join(dir, 'missing.yaml')], `keygate: invalid baseline: ${join(dir, 'missing.yaml')}: cannot read the file (ENOENT)\n`],
+      [['--accepted-risks', accepted], `keygate: invalid accepted risks: ${accepted}: 0.control: no control has the id "eca.nope"\n`],
+      [['--accepted-risks', join(dir, 'missing.yaml')], `keygate: invalid accepted risks: ${join(dir, 'missing.yaml')}: cannot read the file (ENOENT)\n`],
+    ])('review %j: exit 2 and the line', async (args, line) => {
+      const result = await keygate(['review', '--salesforce', metadata, ...args]);
+      expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 2, stdout: '', stderr: line });
+    });
+  });
 });

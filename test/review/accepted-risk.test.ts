@@ -8,7 +8,7 @@ import { acceptRisk, parseAcceptedRisks, type AcceptedRisk } from '../../src/rev
 import { failOnExitCode } from '../../src/review/engine/fail-on.js';
 import { reviewSnapshot } from '../../src/review/engine/review.js';
 import { loadAcceptedRisks } from '../../src/review/index.js';
-import { app, daysFromNow, NOW, snapshot, user } from './helpers.js';
+import { app, configErrorFrom, daysFromNow, NOW, snapshot, user } from './helpers.js';
 
 const SEED = 'eca.oauth-flow.jwt-bearer-enabled';
 const legacy = app({
@@ -110,9 +110,9 @@ describe('accepted-risks files', () => {
   it('an error names the file before the dotted path', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'keygate-accepted-')), 'accepted.yaml');
     writeFileSync(file, 'acceptedRisks:\n  - control: eca.policy.session-timeout\n    subject: quiet\n    reason: batch window\n    owner: ops@example.com\n');
-    expect(() => loadAcceptedRisks(file)).toThrow(`accepted risks ${file}: acceptedRisks.0.expires: `);
+    expect(configErrorFrom(() => loadAcceptedRisks(file))).toMatchObject({ subject: 'accepted risks', message: expect.stringMatching(new RegExp(`^${file}: acceptedRisks\\.0\\.expires: `)) });
     writeFileSync(file, '- control: eca.nope\n  subject: a\n  reason: r\n  owner: o\n  expires: 2030-01-01\n');
-    expect(() => loadAcceptedRisks(file)).toThrow(new ConfigError(`accepted risks ${file}: 0.control`, 'no control has the id "eca.nope"'));
+    expect(configErrorFrom(() => loadAcceptedRisks(file))).toMatchObject({ subject: 'accepted risks', path: `${file}: 0.control`, problem: 'no control has the id "eca.nope"' });
   });
 });
 

@@ -7,7 +7,7 @@ import { CONTROL_IDS, CONTROLS } from '../../src/review/controls/index.js';
 import { HIGH_SECURITY_BASELINE, parseBaseline, STANDARD_BASELINE } from '../../src/review/engine/baseline.js';
 import { reviewSnapshot } from '../../src/review/engine/review.js';
 import { resolveBaseline } from '../../src/review/index.js';
-import { app, certificate, daysFromNow, snapshot, user } from './helpers.js';
+import { app, certificate, configErrorFrom, daysFromNow, snapshot, user } from './helpers.js';
 
 const find = (result: ReturnType<typeof reviewSnapshot>, control: string) => result.findings.find((f) => f.control === control)!;
 
@@ -101,14 +101,20 @@ thresholds:
   it('an error in a baseline file names the file before the dotted path', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'keygate-baseline-')), 'strict.yaml');
     writeFileSync(file, 'thresholds:\n  maxSessionTimeoutMinutes: 0\n');
-    expect(() => resolveBaseline(file)).toThrow(new ConfigError(`baseline ${file}: thresholds.maxSessionTimeoutMinutes`, 'Too small: expected number to be >=1'));
+    expect(configErrorFrom(() => resolveBaseline(file))).toMatchObject({
+      subject: 'baseline',
+      message: `${file}: thresholds.maxSessionTimeoutMinutes: Too small: expected number to be >=1`,
+    });
     writeFileSync(file, 'name: [x\n');
-    expect(() => resolveBaseline(file)).toThrow(new RegExp(`^baseline ${file}: the baseline is not valid YAML or JSON: `));
+    expect(configErrorFrom(() => resolveBaseline(file))).toMatchObject({ subject: 'baseline', message: expect.stringMatching(new RegExp(`^${file}: the baseline is not valid YAML or JSON: `)) });
   });
 
   it('resolves built-in names, and a missing file is a ConfigError', () => {
     expect(resolveBaseline(undefined)).toBe(STANDARD_BASELINE);
     expect(resolveBaseline('high-security')).toBe(HIGH_SECURITY_BASELINE);
-    expect(() => resolveBaseline('/nonexistent/baseline.yaml')).toThrow(ConfigError);
+    expect(configErrorFrom(() => resolveBaseline('/nonexistent/baseline.yaml'))).toMatchObject({
+      subject: 'baseline',
+      message: '/nonexistent/baseline.yaml: cannot read the file (ENOENT)',
+    });
   });
 });

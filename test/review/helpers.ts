@@ -2,6 +2,8 @@
  * Builders for review snapshots in tests: an app that passes every control unless told
  * otherwise, an org, and traffic.
  */
+import { expect } from 'vitest';
+import { ConfigError } from '../../src/config/load.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { inspectCertificatePem } from '../../src/platform/x509.js';
 import type { AppTraffic, Principal, Snapshot, SnapshotApp, SnapshotCertificate, SnapshotOrg, TrafficSummary } from '../../src/review/engine/snapshot.js';
@@ -98,4 +100,15 @@ export function appTraffic(name: string, overrides: Partial<AppTraffic> = {}): A
 
 export function snapshot(apps: SnapshotApp[], overrides: Partial<Snapshot> = {}): Snapshot {
   return { source: 'keygate-store', takenAt: NOW, org: org(), apps, traffic: null, ...overrides };
+}
+
+/** The {@link ConfigError} that `run` throws; fails the test when it throws anything else or nothing. */
+export function configErrorFrom(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError; nothing was thrown');
 }

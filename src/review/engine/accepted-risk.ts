@@ -3,12 +3,11 @@
  * until a date. An acceptance applies only while it has not expired and while the finding's
  * condition is the one that was accepted; otherwise the finding reopens and says why.
  */
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
 import type { EvaluatedStatus } from './control.js';
-import { inFile } from './in-file.js';
+import { parseFile } from './in-file.js';
 import type { Severity } from './severity.js';
 
 /** A decision to accept one control's finding on one subject. */
@@ -164,15 +163,5 @@ export function parseAcceptedRisks(text: string, controlIds: readonly string[]):
 
 /** Reads an accepted-risks file. Throws {@link ConfigError} whose message names the file. */
 export function loadAcceptedRisksFile(file: string, controlIds: readonly string[]): AcceptedRisk[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError('', `cannot read accepted risks ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-  try {
-    return parseAcceptedRisks(text, controlIds);
-  } catch (err) {
-    throw inFile(err, `accepted risks ${file}`);
-  }
+  return parseFile(file, 'accepted risks', (text) => parseAcceptedRisks(text, controlIds));
 }

@@ -3,13 +3,12 @@
  * against. Two are built in (`standard`, `high-security`); a custom baseline file extends
  * one of them, re-categorises controls and changes thresholds.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config/load.js';
 import type { Thresholds } from './control.js';
-import { inFile } from './in-file.js';
+import { parseFile } from './in-file.js';
 import type { RiskCategory } from './severity.js';
 
 /** A named set of categories and thresholds a review is judged by. */
@@ -124,15 +123,5 @@ export function parseBaseline(text: string, controlIds: readonly string[], defau
 
 /** Reads a custom baseline file. Throws {@link ConfigError} whose message names the file. */
 export function loadBaselineFile(file: string, controlIds: readonly string[]): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError('', `cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-  try {
-    return parseBaseline(text, controlIds, basename(file, extname(file)));
-  } catch (err) {
-    throw inFile(err, `baseline ${file}`);
-  }
+  return parseFile(file, 'baseline', (text) => parseBaseline(text, controlIds, basename(file, extname(file))));
 }
