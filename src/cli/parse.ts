@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { isValidCidr } from '../platform/cidr.js';
 import { CliError } from './cli-error.js';
 
 /** Reads a file the user named; an unreadable path is a usage error (exit 2). `what` names it in the message. */
@@ -21,6 +22,17 @@ export function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d{1,9}$/.test(value) || n < 1) throw new CliError(`${flag} must be a positive whole number, not "${value}"`, 2);
   return n;
+}
+
+/**
+ * `--trusted-proxy`: addresses or CIDR ranges, checked before storage is opened (the HTTP
+ * server's own check comes only after the configuration file has been applied).
+ */
+export function parseTrustedProxies(values: readonly string[] | undefined): string[] {
+  return (values ?? []).map((value) => {
+    if (!isValidCidr(value)) throw new CliError(`--trusted-proxy takes IP addresses or CIDR ranges such as 10.0.0.0/24, not "${value}"`, 2);
+    return value.trim();
+  });
 }
 
 /**

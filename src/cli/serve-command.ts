@@ -13,7 +13,7 @@ import { writeCliProfile } from './cli-profile.js';
 import { lockDataDirectory } from './serve-lock.js';
 import { takeHandedConnections } from './connection-handoff.js';
 import { printLine, warn } from './output.js';
-import { parsePort, parsePositiveInt, readNamedFile } from './parse.js';
+import { parsePort, parsePositiveInt, parseTrustedProxies, readNamedFile } from './parse.js';
 import { CliError } from './cli-error.js';
 import { runWorkerPrimary } from './serve-workers.js';
 
@@ -40,6 +40,7 @@ export function registerServeCommand(program: Command): void {
       const host = opts.host;
       const port = parsePort(opts.port);
       const tls = readTls(opts.tlsCert, opts.tlsKey);
+      const trustedProxies = parseTrustedProxies(opts.trustedProxy);
       if (cluster.isPrimary) await requireFreeAddress(host, port);
       // SQLite is one machine's database: one server tree per data directory.
       if ((!storage.databaseUrl || storage.databaseUrl.startsWith('sqlite:')) && cluster.isPrimary) {
@@ -82,7 +83,7 @@ export function registerServeCommand(program: Command): void {
           prune: opts.prune,
           configApplied: cluster.isWorker,
           tls,
-          trustedProxies: opts.trustedProxy ?? [],
+          trustedProxies,
           insecureHttp: opts.insecureHttp,
         },
         !cluster.isWorker,

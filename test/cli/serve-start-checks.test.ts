@@ -1,10 +1,10 @@
 /**
  * `keygate serve` checks what can be checked before it opens storage or applies the
- * configuration, so that a server that cannot start changes nothing: the address is free, and
- * `--tls-cert` and `--tls-key` are one key pair.
+ * configuration, so that a server that cannot start changes nothing: the address is free,
+ * `--tls-cert` and `--tls-key` are one key pair, and each `--trusted-proxy` is an address or range.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,23 @@ describe('keygate serve: checks before anything is written', () => {
     const result = await keygate(['serve', '--data', dataDir, '--port', '0', '--tls-cert', cert, '--tls-key', key]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`keygate: --tls-cert ${cert} and --tls-key ${key} are not one PEM certificate and its private key\n`);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('a --trusted-proxy that is no IP address or CIDR range is a usage error, before the configuration is applied', async () => {
+    const dataDir = join(dir, 'data-proxy');
+    const config = join(dir, 'keygate.yaml');
+    await writeFile(config, 'org:\n  baseUrl: http://127.0.0.1:8080\n');
+    for (const workers of ['1', '2']) {
+      const result = await keygate(['serve', '--config', config, '--data', dataDir, '--port', '0', '--workers', workers, '--trusted-proxy', '10.0.0.0/24', 'banana']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('keygate: --trusted-proxy takes IP addresses or CIDR ranges such as 10.0.0.0/24, not "banana"\n');
+      expect(result.stdout).toBe('');
+      expect(existsSync(dataDir)).toBe(false);
+    }
+    const range = await keygate(['serve', '--data', dataDir, '--port', '0', '--trusted-proxy', '127.0.0.1/33']);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toBe('keygate: --trusted-proxy takes IP addresses or CIDR ranges such as 10.0.0.0/24, not "127.0.0.1/33"\n');
     expect(existsSync(dataDir)).toBe(false);
   });
 });
