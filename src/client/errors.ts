@@ -61,8 +61,15 @@ export class TokenEndpointUnavailableError extends KeygateClientError {
   /** The server's last `Retry-After`, in milliseconds, when it sent one. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(init: { attempts: number; status?: number; retryAfterMs?: number; cause?: unknown }) {
-    const last = init.status === undefined ? 'no response' : `HTTP ${init.status}`;
+  /**
+   * @param init.detail what went wrong last, in words: the network error's code, a timeout, or a
+   * `Retry-After` too long to wait for. Never a request or response body.
+   */
+  constructor(init: { attempts: number; status?: number; retryAfterMs?: number; cause?: unknown; detail?: string }) {
+    const last =
+      init.status === undefined
+        ? `no response${init.detail !== undefined ? ` (${init.detail})` : ''}`
+        : `HTTP ${init.status}${init.detail !== undefined ? `, ${init.detail}` : ''}`;
     super(`token endpoint unavailable after ${init.attempts} attempt(s); last: ${last}`, { cause: init.cause });
     this.attempts = init.attempts;
     this.status = init.status;

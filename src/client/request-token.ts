@@ -30,7 +30,14 @@ export interface TokenRequest {
 
 type Outcome =
   | { readonly kind: 'token'; readonly token: TokenResponse }
-  | { readonly kind: 'retryable'; readonly status?: number; readonly retryAfterMs?: number; readonly cause?: unknown };
+  | {
+      readonly kind: 'retryable';
+      readonly status?: number;
+      readonly retryAfterMs?: number;
+      readonly cause?: unknown;
+      /** The network failure in words (its code, or a timeout), for the error message. */
+      readonly detail?: string;
+    };
 
 /** Runs the attempts; resolves to the token or throws one of the client's typed errors. */
 export async function requestToken(request: TokenRequest): Promise<TokenResponse> {
@@ -39,15 +46,20 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
     const outcome = await attemptOnce(request, form);
     if (outcome.kind === 'token') return outcome.token;
 
-    const unavailable = (): TokenEndpointUnavailableError =>
+    const unavailable = (detail = outcome.detail): TokenEndpointUnavailableError =>
       new TokenEndpointUnavailableError({
         attempts: attempt,
         ...(outcome.status !== undefined ? { status: outcome.status } : {}),
         ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
         cause: outcome.cause,
+        ...(detail !== undefined ? { detail } : {}),
       });
     if (attempt >= request.retry.maxAttempts) throw unavailable();
-    if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > request.retry.maxRetryAfterMs) throw unavailable();
+    if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > request.retry.maxRetryAfterMs) {
+      throw unavailable(
+        `asking to retry after ${seconds(outcome.retryAfterMs)}, longer than retry.maxRetryAfterMs (${seconds(request.retry.maxRetryAfterMs)})`,
+      );
+    }
     await request.sleep(Math.max(backoffDelay(attempt, request.retry, request.random), outcome.retryAfterMs ?? 0));
   }
 }
@@ -66,7 +78,8 @@ async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promis
     });
     text = await response.text();
   } catch (cause) {
-    return { kind: 'retryable', cause };
+    const detail = describeNetworkFailure(cause, request.requestTimeoutMs);
+    return { kind: 'retryable', cause, ...(detail !== undefined ? { detail } : {}) };
   }
 
   const { status } = response;
@@ -83,4 +96,22 @@ async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promis
     status,
     status >= 300 && status < 400 ? 'the token endpoint redirected; use the final URL as tokenUrl' : 'unexpected status',
   );
+}
+
+function seconds(ms: number): string {
+  return `${Math.ceil(ms / 1000)} s`;
+}
+
+/**
+ * Names a failed attempt that got no response: a timeout, or the system error code `fetch`
+ * keeps as its cause (`ECONNREFUSED`, `ENOTFOUND`, a TLS code such as `CERT_HAS_EXPIRED`).
+ * Only the code: the messages may quote addresses, never anything sent.
+ */
+function describeNetworkFailure(cause: unknown, timeoutMs: number): string | undefined {
+  if (cause instanceof Error && cause.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const codeOf = (value: unknown): string | undefined => {
+    const code = typeof value === 'object' && value !== null ? (value as { code?: unknown }).code : undefined;
+    return typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code) ? code : undefined;
+  };
+  return codeOf(cause instanceof Error ? cause.cause : undefined) ?? codeOf(cause);
 }

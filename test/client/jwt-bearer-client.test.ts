@@ -200,6 +200,9 @@ describe('createJwtBearerClient: retries', () => {
     expect(error).toBeInstanceOf(TokenEndpointUnavailableError);
     expect(error).toMatchObject({ attempts: 1, status: 503, retryAfterMs: 120_000 });
     expect(sleeps).toEqual([]);
+    expect((error as Error).message).toBe(
+      'token endpoint unavailable after 1 attempt(s); last: HTTP 503, asking to retry after 120 s, longer than retry.maxRetryAfterMs (30 s)',
+    );
   });
 
   it('raises TokenEndpointUnavailableError after maxAttempts, carrying the last OAuth error as cause', async () => {
@@ -223,7 +226,15 @@ describe('createJwtBearerClient: retries', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenEndpointUnavailableError);
     expect(error).toMatchObject({ attempts: 4, status: undefined });
+    expect((error as Error).message).toBe('token endpoint unavailable after 4 attempt(s); last: no response (ECONNREFUSED)');
     stub = await startEndpointStub();
+  });
+
+  it('names a timeout as the last failure', async () => {
+    stub.enqueue({ ...tokenReply(), delayMs: 500 });
+    const error = await client({ requestTimeoutMs: 100, retry: { maxAttempts: 1 } }).getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenEndpointUnavailableError);
+    expect((error as Error).message).toBe('token endpoint unavailable after 1 attempt(s); last: no response (timed out after 100 ms)');
   });
 });
 
