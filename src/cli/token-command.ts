@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createJwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
+import { AssertionSigningError, createJwtBearerClient, type JwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
 import { CliError } from './cli-error.js';
 import { readNamedFile } from './parse.js';
 import { printJson, warn } from './output.js';
@@ -70,14 +70,22 @@ export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
     const cached = readCache(opts.cache, cacheKey);
     if (cached) return cached;
   }
-  const client = createJwtBearerClient({
-    loginUrl,
-    clientId: opts.clientId,
-    username: opts.username,
-    key: readKeyFile(opts.key),
-    ...(opts.audience !== undefined && { audience: opts.audience }),
-    ...(opts.scope !== undefined && { scope: opts.scope }),
-  });
+  const key = readKeyFile(opts.key);
+  let client: JwtBearerClient;
+  try {
+    client = createJwtBearerClient({
+      loginUrl,
+      clientId: opts.clientId,
+      username: opts.username,
+      key,
+      ...(opts.audience !== undefined && { audience: opts.audience }),
+      ...(opts.scope !== undefined && { scope: opts.scope }),
+    });
+  } catch (err) {
+    // The key is checked here, before anything is sent; name the file, as `keygate assertion` does.
+    if (err instanceof AssertionSigningError) throw new CliError(`cannot sign with ${opts.key}: ${err.message}`);
+    throw err;
+  }
   let token: TokenResponse;
   try {
     token = await client.getToken();

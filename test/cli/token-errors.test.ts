@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { type EndpointStub, startEndpointStub } from '../client/token-endpoint-stub.js';
 import { ensureBuilt, keygate } from './run-cli.js';
 
@@ -48,5 +49,14 @@ describe('keygate token: refusals and failures', () => {
       stdout: '',
       stderr: 'keygate: the server refused the token request: invalid_grant (bad  keygate: all is well [2K )\n',
     });
+  });
+
+  it('a key file holding a certificate is named in one line, exit 1, and nothing is sent', async () => {
+    const certificateFile = join(dir, 'erp.crt.pem');
+    const { certificatePem } = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'erp', days: 30 });
+    await writeFile(certificateFile, certificatePem);
+    const result = await keygate(['token', '--url', stub.url, '--client-id', 'erp', '--username', 'erp@acme.test', '--key', certificateFile]);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `keygate: cannot sign with ${certificateFile}: expected a private key but got a certificate\n` });
+    expect(stub.requests).toHaveLength(0);
   });
 });
