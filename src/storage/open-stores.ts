@@ -67,10 +67,39 @@ export class StorageConfigError extends Error {
 
 type Backend = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
 
+/**
+ * Refusals name where the URL came from but never repeat it: it may carry a password, and the
+ * drivers' own errors for a malformed URL ("Invalid URL", "URI malformed") name nothing.
+ */
 function selectBackend(url: string | undefined): Backend {
   if (url === undefined || url === '' || url === 'sqlite:') return { kind: 'sqlite' };
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
-  throw new StorageConfigError('storage.url must be a postgres:// URL or "sqlite:" (the data directory)');
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new StorageConfigError('the database URL (KEYGATE_DATABASE_URL or storage.url) must be a postgres:// URL or "sqlite:" (the data directory)');
+  }
+  if (!isWellFormedUrl(url)) throw new StorageConfigError('the database URL (KEYGATE_DATABASE_URL or storage.url) is not a valid URL');
+  return { kind: 'postgres', url };
+}
+
+/**
+ * ioredis reads any other scheme as a Unix socket path and reports the whole URL, password
+ * included, in its connection error.
+ */
+function checkRedisUrl(url: string): void {
+  if (!isWellFormedUrl(url)) throw new StorageConfigError('the Redis URL (KEYGATE_REDIS_URL) is not a valid URL');
+  const { protocol } = new URL(url);
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new StorageConfigError('the Redis URL (KEYGATE_REDIS_URL) must be a redis:// or rediss:// URL');
+}
+
+/** Parses, with a user name and password whose percent-escapes decode (the drivers decode them). */
+function isWellFormedUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The storage in words, without credentials, for start-up messages. */
@@ -162,6 +191,7 @@ const silentFeed: ChangeFeed = { publish: async () => {}, subscribe: () => {}, c
 
 /** Opens, migrates and assembles the stores. */
 export async function openStores(options: StorageOptions): Promise<OpenedStores> {
+  if (options.redisUrl) checkRedisUrl(options.redisUrl);
   const sqlBackend = await openSqlBackend(options);
   const admin = new SqlAdminStore(sqlBackend.db, false, sqlBackend.writeLock);
   const signingKeys = new SqlSigningKeyStore(sqlBackend.db, sqlBackend.writeLock);

@@ -69,4 +69,32 @@ describe('keygate serve when Redis cannot be reached at start-up', () => {
     expect(exit.output.trim().split('\n')).toEqual([`keygate: cannot connect to Redis: connect ECONNREFUSED 127.0.0.1:${port}`]);
     expect(exit.code).toBe(1);
   });
+
+  it('a KEYGATE_REDIS_URL that is not a redis:// or rediss:// URL ends start-up in one line that never shows its password', { timeout: 120_000 }, async () => {
+    const databaseUrl = new URL(TEST_DATABASE_URL);
+    databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
+    const cases: Array<[string, string]> = [
+      ['http://:s3cret-pw@127.0.0.1:6379', 'keygate: the Redis URL (KEYGATE_REDIS_URL) must be a redis:// or rediss:// URL'],
+      ['unix:///run/s3cret-pw.sock', 'keygate: the Redis URL (KEYGATE_REDIS_URL) must be a redis:// or rediss:// URL'],
+      ['redis://:s3cret-pw@127.0.0.1:port/0', 'keygate: the Redis URL (KEYGATE_REDIS_URL) is not a valid URL'],
+      ['redis://:s3cret-pw%zz@127.0.0.1:6379/0', 'keygate: the Redis URL (KEYGATE_REDIS_URL) is not a valid URL'],
+    ];
+    for (const [url, line] of cases) {
+      const exit = await keygateFromSource(['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+        KEYGATE_DATABASE_URL: databaseUrl.toString(),
+        KEYGATE_REDIS_URL: url,
+      });
+      expect(exit.output.trim().split('\n'), url).toEqual([line]);
+      expect(exit.code, url).toBe(1);
+    }
+  });
+
+  it('a malformed KEYGATE_DATABASE_URL ends start-up in one line that names it and never shows its password', { timeout: 60_000 }, async () => {
+    for (const url of ['postgres://keygate:s3cret-pw@127.0.0.1:port/keygate', 'mysql://keygate:s3cret-pw@127.0.0.1/keygate']) {
+      const exit = await keygateFromSource(['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'], { KEYGATE_DATABASE_URL: url });
+      const reason = url.startsWith('mysql') ? 'must be a postgres:// URL or "sqlite:" (the data directory)' : 'is not a valid URL';
+      expect(exit.output.trim().split('\n'), url).toEqual([`keygate: the database URL (KEYGATE_DATABASE_URL or storage.url) ${reason}`]);
+      expect(exit.code, url).toBe(1);
+    }
+  });
 });
