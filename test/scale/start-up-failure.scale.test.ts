@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema, dropSchema } from '../../src/storage/postgres/postgres-database.js';
-import { TEST_DATABASE_URL } from '../contract/backends.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../contract/backends.js';
 import { closedPort } from './cuttable-proxy.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -96,5 +96,18 @@ describe('keygate serve when Redis cannot be reached at start-up', () => {
       expect(exit.output.trim().split('\n'), url).toEqual([`keygate: the database URL (KEYGATE_DATABASE_URL or storage.url) ${reason}`]);
       expect(exit.code, url).toBe(1);
     }
+  });
+
+  it('a KEYGATE_REDIS_URL naming a database the server does not have ends start-up rather than serving from database 0', { timeout: GIVE_UP_MS + 30_000 }, async () => {
+    const databaseUrl = new URL(TEST_DATABASE_URL);
+    databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
+    const redisUrl = new URL(TEST_REDIS_URL);
+    redisUrl.pathname = '/100000';
+    const exit = await keygateFromSource(['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+      KEYGATE_DATABASE_URL: databaseUrl.toString(),
+      KEYGATE_REDIS_URL: redisUrl.toString(),
+    });
+    expect(exit.output.trim().split('\n')).toEqual(['keygate: cannot connect to Redis: ERR DB index is out of range']);
+    expect(exit.code).toBe(1);
   });
 });

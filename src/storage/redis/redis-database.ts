@@ -86,7 +86,12 @@ async function connectOrGiveUp(redis: Redis): Promise<void> {
   redis.on('error', remember);
   try {
     await redis.connect();
+    // The URL's database is selected before the connection is ready, but a refused SELECT
+    // (a database the server does not have) only emits an error, leaving the connection on
+    // database 0.
+    if (reason) throw reason;
   } catch (error) {
+    redis.disconnect();
     throw new RedisUnavailableError(`cannot connect to Redis: ${(reason ?? (error as Error)).message}`, { cause: reason ?? error });
   } finally {
     redis.off('error', remember);
