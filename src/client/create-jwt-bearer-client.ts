@@ -8,7 +8,7 @@ import { type ClientClock, systemClientClock } from './client-clock.js';
 import { TokenEndpointUnavailableError } from './errors.js';
 import { type FetchFunction, requestToken } from './request-token.js';
 import { type RetryOptions, resolveRetryOptions } from './retry-policy.js';
-import { signAssertion } from './sign-assertion.js';
+import { DEFAULT_ASSERTION_LIFETIME_SECONDS, signAssertion } from './sign-assertion.js';
 import { type AssertionKey, type SigningAlgorithm, resolveSigningKey } from './signing-key.js';
 import type { TokenResponse } from './token-response.js';
 
@@ -111,6 +111,21 @@ function trimTrailingSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+function checkedString(value: string, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * Reads an optional number option, checked now: a timing that fails only at the first request
+ * would surface late, and a bad `requestTimeoutMs` would look like an unreachable endpoint.
+ */
+function checkedNumber(value: number | undefined, fallback: number, valid: (n: number) => boolean, message: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) throw new RangeError(message);
+  return value;
+}
+
 function checkedUrl(value: string, name: string): string {
   try {
     new URL(value);
@@ -147,14 +162,40 @@ export function createJwtBearerClient(options: JwtBearerClientOptions): JwtBeare
       : checkedUrl(options.tokenUrl, 'tokenUrl');
   const audience =
     options.audience ?? (options.loginUrl !== undefined ? trimTrailingSlashes(options.loginUrl) : tokenUrl);
+  checkedString(options.clientId, 'clientId');
+  checkedString(options.username, 'username');
+  const lifetimeSeconds = checkedNumber(
+    options.lifetimeSeconds,
+    DEFAULT_ASSERTION_LIFETIME_SECONDS,
+    (n) => Number.isInteger(n) && n > 0,
+    'lifetimeSeconds must be a positive whole number of seconds',
+  );
+  const requestTimeoutMs = checkedNumber(
+    options.requestTimeoutMs,
+    10_000,
+    (n) => n > 0,
+    'requestTimeoutMs must be a positive number of milliseconds',
+  );
+  const renewBeforeExpirySeconds = checkedNumber(
+    options.renewBeforeExpirySeconds,
+    DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS,
+    (n) => n >= 0,
+    'renewBeforeExpirySeconds must be zero or more seconds',
+  );
+  const assumedTokenLifetimeSeconds = checkedNumber(
+    options.assumedTokenLifetimeSeconds,
+    DEFAULT_ASSUMED_TOKEN_LIFETIME_SECONDS,
+    (n) => n > 0,
+    'assumedTokenLifetimeSeconds must be a positive number of seconds',
+  );
   const scope = typeof options.scope === 'string' ? options.scope : options.scope?.join(' ');
   // Parse the PEM and check key against alg once, so a bad key fails here rather than at first use.
   const resolved = resolveSigningKey(options.key, options.alg);
   const key = resolved.kind === 'key-object' ? resolved.keyObject : resolved.signer;
   const clock = options.clock ?? systemClientClock;
   const retry = resolveRetryOptions(options.retry);
-  const marginMs = (options.renewBeforeExpirySeconds ?? DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS) * 1000;
-  const assumedLifetimeMs = (options.assumedTokenLifetimeSeconds ?? DEFAULT_ASSUMED_TOKEN_LIFETIME_SECONDS) * 1000;
+  const marginMs = renewBeforeExpirySeconds * 1000;
+  const assumedLifetimeMs = assumedTokenLifetimeSeconds * 1000;
   const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
@@ -170,7 +211,7 @@ export function createJwtBearerClient(options: JwtBearerClientOptions): JwtBeare
       alg: resolved.alg,
       clock,
       ...(options.kid !== undefined ? { kid: options.kid } : {}),
-      ...(options.lifetimeSeconds !== undefined ? { lifetimeSeconds: options.lifetimeSeconds } : {}),
+      lifetimeSeconds,
     });
     const form = new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion });
     if (scope !== undefined && scope !== '') form.set('scope', scope);
@@ -186,7 +227,7 @@ export function createJwtBearerClient(options: JwtBearerClientOptions): JwtBeare
         buildForm,
         fetch: fetchFunction,
         retry,
-        requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+        requestTimeoutMs,
         clock,
         sleep,
         random: options.random ?? Math.random,

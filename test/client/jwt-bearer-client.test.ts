@@ -75,6 +75,21 @@ describe('createJwtBearerClient: the request (RFC 7523 §2.1)', () => {
     );
     expect(() => client({ key: 'not a pem' })).toThrow(/private key/);
   });
+
+  it('refuses empty ids and out-of-range timings at construction, before any request, never as an unavailable endpoint', () => {
+    const refused: [Partial<JwtBearerClientOptions>, Error][] = [
+      [{ clientId: '' }, new TypeError('clientId must be a non-empty string')],
+      [{ username: '' }, new TypeError('username must be a non-empty string')],
+      [{ lifetimeSeconds: 0 }, new RangeError('lifetimeSeconds must be a positive whole number of seconds')],
+      [{ lifetimeSeconds: 1.5 }, new RangeError('lifetimeSeconds must be a positive whole number of seconds')],
+      [{ requestTimeoutMs: -1 }, new RangeError('requestTimeoutMs must be a positive number of milliseconds')],
+      [{ requestTimeoutMs: '5000' as unknown as number }, new RangeError('requestTimeoutMs must be a positive number of milliseconds')],
+      [{ renewBeforeExpirySeconds: -5 }, new RangeError('renewBeforeExpirySeconds must be zero or more seconds')],
+      [{ assumedTokenLifetimeSeconds: Number.NaN }, new RangeError('assumedTokenLifetimeSeconds must be a positive number of seconds')],
+    ];
+    for (const [options, error] of refused) expect(() => client(options), JSON.stringify(options)).toThrow(error);
+    expect(stub.requests).toHaveLength(0);
+  });
 });
 
 describe('createJwtBearerClient: caching and renewal', () => {
