@@ -1,5 +1,5 @@
 /** `keygate token`: sign an assertion and exchange it for an access token (Keygate or Salesforce). */
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AssertionSigningError, createJwtBearerClient, type JwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
@@ -27,7 +27,7 @@ export function readKeyFile(file: string): string {
   return readNamedFile(file, `the key file ${file}`);
 }
 
-/** A cached token is reused only for the same server, app and user, and while it has a minute left. */
+/** A cached token is reused only for the same request (server, app, user, scope, audience, key), and while it has a minute left. */
 function readCache(file: string, key: string): TokenResponse | null {
   if (!existsSync(file)) return null;
   try {
@@ -65,11 +65,6 @@ function parseServerUrl(value: string): string {
 
 export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
   const loginUrl = parseServerUrl(opts.url);
-  const cacheKey = `${opts.url}|${opts.clientId}|${opts.username}|${opts.scope ?? ''}`;
-  if (opts.cache) {
-    const cached = readCache(opts.cache, cacheKey);
-    if (cached) return cached;
-  }
   const key = readKeyFile(opts.key);
   let client: JwtBearerClient;
   try {
@@ -85,6 +80,15 @@ export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
     // The key is checked here, before anything is sent; name the file, as `keygate assertion` does.
     if (err instanceof AssertionSigningError) throw new CliError(`cannot sign with ${opts.key}: ${err.message}`);
     throw err;
+  }
+  // A cached token answers only for the same request: another key or audience must reach the
+  // server, or checking a new key would print the old key's token. The key is named by the
+  // SHA-256 of its public half.
+  const publicKey = createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('base64url');
+  const cacheKey = [opts.url, opts.clientId, opts.username, opts.scope ?? '', opts.audience ?? '', publicKey].join('|');
+  if (opts.cache) {
+    const cached = readCache(opts.cache, cacheKey);
+    if (cached) return cached;
   }
   let token: TokenResponse;
   try {

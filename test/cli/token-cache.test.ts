@@ -68,6 +68,24 @@ describe('keygate token --cache', () => {
     expect(await successes()).toBe(2);
   });
 
+  it('does not answer for another key or audience: the server checks them, so a key the app does not hold is refused', async () => {
+    const cache = join(dir, 'key-cache.json');
+    const otherKeyFile = join(dir, 'other.key.pem');
+    const other = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'other', days: 30 });
+    await writeFile(otherKeyFile, other.privateKeyPem, { mode: 0o600 });
+    const args = ['token', '--url', server.url, '--client-id', 'erp', '--username', 'erp@acme.test', '--cache', cache];
+    const first = await keygate([...args, '--audience', 'http://127.0.0.1', '--key', keyFile]);
+    expect(first.code, first.stderr).toBe(0);
+
+    const otherKey = await keygate([...args, '--audience', 'http://127.0.0.1', '--key', otherKeyFile]);
+    expect(otherKey).toEqual({ code: 1, stdout: '', stderr: 'keygate: the server refused the token request: invalid_grant (invalid assertion)\n' });
+    const otherAudience = await keygate([...args, '--audience', 'https://login.salesforce.com', '--key', keyFile]);
+    expect(otherAudience).toEqual({ code: 1, stdout: '', stderr: 'keygate: the server refused the token request: invalid_grant (audience is invalid)\n' });
+
+    const again = await keygate([...args, '--audience', 'http://127.0.0.1', '--key', keyFile]);
+    expect(JSON.parse(again.stdout).access_token).toBe(JSON.parse(first.stdout).access_token);
+  });
+
   it('an existing cache file that others can read is replaced by one only its owner can read', async () => {
     const cache = join(dir, 'shared-cache.json');
     await writeFile(cache, '', { mode: 0o644 });
