@@ -110,10 +110,16 @@ export function describeStorage(options: Pick<StorageOptions, 'dataDir' | 'datab
   return options.redisUrl ? `${where} with Redis at ${redact(options.redisUrl)}` : where;
 }
 
+/** Parameters that carry a secret in a libpq-style or ioredis URL (`?password=...`), which both drivers honour. */
+const SECRET_PARAMETERS = new Set(['password', 'sslpassword']);
+
 function redact(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.password = parsed.password ? '***' : '';
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (SECRET_PARAMETERS.has(name.toLowerCase())) parsed.searchParams.set(name, '***');
+    }
     return parsed.toString();
   } catch {
     return '(unparsable URL)';
