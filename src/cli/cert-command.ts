@@ -15,6 +15,8 @@ import type { CertificateDto } from '../http/admin-api/wire-mappers.js';
 /** Certificates expiring within this many days are flagged by `cert inspect`. */
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
+/** The armour of any PEM private key: PKCS#8 (also encrypted), PKCS#1, SEC 1, OpenSSH. */
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 /** What `cert inspect` should warn about, in the order it prints them. */
 export function certificateWarnings(cert: Pick<ParsedCertificate, 'notBefore' | 'notAfter' | 'keyType' | 'keySize'>, now: Date): string[] {
@@ -80,6 +82,10 @@ export function registerCertCommand(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (file: string, opts: ConnectionOptions & { app: string; json?: boolean }) => {
     const pem = readNamedFile(file);
+    // The server would refuse a key as well, but only once it has crossed the wire: refuse it here.
+    if (PRIVATE_KEY_PEM.test(pem)) {
+      throw new CliError(`${file} holds a private key: cert add uploads only the certificate (the .crt.pem file keygen wrote); nothing was sent`);
+    }
     const added = await (await connectAdmin(opts)).request<CertificateDto>('POST', `/apps/${segment(opts.app)}/certificates`, { pem });
     if (opts.json) return printJson(added);
     printLine(`added certificate ${added.id} to "${opts.app}": ${added.subject}, valid until ${added.notAfter}`);
