@@ -53,7 +53,6 @@ export type ResolvedKey =
   | { readonly kind: 'signer'; readonly alg: SigningAlgorithm; readonly signer: AssertionSigner };
 
 const RSA_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
-const PSS_ALGORITHMS: readonly SigningAlgorithm[] = ['PS256', 'PS384', 'PS512'];
 const SIGNING_ALGORITHMS: readonly string[] = [...RSA_ALGORITHMS, 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const CURVE_ALGORITHMS: Readonly<Record<string, SigningAlgorithm>> = {
   prime256v1: 'ES256',
@@ -72,7 +71,8 @@ function isSigner(key: AssertionKey): key is AssertionSigner {
 
 /**
  * Parses a PEM once and checks the key's type against `alg` (or picks the algorithm the key
- * implies: RS256 for RSA, PS256 for RSA-PSS, ES256/ES384/ES512 by curve, EdDSA for Ed25519).
+ * implies: RS256 for RSA, ES256/ES384/ES512 by curve, EdDSA for Ed25519). RSA-PSS keys
+ * (id-RSASSA-PSS) are refused: use a plain RSA key with `alg: 'PS256'`.
  */
 export function resolveSigningKey(key: AssertionKey, alg?: SigningAlgorithm): ResolvedKey {
   if (isSigner(key)) {
@@ -118,14 +118,20 @@ function algorithmForKey(keyObject: KeyObject, requested: SigningAlgorithm | und
     return alg;
   };
   switch (keyObject.asymmetricKeyType) {
-    case 'rsa':
-    case 'rsa-pss': {
+    case 'rsa': {
       // RFC 7518 §3.3 and §3.5: "A key of size 2048 bits or larger MUST be used".
       if ((details.modulusLength ?? 0) < 2048) {
         throw new AssertionSigningError('RSA keys must be at least 2048 bits');
       }
-      return keyObject.asymmetricKeyType === 'rsa' ? pick('RS256', RSA_ALGORITHMS) : pick('PS256', PSS_ALGORITHMS);
+      return pick('RS256', RSA_ALGORITHMS);
     }
+    case 'rsa-pss':
+      // jose signs through a JWK, and Node cannot express an id-RSASSA-PSS key as one: refuse it
+      // here rather than at the first signature. A plain RSA key signs PS256 just as well.
+      throw new AssertionSigningError(
+        'RSA-PSS (id-RSASSA-PSS) keys are not supported: use a plain RSA key, which signs PS256 too (alg: "PS256"), ' +
+          'and Keygate accepts only certificates of plain RSA keys',
+      );
     case 'ec': {
       const implied = CURVE_ALGORITHMS[details.namedCurve ?? ''];
       if (implied === undefined) {

@@ -5,6 +5,7 @@ import {
   AssertionSigningError,
   type AssertionSigner,
   createClientAssertion,
+  createJwtBearerClient,
   derToJoseSignature,
   signAssertion,
 } from '../../src/client/index.js';
@@ -88,6 +89,18 @@ describe('signAssertion (RFC 7523 §3)', () => {
     await expect(signAssertion({ ...base, key: p256.privateKey, alg: 'RS256' })).rejects.toThrow(AssertionSigningError);
     await expect(signAssertion({ ...base, key: 'not a key' })).rejects.toThrow(AssertionSigningError);
     await expect(signAssertion({ ...base, key: rsaPem, lifetimeSeconds: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('refuses an RSA-PSS (id-RSASSA-PSS) key with the reason and the way out, when the client is created', () => {
+    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+    const message =
+      'RSA-PSS (id-RSASSA-PSS) keys are not supported: use a plain RSA key, which signs PS256 too (alg: "PS256"), ' +
+      'and Keygate accepts only certificates of plain RSA keys';
+    for (const key of [pss.privateKey, pss.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string]) {
+      expect(() => createJwtBearerClient({ loginUrl: 'https://keygate.test', clientId: 'c', username: 'u', key })).toThrow(
+        new AssertionSigningError(message),
+      );
+    }
   });
 });
 
