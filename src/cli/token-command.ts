@@ -32,7 +32,10 @@ function readCache(file: string, key: string): TokenResponse | null {
   if (!existsSync(file)) return null;
   try {
     const cached = JSON.parse(readFileSync(file, 'utf8')) as CachedToken;
-    return cached.key === key && cached.expiresAtMs - 60_000 > Date.now() ? cached.token : null;
+    const msLeft = cached.expiresAtMs - Date.now();
+    if (cached.key !== key || msLeft <= 60_000) return null;
+    // expires_in counts from the answer (RFC 6749 §5.1): a cached answer tells what is left.
+    return cached.token.expires_in === undefined ? cached.token : { ...cached.token, expires_in: Math.floor(msLeft / 1000) };
   } catch {
     return null;
   }

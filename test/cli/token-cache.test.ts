@@ -86,6 +86,22 @@ describe('keygate token --cache', () => {
     expect(JSON.parse(again.stdout).access_token).toBe(JSON.parse(first.stdout).access_token);
   });
 
+  it('RFC 6749 §5.1: a token served from the cache carries the seconds it has left as expires_in, not its first lifetime', async () => {
+    const cache = join(dir, 'age-cache.json');
+    const args = ['token', '--url', server.url, '--audience', 'http://127.0.0.1', '--client-id', 'erp', '--username', 'erp@acme.test', '--key', keyFile, '--cache', cache];
+    const first = await keygate(args);
+    expect(JSON.parse(first.stdout).expires_in).toBe(3600);
+    // Age the cached token: ten minutes left.
+    const cached = JSON.parse(await readFile(cache, 'utf8'));
+    await writeFile(cache, JSON.stringify({ ...cached, expiresAtMs: Date.now() + 600_000 }), { mode: 0o600 });
+
+    const second = await keygate(args);
+    const token = JSON.parse(second.stdout);
+    expect(token.access_token).toBe(JSON.parse(first.stdout).access_token);
+    expect(token.expires_in).toBeGreaterThanOrEqual(590);
+    expect(token.expires_in).toBeLessThanOrEqual(600);
+  });
+
   it('an existing cache file that others can read is replaced by one only its owner can read', async () => {
     const cache = join(dir, 'shared-cache.json');
     await writeFile(cache, '', { mode: 0o644 });
