@@ -41,7 +41,8 @@ export interface AssertionSigner {
 }
 
 /**
- * A signing key: a PEM private key (PKCS#8, also PKCS#1 or SEC 1) as a string or bytes, a Node
+ * A signing key: a PEM private key (PKCS#8, also PKCS#1 or SEC 1; alone or in a bundle with its
+ * certificate) as a string or bytes, a Node
  * `KeyObject` (use `createPrivateKey({ key, passphrase })` for an encrypted PEM), or an
  * {@link AssertionSigner} callback.
  */
@@ -90,7 +91,8 @@ export function resolveSigningKey(key: AssertionKey, alg?: SigningAlgorithm): Re
 
 function parsePrivateKey(pem: string | Uint8Array): KeyObject {
   const text = typeof pem === 'string' ? pem : Buffer.from(pem).toString('utf8');
-  if (text.includes('-----BEGIN CERTIFICATE-----')) {
+  // A bundle of the key and its certificate is fine: Node reads the key block out of it.
+  if (text.includes('-----BEGIN CERTIFICATE-----') && !/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
     throw new AssertionSigningError('expected a private key but got a certificate');
   }
   try {

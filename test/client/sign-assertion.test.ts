@@ -9,6 +9,7 @@ import {
   derToJoseSignature,
   signAssertion,
 } from '../../src/client/index.js';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { ManualClock } from './token-endpoint-stub.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -89,6 +90,15 @@ describe('signAssertion (RFC 7523 §3)', () => {
     await expect(signAssertion({ ...base, key: p256.privateKey, alg: 'RS256' })).rejects.toThrow(AssertionSigningError);
     await expect(signAssertion({ ...base, key: 'not a key' })).rejects.toThrow(AssertionSigningError);
     await expect(signAssertion({ ...base, key: rsaPem, lifetimeSeconds: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('reads the private key out of a PEM bundle that also holds its certificate, in either order', async () => {
+    const { privateKeyPem, certificatePem } = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'erp', days: 30 });
+    const publicKey = createPublicKey(privateKeyPem);
+    for (const bundle of [`${certificatePem}${privateKeyPem}`, `${privateKeyPem}${certificatePem}`]) {
+      const { payload } = await verifyClaims(await signAssertion({ ...base, key: bundle }), publicKey);
+      expect(payload.iss).toBe(base.issuer);
+    }
   });
 
   it('refuses an RSA-PSS (id-RSASSA-PSS) key with the reason and the way out, when the client is created', () => {
