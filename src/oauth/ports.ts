@@ -106,6 +106,18 @@ export interface TokenStore {
   isRevoked(tokenId: string): Promise<boolean>;
 }
 
+/**
+ * Failed requests counted per subject (a client address) in fixed windows, shared by every
+ * instance on the same store, so that a limit holds however requests are spread.
+ */
+export interface FailureCounter {
+  /**
+   * Adds one failure to `subject`'s window starting at `windowStartSeconds` and resolves to
+   * the window's count including it. The window's count may be forgotten after `expiresAtSeconds`.
+   */
+  addFailure(subject: string, windowStartSeconds: number, expiresAtSeconds: number): Promise<number>;
+}
+
 /** A server signing key as stored: the private key as PKCS#8 PEM. */
 export interface StoredSigningKey {
   readonly kid: string;

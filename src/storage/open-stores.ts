@@ -1,13 +1,13 @@
 /**
  * Opens the configured backend and hands the composition root the ports it wires: SQLite in
  * the data directory by default, PostgreSQL for a postgres:// URL, and optionally Redis in
- * front for replay, the revocation cache and change notification. Migrations run here, under
+ * front for replay, failure counts, the revocation cache and change notification. Migrations run here, under
  * Kysely's migration lock (an advisory lock on PostgreSQL).
  */
 import { resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../platform/logger.js';
-import type { ReplayStore, SigningKeyStore, TokenLedger, TokenStore } from '../oauth/ports.js';
+import type { FailureCounter, ReplayStore, SigningKeyStore, TokenLedger, TokenStore } from '../oauth/ports.js';
 import { startMaintenance, type Maintenance, type MaintenanceOptions } from './maintenance.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openPostgres, type PostgresHandle } from './postgres/postgres-database.js';
@@ -17,7 +17,7 @@ import { PostgresTokenPath } from './postgres/postgres-token-path.js';
 import type { ChangeFeed, StorageCapabilities } from './ports.js';
 import { inspectDurability, openRedis } from './redis/redis-database.js';
 import { RedisChangeFeed } from './redis/redis-change-feed.js';
-import { RedisReplayLedger, RedisReplayStore, RedisRevocationCache } from './redis/redis-token-path.js';
+import { RedisFailureCounter, RedisReplayLedger, RedisReplayStore, RedisRevocationCache } from './redis/redis-token-path.js';
 import { SqlAdminStore, type WriteLock } from './sql/sql-admin-store.js';
 import { pruneExpired } from './sql/sql-maintenance.js';
 import { SqlSigningKeyStore } from './sql/sql-signing-key-store.js';
@@ -53,6 +53,8 @@ export interface OpenedStores {
   /** The login history, and the commit that issues a token. */
   readonly ledger: TokenLedger;
   readonly tokens: TokenStore;
+  /** Failed requests per client address, for the token endpoint's failure limit. */
+  readonly failures: FailureCounter;
   readonly signingKeys: SigningKeyStore;
   readonly changes: ChangeFeed;
   readonly capabilities: StorageCapabilities;
@@ -138,7 +140,7 @@ const migratePostgres = (handle: PostgresHandle) => migrateToLatest(handle.db.wi
 interface SqlBackend {
   readonly db: Kysely<Database>;
   readonly writeLock?: WriteLock;
-  readonly tokenPath: ReplayStore & TokenLedger & TokenStore & { close(): void | Promise<void> };
+  readonly tokenPath: ReplayStore & TokenLedger & TokenStore & FailureCounter & { close(): void | Promise<void> };
   readonly changes: ChangeFeed;
   readonly capabilities: StorageCapabilities;
   close(): Promise<void>;
@@ -204,6 +206,7 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
   let replay: ReplayStore = sqlBackend.tokenPath;
   let ledger: TokenLedger = sqlBackend.tokenPath;
   let tokens: TokenStore = sqlBackend.tokenPath;
+  let failures: FailureCounter = sqlBackend.tokenPath;
   let changes = sqlBackend.changes;
   let capabilities = sqlBackend.capabilities;
   let closeRedis = async () => {};
@@ -229,6 +232,7 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
       replay = redisReplay;
       ledger = new RedisReplayLedger(redisReplay, sqlBackend.tokenPath);
       tokens = new RedisRevocationCache(redis.redis, prefix, sqlBackend.tokenPath);
+      failures = new RedisFailureCounter(redis.redis, prefix);
       const durability = await inspectDurability(redis.redis).catch(() => ({ appendOnly: false, mayEvict: false }));
       capabilities = { ...capabilities, durableReplay: durability.appendOnly && !durability.mayEvict };
       if (durability.mayEvict) {
@@ -251,6 +255,7 @@ export async function openStores(options: StorageOptions): Promise<OpenedStores>
     replay,
     ledger,
     tokens,
+    failures,
     signingKeys,
     changes,
     capabilities,

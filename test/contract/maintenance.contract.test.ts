@@ -14,7 +14,7 @@ describe.each(BACKENDS)('Maintenance on $name', (backend) => {
   });
   afterAll(() => run?.dispose());
 
-  it('deletes expired jti rows, revocations, opaque tokens and history past retention, and nothing else', async () => {
+  it('deletes expired jti rows, revocations, opaque tokens, failure counts and history past retention, and nothing else', async () => {
     const now = Math.floor(Date.now() / 1000);
     const db = stores.db;
     // Rows written straight into the tables: with Redis the replay store is not SQL at all.
@@ -29,19 +29,28 @@ describe.each(BACKENDS)('Maintenance on $name', (backend) => {
       token_hash: hash, token_id: id, app_id: 'a', user_id: 'u', scope: 'api', issued_at_s: now - 3600, expires_at_s: expiresAt,
     });
     await db.insertInto('opaque_tokens').values([opaque(`h-${randomUUID()}`, 'opaque-old', now - 10), opaque('h-live', 'opaque-live', now + 300)]).execute();
+    // Written straight into the table too: with Redis the counters live there.
+    await db
+      .insertInto('failure_counts')
+      .values([
+        { subject: '192.0.2.1', window_start_s: now - 120, failures: 3, expires_at_s: now - 60 },
+        { subject: '192.0.2.1', window_start_s: now - 30, failures: 1, expires_at_s: now + 30 },
+      ])
+      .execute();
     const day = 86_400_000;
     for (let i = 0; i < 12; i += 1) await stores.ledger.record(aLoginEvent({ appName: 'old', at: new Date(Date.now() - 91 * day - i) }));
     await stores.ledger.record(aLoginEvent({ appName: 'recent', at: new Date(Date.now() - 89 * day) }));
 
     const maintenance = stores.maintain({ loginHistoryRetentionDays: 90, batchSize: 10, maxBatches: 100, intervalMs: 3_600_000 });
     const report = await maintenance.runOnce();
-    expect(report).toEqual({ usedJti: 25, revokedTokens: 1, opaqueTokens: 1, loginHistory: 12 });
+    expect(report).toEqual({ usedJti: 25, revokedTokens: 1, opaqueTokens: 1, failureCounts: 1, loginHistory: 12 });
 
     const jtis = await db.selectFrom('used_jti').select('jti').execute();
     expect(jtis.map((r) => r.jti)).toEqual(['live']);
     expect(await stores.tokens.findOpaque('h-live')).toBeDefined();
     expect((await stores.admin.queryLoginHistory({})).events.map((e) => e.appName)).toEqual(['recent']);
-    expect(await maintenance.runOnce()).toEqual({ usedJti: 0, revokedTokens: 0, opaqueTokens: 0, loginHistory: 0 });
+    expect((await db.selectFrom('failure_counts').select('window_start_s').execute()).map((r) => Number(r.window_start_s))).toEqual([now - 30]);
+    expect(await maintenance.runOnce()).toEqual({ usedJti: 0, revokedTokens: 0, opaqueTokens: 0, failureCounts: 0, loginHistory: 0 });
   });
 
   it('stops at maxBatches per table and leaves the rest for the next pass', async () => {

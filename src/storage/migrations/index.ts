@@ -4,6 +4,7 @@ import * as consoleTables from './0002-console.js';
 import * as reviews from './0003-reviews.js';
 import * as loginHistoryScope from './0004-login-history-scope.js';
 import * as userTokenCutoff from './0005-user-token-cutoff.js';
+import * as failureCounts from './0006-failure-counts.js';
 
 /** Migrations, in order. Portable schema-builder code shared by every SQL backend. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-reviews': reviews,
   '0004-login-history-scope': loginHistoryScope,
   '0005-user-token-cutoff': userTokenCutoff,
+  '0006-failure-counts': failureCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

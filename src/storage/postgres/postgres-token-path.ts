@@ -1,12 +1,12 @@
 /**
  * The token endpoint's stores on PostgreSQL: the `jti` replay store (a unique insert, ON
- * CONFLICT DO NOTHING), the login history, opaque tokens and revocations. What a token request
+ * CONFLICT DO NOTHING), the login history, opaque tokens, revocations and failure counts. What a token request
  * writes goes through an {@link InsertBatcher}: an issued token's `jti`, opaque token and
  * login-history row are one statement, batched with those of the requests beside it.
  */
 import type pg from 'pg';
 import type { LoginEvent } from '../../domain/login-event.js';
-import type { IssueWrites, OpaqueTokenRecord, OpaqueTokenWrite, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
+import type { FailureCounter, IssueWrites, OpaqueTokenRecord, OpaqueTokenWrite, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
 import { loginEventToRow, opaqueTokenFromRow } from '../sql/mappers.js';
 import type { OpaqueTokenTable } from '../sql/tables.js';
 import { InsertBatcher } from './insert-batcher.js';
@@ -114,7 +114,7 @@ function firstPerKey<T>(batch: readonly T[], keyOf: (item: T) => string | null):
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
+export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore, FailureCounter {
   readonly #jti: InsertBatcher<JtiRow, boolean>;
   readonly #events: InsertBatcher<LoginEvent, void>;
   readonly #issues: InsertBatcher<IssueWrites, boolean>;
@@ -207,6 +207,17 @@ export class PostgresTokenPath implements ReplayStore, TokenLedger, TokenStore {
       text: 'INSERT INTO revoked_tokens (token_id, app_id, expires_at_s) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       values: [tokenId, appId, expiresAtSeconds],
     });
+  }
+
+  /** One upsert per failure: failures are rare next to issued tokens, and each needs its count back. */
+  async addFailure(subject: string, windowStartSeconds: number, expiresAtSeconds: number): Promise<number> {
+    const { rows } = await this.#query<{ failures: number }>({
+      name: 'keygate_add_failure',
+      text: `INSERT INTO failure_counts (subject, window_start_s, failures, expires_at_s) VALUES ($1, $2, 1, $3)
+        ON CONFLICT (subject, window_start_s) DO UPDATE SET failures = failure_counts.failures + 1 RETURNING failures`,
+      values: [subject, windowStartSeconds, expiresAtSeconds],
+    });
+    return Number(rows[0]!.failures);
   }
 
   async isRevoked(tokenId: string): Promise<boolean> {

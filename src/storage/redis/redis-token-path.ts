@@ -1,11 +1,12 @@
 /**
  * The token path's short-lived state in Redis: the `jti` replay store (SET NX with an
- * absolute expiry, one key per app and `jti`) and a cache in front of the revocation list.
+ * absolute expiry, one key per app and `jti`), failure counters, and a cache in front of the
+ * revocation list.
  * The SQL store stays the truth for revocations and opaque tokens; Redis only answers faster.
  */
 import type { Redis } from 'ioredis';
 import type { LoginEvent } from '../../domain/login-event.js';
-import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
+import type { FailureCounter, IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
 import { redisOutage } from './redis-database.js';
 
 /**
@@ -105,5 +106,28 @@ export class RedisRevocationCache implements TokenStore {
 
   #key(tokenId: string): string {
     return `${this.prefix}revoked:${tokenId}`;
+  }
+}
+
+/** A counter per subject and window: `INCR`, with the window's expiry set in the same transaction. */
+export class RedisFailureCounter implements FailureCounter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async addFailure(subject: string, windowStartSeconds: number, expiresAtSeconds: number): Promise<number> {
+    const key = `${this.prefix}failures:${windowStartSeconds}:${subject}`;
+    const replies = await this.redis
+      .multi()
+      .incr(key)
+      .expireat(key, expiresAtSeconds)
+      .exec()
+      .catch((error: unknown) => {
+        throw redisOutage(error);
+      });
+    const [error, count] = replies?.[0] ?? [new Error('the transaction was discarded'), null];
+    if (error) throw redisOutage(error);
+    return Number(count);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Deletes what the token path leaves behind once it no longer matters: expired `jti` rows,
- * revocations and opaque tokens past their expiry, and login history older than its retention.
+ * revocations, opaque tokens and failure counts past their expiry, and login history older than
+ * its retention.
  * Each statement deletes at most `batchSize` rows, so no lock is held for long; the same SQL
  * runs on SQLite and PostgreSQL (row-value IN and LIMIT in a subquery work on both).
  */
@@ -22,6 +23,7 @@ export interface PruneReport {
   readonly usedJti: number;
   readonly revokedTokens: number;
   readonly opaqueTokens: number;
+  readonly failureCounts: number;
   readonly loginHistory: number;
 }
 
@@ -56,10 +58,16 @@ export async function pruneExpired(db: Kysely<Database>, limits: PruneLimits): P
     limits,
     (n) => sql`delete from opaque_tokens where token_hash in (select token_hash from opaque_tokens where expires_at_s < ${now} limit ${n})`,
   );
+  const failureCounts = await deleteInBatches(
+    db,
+    limits,
+    (n) =>
+      sql`delete from failure_counts where (subject, window_start_s) in (select subject, window_start_s from failure_counts where expires_at_s < ${now} limit ${n})`,
+  );
   const loginHistory = await deleteInBatches(
     db,
     limits,
     (n) => sql`delete from login_history where seq in (select seq from login_history where at < ${limits.loginHistoryBefore} limit ${n})`,
   );
-  return { usedJti, revokedTokens, opaqueTokens, loginHistory };
+  return { usedJti, revokedTokens, opaqueTokens, failureCounts, loginHistory };
 }

@@ -74,6 +74,13 @@ export interface UsedJtiTable {
   expires_at_s: number;
 }
 
+export interface FailureCountTable {
+  subject: string;
+  window_start_s: number;
+  failures: number;
+  expires_at_s: number;
+}
+
 export interface LoginHistoryTable {
   seq: Generated<number>;
   id: string;
@@ -144,6 +151,7 @@ export interface Database {
   apps: AppTable;
   certificates: CertificateTable;
   used_jti: UsedJtiTable;
+  failure_counts: FailureCountTable;
   login_history: LoginHistoryTable;
   signing_keys: SigningKeyTable;
   opaque_tokens: OpaqueTokenTable;

@@ -1,18 +1,18 @@
 /**
  * The token endpoint's stores on SQLite: the `jti` replay store, the login history, opaque
- * tokens and revocations. Writes go through one {@link WriteQueue} to the writer thread, where
+ * tokens, revocations and failure counts. Writes go through one {@link WriteQueue} to the writer thread, where
  * an issued token's `jti`, opaque token and login-history row are one op of one transaction;
  * reads use the main connection, which sees every committed batch (WAL).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LoginEvent } from '../../domain/login-event.js';
-import type { IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
+import type { FailureCounter, IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
 import { loginEventToRow, opaqueTokenFromRow } from '../sql/mappers.js';
 import type { OpaqueTokenTable } from '../sql/tables.js';
 import type { WriterSettings } from './sqlite-write-worker.js';
 import { WriteQueue } from './write-queue.js';
 
-export class SqliteTokenPath implements ReplayStore, TokenLedger, TokenStore {
+export class SqliteTokenPath implements ReplayStore, TokenLedger, TokenStore, FailureCounter {
   readonly #writes: WriteQueue;
   readonly #findOpaque: BetterSqlite3.Statement;
   readonly #findRevoked: BetterSqlite3.Statement;
@@ -39,6 +39,10 @@ export class SqliteTokenPath implements ReplayStore, TokenLedger, TokenStore {
       r ? [opaque.tokenHash, r.tokenId, r.appId, r.userId, r.scope, r.issuedAt, r.expiresAt] : null,
       loginEventToRow(event),
     ]);
+  }
+
+  addFailure(subject: string, windowStartSeconds: number, expiresAtSeconds: number): Promise<number> {
+    return this.#writes.enqueue(['failure', subject, windowStartSeconds, expiresAtSeconds]);
   }
 
   async findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {

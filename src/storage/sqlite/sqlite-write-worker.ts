@@ -14,7 +14,11 @@ export type WriteOp =
   | readonly ['jti', ...JtiValues]
   | readonly ['event', row: EventRow]
   | readonly ['issue', jti: JtiValues | null, opaque: OpaqueValues | null, row: EventRow]
-  | readonly ['revoke', tokenId: string, appId: string, expiresAtSeconds: number];
+  | readonly ['revoke', tokenId: string, appId: string, expiresAtSeconds: number]
+  | FailureOp;
+
+/** Counts one failed request; its result is the window's count, not whether a row changed. */
+export type FailureOp = readonly ['failure', subject: string, windowStartSeconds: number, expiresAtSeconds: number];
 
 type JtiValues = readonly [namespace: string, jti: string, expiresAtSeconds: number];
 type OpaqueValues = readonly [tokenHash: string, tokenId: string, appId: string, userId: string, scope: string, issuedAt: number, expiresAt: number];
@@ -30,8 +34,8 @@ export interface WriteRequest {
   readonly ops: readonly WriteOp[];
 }
 
-/** Per op, whether it changed a row (a `jti` insert that conflicted did not). */
-export type WriteReply = { readonly id: number; readonly results: boolean[] } | { readonly id: number; readonly error: string; readonly code?: string };
+/** Per op, whether it changed a row (a `jti` insert that conflicted did not); for a failure, the window's count. */
+export type WriteReply = { readonly id: number; readonly results: (boolean | number)[] } | { readonly id: number; readonly error: string; readonly code?: string };
 
 export interface WriterSettings {
   readonly file: string;
@@ -60,8 +64,14 @@ function serve(settings: WriterSettings): void {
     'INSERT INTO opaque_tokens (token_hash, token_id, app_id, user_id, scope, issued_at_s, expires_at_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertRevoked = db.prepare('INSERT INTO revoked_tokens (token_id, app_id, expires_at_s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const addFailure = db
+    .prepare(
+      `INSERT INTO failure_counts (subject, window_start_s, failures, expires_at_s) VALUES (?, ?, 1, ?)
+       ON CONFLICT (subject, window_start_s) DO UPDATE SET failures = failures + 1 RETURNING failures`,
+    )
+    .pluck();
 
-  const runOne = (op: WriteOp): boolean => {
+  const runOne = (op: WriteOp): boolean | number => {
     switch (op[0]) {
       case 'jti':
         return insertJti.run(op[1], op[2], op[3]).changes === 1;
@@ -75,6 +85,8 @@ function serve(settings: WriterSettings): void {
         return true;
       case 'revoke':
         return insertRevoked.run(op[1], op[2], op[3]).changes === 1;
+      case 'failure':
+        return addFailure.get(op[1], op[2], op[3]) as number;
     }
   };
   const runBatch = db.transaction((ops: readonly WriteOp[]) => ops.map(runOne));
@@ -84,7 +96,7 @@ function serve(settings: WriterSettings): void {
    * write lock. An IMMEDIATE transaction meets SQLITE_BUSY at its BEGIN, before any op ran, and
    * a failed batch is rolled back whole, so a retry never applies an op twice.
    */
-  const runBatchWhenFree = (ops: readonly WriteOp[]): boolean[] => {
+  const runBatchWhenFree = (ops: readonly WriteOp[]): (boolean | number)[] => {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
     for (;;) {
       try {

@@ -6,11 +6,11 @@
  * result once its batch has committed: no answer leaves before its rows are on disk.
  */
 import { Worker } from 'node:worker_threads';
-import type { WriteOp, WriteReply, WriteRequest, WriterSettings } from './sqlite-write-worker.js';
+import type { FailureOp, WriteOp, WriteReply, WriteRequest, WriterSettings } from './sqlite-write-worker.js';
 
 interface Pending {
   readonly op: WriteOp;
-  readonly resolve: (changed: boolean) => void;
+  readonly resolve: (result: boolean | number) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -45,10 +45,12 @@ export class WriteQueue {
 
   constructor(private readonly settings: WriterSettings) {}
 
-  /** Queues one write; resolves to whether it changed a row, once its batch has committed. */
-  enqueue(op: WriteOp): Promise<boolean> {
+  /** Queues one write; resolves to whether it changed a row (a failure: its window's count), once its batch has committed. */
+  enqueue(op: FailureOp): Promise<number>;
+  enqueue(op: Exclude<WriteOp, FailureOp>): Promise<boolean>;
+  enqueue(op: WriteOp): Promise<boolean | number> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
-    return new Promise((resolve, reject) => {
+    return new Promise<boolean | number>((resolve, reject) => {
       this.#queue.push({ op, resolve, reject });
       if (this.#inFlight === null && !this.#scheduled) {
         this.#scheduled = true;
