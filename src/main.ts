@@ -22,6 +22,7 @@ import { authorizationServerMetadata } from './oauth/endpoints/metadata.js';
 import { createResourceEndpoints } from './oauth/endpoints/resource-endpoints.js';
 import { createRevocationEndpoint } from './oauth/endpoints/revocation.js';
 import { createTokenEndpoint, tokenFormLimit } from './oauth/endpoints/token-endpoint.js';
+import { FailureLimit } from './oauth/endpoints/failure-limit.js';
 import { DEFAULT_OAUTH_OPTIONS, type OAuthOptions } from './oauth/options.js';
 import { AccessTokens } from './oauth/tokens/access-token.js';
 import { loadSigningKeys } from './oauth/tokens/signing-keys.js';
@@ -148,11 +149,20 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     const resources = createResourceEndpoints(bearer);
     const dir = directory;
 
+    const failureLimit = new FailureLimit(
+      stores.failures,
+      { maxFailures: oauthOptions.maxFailuresPerAddress, windowSeconds: oauthOptions.failureWindowSeconds },
+      clock,
+      options.log,
+    );
+
     const app = createHttpServer(options.log, { trustedProxies: options.trustedProxies ?? [], tls: options.tls });
     await registerOAuthRoutes(app, {
-      token: createTokenEndpoint({ grants, directory, ledger: stores.ledger, clock, log: options.log, maxFormLength: tokenFormLimit(oauthOptions.maxAssertionBytes) }),
-      introspect: createIntrospectionEndpoint({ ...grantDeps, log: options.log }),
-      revoke: createRevocationEndpoint({ ...grantDeps, log: options.log }),
+      token: failureLimit.guard(
+        createTokenEndpoint({ grants, directory, ledger: stores.ledger, clock, log: options.log, maxFormLength: tokenFormLimit(oauthOptions.maxAssertionBytes) }),
+      ),
+      introspect: failureLimit.guard(createIntrospectionEndpoint({ ...grantDeps, log: options.log })),
+      revoke: failureLimit.guard(createRevocationEndpoint({ ...grantDeps, log: options.log })),
       userinfo: resources.userinfo,
       identity: resources.identity,
       apiVersions: resources.apiVersions,

@@ -151,6 +151,13 @@ export const OAuthSchema = z.strictObject({
   maxJtiLength: z.int().min(16).max(1024).default(256),
   /** Longest a private_key_jwt client assertion may live (policy: 60 s). */
   clientAssertionMaxLifetimeSeconds: z.int().min(10).max(600).default(60),
+  /**
+   * Refused requests (400 or 401) one client address may make at the token, introspection and
+   * revocation endpoints per window; then it gets 429 until the window ends. 0 turns it off.
+   */
+  maxFailuresPerAddress: z.int().min(0).max(1_000_000).default(50),
+  /** Length of the failure limit's fixed windows, in seconds. */
+  failureWindowSeconds: z.int().min(1).max(3600).default(60),
 });
 
 export const StorageSchema = z.strictObject({

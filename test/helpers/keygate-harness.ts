@@ -16,6 +16,7 @@ import type { AdminServices } from '../../src/admin/admin-services.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { LoginEvent } from '../../src/domain/login-event.js';
 import { buildKeygate, type RunningKeygate } from '../../src/main.js';
+import type { OAuthOptions } from '../../src/oauth/options.js';
 import { FixedClock } from '../../src/platform/clock.js';
 import { createLogger, type LogLevel } from '../../src/platform/logger.js';
 import { compactJws, makeOtherTestKey, makeTestKey, type TestKey } from './keys.js';
@@ -105,6 +106,12 @@ export interface HarnessOptions {
   readonly logSink?: (line: string) => void;
   readonly logLevel?: LogLevel;
   readonly trustedProxies?: readonly string[];
+  /**
+   * Protocol limits. The failure limit is off unless a test sets `maxFailuresPerAddress`: on
+   * the frozen clock every request of a file falls in one window, and most files are made of
+   * refusals.
+   */
+  readonly oauth?: Partial<OAuthOptions>;
 }
 
 export interface AssertionOptions {
@@ -257,7 +264,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(sink && { destination: { write: (line: string) => sink(line) } }),
   });
   const server = await buildKeygate(
-    { dataDir, host: '127.0.0.1', port: 0, log, clock, config: declared, trustedProxies: options.trustedProxies ?? [] },
+    { dataDir, host: '127.0.0.1', port: 0, log, clock, config: declared, trustedProxies: options.trustedProxies ?? [], oauth: { maxFailuresPerAddress: 0, ...options.oauth } },
     false,
   );
   clock.set(T0);

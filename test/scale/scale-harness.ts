@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { signAssertion } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { buildKeygate, type RunningKeygate } from '../../src/main.js';
+import type { OAuthOptions } from '../../src/oauth/options.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createSchema, dropSchema } from '../../src/storage/postgres/postgres-database.js';
@@ -62,7 +63,11 @@ export async function userinfo(server: RunningKeygate, accessToken: string): Pro
   return res.status;
 }
 
-export async function startTwoInstances(options: { redis: boolean }): Promise<TwoInstances> {
+/**
+ * `oauth` sets protocol limits; the failure limit is off unless given, since the suites refuse
+ * many requests from this one address within a minute.
+ */
+export async function startTwoInstances(options: { redis: boolean; oauth?: Partial<OAuthOptions> }): Promise<TwoInstances> {
   const id = randomBytes(6).toString('hex');
   const schema = `keygate_scale_${id}`;
   const prefix = `keygate-scale:${id}:`;
@@ -95,6 +100,7 @@ export async function startTwoInstances(options: { redis: boolean }): Promise<Tw
     databaseUrl: TEST_DATABASE_URL,
     databaseSchema: schema,
     poolSize: 8,
+    oauth: { maxFailuresPerAddress: 0, ...options.oauth },
     ...(options.redis ? { redisUrl: TEST_REDIS_URL, redisKeyPrefix: prefix } : {}),
   };
   const started: RunningKeygate[] = [];

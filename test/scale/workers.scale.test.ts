@@ -88,6 +88,8 @@ describe.each([
       join(dir, 'keygate.yaml'),
       JSON.stringify({
         org: { baseUrl: BASE_URL },
+        // These tests are refused on purpose, many times a minute from this one address.
+        oauth: { maxFailuresPerAddress: 0 },
         users: [{ username: USERNAME, profile: 'Integration', permissions: ['ManageUsers'] }],
         apps: [
           {

@@ -50,9 +50,9 @@ async function databaseBeforeScope(): Promise<string> {
 }
 
 describe('migrations on an existing SQLite database', () => {
-  it('0004 adds the scope to the login history and 0005 the users\' token cut-off; older rows keep every field and read null', async () => {
+  it('0004 adds the scope to the login history, 0005 the users\' token cut-off and 0006 the failure counts; older rows keep every field and read null', async () => {
     const dataDir = await databaseBeforeScope();
-    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope', '0005-user-token-cutoff']);
+    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope', '0005-user-token-cutoff', '0006-failure-counts']);
     expect(await migrateStorage({ dataDir })).toEqual([]);
 
     const stores = await openStores({ dataDir });

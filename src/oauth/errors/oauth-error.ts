@@ -134,6 +134,19 @@ export class TemporarilyUnavailableError extends OAuthError {
   }
 }
 
+/**
+ * RFC 6749 §10.10 and RFC 6585 §4: one client address has had too many requests refused
+ * lately. RFC 6749 has no code for it; `temporarily_unavailable` tells the client to come
+ * back after `retryAfterSeconds`, and the 429 tells it why.
+ */
+export class TooManyFailuresError extends OAuthError {
+  readonly code = 'temporarily_unavailable';
+  override readonly status = 429;
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many refused requests from this address, retry later', 'too_many_failures');
+  }
+}
+
 /** The Salesforce-compatible descriptions existing integrations match on. */
 export const SALESFORCE_DESCRIPTIONS = {
   invalidAssertion: 'invalid assertion',
