@@ -50,9 +50,9 @@ async function databaseBeforeScope(): Promise<string> {
 }
 
 describe('migrations on an existing SQLite database', () => {
-  it('0004 adds the scope to the login history, 0005 the users\' token cut-off and 0006 the failure counts; older rows keep every field and read null', async () => {
+  it('0004 adds the scope to the login history, 0005 the users\' token cut-off and 0006 the failure counts (0007 indexes expiries); older rows keep every field and read null', async () => {
     const dataDir = await databaseBeforeScope();
-    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope', '0005-user-token-cutoff', '0006-failure-counts']);
+    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope', '0005-user-token-cutoff', '0006-failure-counts', '0007-expiry-indexes']);
     expect(await migrateStorage({ dataDir })).toEqual([]);
 
     const stores = await openStores({ dataDir });
@@ -79,6 +79,20 @@ describe('migrations on an existing SQLite database', () => {
       });
     } finally {
       await stores.close();
+    }
+  });
+
+  it('0007 indexes the expiry the maintenance pass deletes revocations and opaque tokens by', async () => {
+    const dataDir = await databaseBeforeScope();
+    await migrateStorage({ dataDir });
+    const handle = openSqlite(dataDir);
+    try {
+      const plan = (table: string) =>
+        handle.raw.prepare(`EXPLAIN QUERY PLAN SELECT 1 FROM ${table} WHERE expires_at_s < 100 LIMIT 10`).all() as { detail: string }[];
+      expect(plan('revoked_tokens').map((row) => row.detail)).toEqual([expect.stringContaining('USING COVERING INDEX revoked_tokens_expiry')]);
+      expect(plan('opaque_tokens').map((row) => row.detail)).toEqual([expect.stringContaining('USING COVERING INDEX opaque_tokens_expiry')]);
+    } finally {
+      await handle.db.destroy();
     }
   });
 });

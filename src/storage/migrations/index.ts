@@ -5,6 +5,7 @@ import * as reviews from './0003-reviews.js';
 import * as loginHistoryScope from './0004-login-history-scope.js';
 import * as userTokenCutoff from './0005-user-token-cutoff.js';
 import * as failureCounts from './0006-failure-counts.js';
+import * as expiryIndexes from './0007-expiry-indexes.js';
 
 /** Migrations, in order. Portable schema-builder code shared by every SQL backend. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-login-history-scope': loginHistoryScope,
   '0005-user-token-cutoff': userTokenCutoff,
   '0006-failure-counts': failureCounts,
+  '0007-expiry-indexes': expiryIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
