@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as initial from '../../src/storage/migrations/0001-initial.js';
 import * as consoleTables from '../../src/storage/migrations/0002-console.js';
 import * as reviews from '../../src/storage/migrations/0003-reviews.js';
+import { NewerSchemaError } from '../../src/storage/migrations/index.js';
 import { migrateStorage, openStores } from '../../src/storage/open-stores.js';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.js';
 
@@ -94,5 +95,18 @@ describe('migrations on an existing SQLite database', () => {
     } finally {
       await handle.db.destroy();
     }
+  });
+
+  it('a database a newer Keygate migrated is refused with a message that says so, not as corrupted', async () => {
+    const dataDir = await databaseBeforeScope();
+    await migrateStorage({ dataDir });
+    const handle = openSqlite(dataDir);
+    handle.raw.prepare("INSERT INTO keygate_migrations (name, timestamp) VALUES ('0999-from-a-newer-keygate', '2030-01-01T00:00:00.000Z')").run();
+    await handle.db.destroy();
+    const refused = await migrateStorage({ dataDir }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(NewerSchemaError);
+    expect((refused as Error).message).toBe(
+      'the database was migrated by a newer Keygate (migration 0999-from-a-newer-keygate); run that version, or restore a backup taken before the upgrade',
+    );
   });
 });

@@ -27,6 +27,21 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableName: 'keygate_migrations', migrationLockTableName: 'keygate_migrations_lock' });
   const { error, results } = await migrator.migrateToLatest();
+  // Kysely's word for it: the first recorded migration this build lacks.
+  const unknown = error instanceof Error ? /previously executed migration (\S+) is missing/.exec(error.message)?.[1] : undefined;
+  if (unknown !== undefined) throw new NewerSchemaError(unknown);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * The database holds migrations this build does not know: a newer Keygate wrote it. Migrations
+ * only go forward, so the way back is that newer version or a backup from before the upgrade.
+ */
+export class NewerSchemaError extends Error {
+  constructor(readonly unknownMigration: string) {
+    super(`the database was migrated by a newer Keygate (migration ${unknownMigration}); run that version, or restore a backup taken before the upgrade`);
+    this.name = 'NewerSchemaError';
+  }
+}
+
