@@ -1,5 +1,5 @@
 /** `keygate token`: sign an assertion and exchange it for an access token (Keygate or Salesforce). */
-import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AssertionSigningError, createJwtBearerClient, type JwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
@@ -86,8 +86,9 @@ export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
   }
   // A cached token answers only for the same request: another key or audience must reach the
   // server, or checking a new key would print the old key's token. The key is named by the
-  // SHA-256 of its public half.
-  const publicKey = createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('base64url');
+  // SHA-256 of its public half, taken from the private key: given a bundle, createPublicKey
+  // alone reads the certificate, which a new key may still be bundled with.
+  const publicKey = createHash('sha256').update(createPublicKey(createPrivateKey(key)).export({ type: 'spki', format: 'der' })).digest('base64url');
   const cacheKey = [opts.url, opts.clientId, opts.username, opts.scope ?? '', opts.audience ?? '', publicKey].join('|');
   if (opts.cache) {
     const cached = readCache(opts.cache, cacheKey);

@@ -16,6 +16,7 @@ describe('keygate token --cache', () => {
   let dir: string;
   let server: RunningKeygate;
   let keyFile: string;
+  let certificatePem: string;
 
   beforeAll(async () => {
     await ensureBuilt();
@@ -23,6 +24,7 @@ describe('keygate token --cache', () => {
     const keys = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'erp', days: 30 });
     keyFile = join(dir, 'erp.key.pem');
     await writeFile(keyFile, keys.privateKeyPem, { mode: 0o600 });
+    certificatePem = keys.certificatePem;
     server = await buildKeygate(
       {
         dataDir: join(dir, 'data'),
@@ -100,6 +102,21 @@ describe('keygate token --cache', () => {
     expect(token.access_token).toBe(JSON.parse(first.stdout).access_token);
     expect(token.expires_in).toBeGreaterThanOrEqual(590);
     expect(token.expires_in).toBeLessThanOrEqual(600);
+  });
+
+  it('keys a PEM bundle by its private key, not the certificate beside it: a new key still bundled with the old certificate reaches the server', async () => {
+    const cache = join(dir, 'bundle-cache.json');
+    const bundleFile = join(dir, 'erp.bundle.pem');
+    const newBundleFile = join(dir, 'new-key-old-cert.bundle.pem');
+    const newKey = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'erp', days: 30 });
+    await writeFile(bundleFile, (await readFile(keyFile, 'utf8')) + certificatePem, { mode: 0o600 });
+    await writeFile(newBundleFile, newKey.privateKeyPem + certificatePem, { mode: 0o600 });
+    const args = ['token', '--url', server.url, '--audience', 'http://127.0.0.1', '--client-id', 'erp', '--username', 'erp@acme.test', '--cache', cache];
+    const first = await keygate([...args, '--key', bundleFile]);
+    expect(first.code, first.stderr).toBe(0);
+
+    const newKeyBundle = await keygate([...args, '--key', newBundleFile]);
+    expect(newKeyBundle).toEqual({ code: 1, stdout: '', stderr: 'keygate: the server refused the token request: invalid_grant (invalid assertion)\n' });
   });
 
   it('an existing cache file that others can read is replaced by one only its owner can read', async () => {
