@@ -74,6 +74,25 @@ describe('RFC 6749 §10.10: the failure limit per client address', () => {
     expectLimited(await h.postForm('/services/oauth2/revoke', { token: 'anything' }, rightSecret), WINDOW);
   });
 
+  it('an IPv4 address and its IPv4-mapped IPv6 spellings are one address: refusals under any spelling add to one count', async () => {
+    const spellings = ['192.0.2.20', '::ffff:192.0.2.20', '::FFFF:c000:214', '0:0:0:0:0:ffff:192.0.2.20', '::ffff:c000:0214'];
+    for (let i = 0; i < LIMIT; i += 1) {
+      const refused = await h.grant(badSignature(), {}, from(spellings[i % spellings.length]!));
+      expect(refused.statusCode, refused.body).toBe(400);
+    }
+    for (const spelling of spellings) expectLimited(await h.grant(h.assertion(), {}, from(spelling)), WINDOW);
+  });
+
+  it('IPv6 addresses count per /64, the block one host holds: respelled, with a zone id or another interface id, they add to one count', async () => {
+    const inOneNetwork = ['2001:db8:1:2::1', '2001:DB8:1:2:0:0:0:1', '2001:db8:1:2::1%eth0', '2001:0db8:0001:0002::abcd', '2001:db8:1:2:ffff:ffff:ffff:ffff'];
+    for (let i = 0; i < LIMIT; i += 1) {
+      const refused = await h.grant(badSignature(), {}, from(inOneNetwork[i % inOneNetwork.length]!));
+      expect(refused.statusCode, refused.body).toBe(400);
+    }
+    expectLimited(await h.grant(h.assertion(), {}, from('2001:db8:1:2::99')), WINDOW);
+    expectTokenResponse(await h.grant(h.assertion(), {}, from('2001:db8:1:3::1')));
+  });
+
   it('logs one warning per block, naming the address, never the assertion', async () => {
     const blocks = lines.filter((line) => line.clientAddress === '192.0.2.10' && String(line.msg).includes('429'));
     expect(blocks).toHaveLength(1);

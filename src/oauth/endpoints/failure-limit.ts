@@ -7,12 +7,16 @@
  *
  * The count is shared through the store, so the limit holds however a load balancer spreads
  * the requests; the decision to refuse is kept in memory, so a served request costs a map
- * lookup and nothing else. Each instance learns of a block at its own next refusal, so an
+ * lookup and nothing else. An address is counted as the network it stands for
+ * ({@link clientNetworkOf}): an IPv4 address under any IPv4-mapped spelling is one address,
+ * and an IPv6 address counts with its /64, which one host can fill with addresses at will.
+ * Each instance learns of a block at its own next refusal, so an
  * address gets at most `maxFailures` plus one per further instance. Only other addresses'
  * clients are never affected: the limit follows the address, never the client id, so a guesser
  * cannot lock a real integration out.
  */
 import type { Logger } from 'pino';
+import { clientNetworkOf } from '../../platform/cidr.js';
 import type { Clock } from '../../platform/clock.js';
 import { TooManyFailuresError } from '../errors/oauth-error.js';
 import type { FailureCounter } from '../ports.js';
@@ -44,15 +48,16 @@ export class FailureLimit {
   guard(endpoint: Endpoint): Endpoint {
     if (this.options.maxFailures === 0) return endpoint;
     return async (req) => {
-      const wait = this.retryAfter(req.clientAddress);
+      const network = clientNetworkOf(req.clientAddress);
+      const wait = this.retryAfter(network);
       if (wait > 0) return errorResponse(new TooManyFailuresError(wait), this.log);
       const response = await endpoint(req);
-      if (response.status === 400 || response.status === 401) await this.#countFailure(req.clientAddress);
+      if (response.status === 400 || response.status === 401) await this.#countFailure(network);
       return response;
     };
   }
 
-  /** Seconds until `address` may be served again; 0 when it may be now. */
+  /** Seconds until `address` (as {@link clientNetworkOf} writes it) may be served again; 0 when it may be now. */
   retryAfter(address: string): number {
     const until = this.#blockedUntil.get(address);
     if (until === undefined) return 0;
