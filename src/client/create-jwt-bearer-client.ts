@@ -70,7 +70,10 @@ export type JwtBearerClientOptions = TokenEndpointLocation & {
   /** Lifetime assumed without `expires_in`; default 900 s. */
   readonly assumedTokenLifetimeSeconds?: number;
   readonly retry?: RetryOptions;
-  /** Timeout of each HTTP attempt; default 10 000 ms. A timeout counts as a network error. */
+  /**
+   * Timeout of each HTTP attempt; default 10 000 ms, at most 2 147 483 647 (about 24 days). A
+   * timeout counts as a network error.
+   */
   readonly requestTimeoutMs?: number;
   readonly fetch?: FetchFunction;
   readonly clock?: ClientClock;
@@ -110,6 +113,9 @@ interface CachedToken {
 function trimTrailingSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
+
+/** The longest delay a Node timer keeps (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function checkedString(value: string, name: string): string {
   if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
@@ -173,8 +179,10 @@ export function createJwtBearerClient(options: JwtBearerClientOptions): JwtBeare
   const requestTimeoutMs = checkedNumber(
     options.requestTimeoutMs,
     10_000,
-    (n) => n > 0,
-    'requestTimeoutMs must be a positive number of milliseconds',
+    // Node's timers hold 32 signed bits: a longer timeout fires after 1 ms (or, past 2^32 - 1,
+    // AbortSignal.timeout throws), and every attempt would fail as a network error.
+    (n) => n > 0 && n <= MAX_TIMER_MS,
+    `requestTimeoutMs must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`,
   );
   const renewBeforeExpirySeconds = checkedNumber(
     options.renewBeforeExpirySeconds,

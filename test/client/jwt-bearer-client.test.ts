@@ -82,13 +82,22 @@ describe('createJwtBearerClient: the request (RFC 7523 §2.1)', () => {
       [{ username: '' }, new TypeError('username must be a non-empty string')],
       [{ lifetimeSeconds: 0 }, new RangeError('lifetimeSeconds must be a positive whole number of seconds')],
       [{ lifetimeSeconds: 1.5 }, new RangeError('lifetimeSeconds must be a positive whole number of seconds')],
-      [{ requestTimeoutMs: -1 }, new RangeError('requestTimeoutMs must be a positive number of milliseconds')],
-      [{ requestTimeoutMs: '5000' as unknown as number }, new RangeError('requestTimeoutMs must be a positive number of milliseconds')],
+      [{ requestTimeoutMs: -1 }, new RangeError('requestTimeoutMs must be a positive number of milliseconds, at most 2147483647')],
+      [{ requestTimeoutMs: '5000' as unknown as number }, new RangeError('requestTimeoutMs must be a positive number of milliseconds, at most 2147483647')],
+      // Past Node's longest timer, the timeout would fire at once (or throw) on every attempt.
+      [{ requestTimeoutMs: 2_147_483_648 }, new RangeError('requestTimeoutMs must be a positive number of milliseconds, at most 2147483647')],
+      [{ requestTimeoutMs: 1e300 }, new RangeError('requestTimeoutMs must be a positive number of milliseconds, at most 2147483647')],
       [{ renewBeforeExpirySeconds: -5 }, new RangeError('renewBeforeExpirySeconds must be zero or more seconds')],
       [{ assumedTokenLifetimeSeconds: Number.NaN }, new RangeError('assumedTokenLifetimeSeconds must be a positive number of seconds')],
     ];
     for (const [options, error] of refused) expect(() => client(options), JSON.stringify(options)).toThrow(error);
     expect(stub.requests).toHaveLength(0);
+  });
+
+  it('accepts the longest timeout a Node timer keeps, and the request is answered rather than cut off at once', async () => {
+    const token = await client({ requestTimeoutMs: 2_147_483_647, retry: { maxAttempts: 1 } }).getToken();
+    expect(token.access_token).toBeTypeOf('string');
+    expect(stub.requests).toHaveLength(1);
   });
 });
 
