@@ -171,7 +171,14 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
       jwks: () => keys.jwks,
     });
     await registerAdminApi(app, { services, bearer });
-    await registerConsole(app, { services, clock, store: new SqlConsoleStore(stores.db), recorder: stores.ledger, review: services.reviews });
+    await registerConsole(app, {
+      services,
+      clock,
+      store: new SqlConsoleStore(stores.db),
+      recorder: stores.ledger,
+      review: services.reviews,
+      signInLimit: failureLimit,
+    });
     await app.ready();
     stores.maintain({
       loginHistoryRetentionDays: options.config?.storage?.loginHistoryRetentionDays,

@@ -153,7 +153,8 @@ export const OAuthSchema = z.strictObject({
   clientAssertionMaxLifetimeSeconds: z.int().min(10).max(600).default(60),
   /**
    * Refused requests (400 or 401) one client address may make at the token, introspection and
-   * revocation endpoints per window; then it gets 429 until the window ends. 0 turns it off.
+   * revocation endpoints and the console sign-in per window; then it gets 429 until the window
+   * ends. 0 turns it off.
    */
   maxFailuresPerAddress: z.int().min(0).max(1_000_000).default(50),
   /** Length of the failure limit's fixed windows, in seconds. */

@@ -19,11 +19,14 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
-/** A server on a frozen clock with an org and one administrator. */
-export async function startConsoleServer(): Promise<ConsoleHarness> {
+/** A server on a frozen clock with an org and one administrator; `oauth` settings as given. */
+export async function startConsoleServer(options: { oauth?: Record<string, unknown> } = {}): Promise<ConsoleHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'keygate-console-'));
   const clock = new FixedClock(Date.now());
-  const config = parseConfig(JSON.stringify({ org: { baseUrl: 'https://keygate.test', name: 'Acme' } }), { baseDir: dataDir, env: {} });
+  const config = parseConfig(JSON.stringify({ org: { baseUrl: 'https://keygate.test', name: 'Acme' }, ...(options.oauth && { oauth: options.oauth }) }), {
+    baseDir: dataDir,
+    env: {},
+  });
   const server = await buildKeygate({ dataDir, host: '127.0.0.1', port: 0, log: createLogger({ level: 'silent' }), clock, config }, false);
   await server.services.users.create({ username: ADMIN.username, profile: 'System Administrator', permissions: ['ManageUsers'], password: ADMIN.password });
   return {
@@ -36,10 +39,13 @@ export async function startConsoleServer(): Promise<ConsoleHarness> {
   };
 }
 
-/** One browser: its cookies, and helpers that read forms out of pages. */
+/** One browser, at one client address: its cookies, and helpers that read forms out of pages. */
 export class ConsoleBrowser {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly server: RunningKeygate) {}
+  constructor(
+    private readonly server: RunningKeygate,
+    private readonly remoteAddress = '127.0.0.1',
+  ) {}
 
   #remember(response: LightMyRequestResponse): void {
     for (const cookie of response.cookies) {
@@ -53,7 +59,7 @@ export class ConsoleBrowser {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    const response = await this.server.app.inject({ method: 'GET', url, headers: this.#cookieHeader() });
+    const response = await this.server.app.inject({ method: 'GET', url, headers: this.#cookieHeader(), remoteAddress: this.remoteAddress });
     this.#remember(response);
     return response;
   }
@@ -66,6 +72,7 @@ export class ConsoleBrowser {
       url,
       headers: { ...this.#cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
       payload: body.toString(),
+      remoteAddress: this.remoteAddress,
     });
     this.#remember(response);
     return response;
@@ -84,6 +91,7 @@ export class ConsoleBrowser {
       url,
       headers: { ...this.#cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload: body,
+      remoteAddress: this.remoteAddress,
     });
     this.#remember(response);
     return response;

@@ -1,12 +1,20 @@
 /** Sign-in, the second factor and sign-out. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { clientAddressOf } from '../endpoint-adapter.js';
 import { FormFields } from './forms.js';
 import { type ConsoleDeps, type ConsoleRouter, CSRF_REFUSAL, errorPage, isContentType, sendPage } from './console-context.js';
 import { secondFactorPage, signInPage } from './pages/sign-in-pages.js';
 import { SessionManager } from './sessions.js';
 
+/** 429 for an address past the failure limit, before any password or code is checked. */
+function refuseWhileLimited(reply: FastifyReply, wait: number): FastifyReply {
+  reply.header('retry-after', String(wait));
+  return sendPage(reply, 429, errorPage('Too many attempts', `Too many refused sign-ins came from this address. Try again in ${wait} seconds.`));
+}
+
 export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter, deps: ConsoleDeps): void {
+  const limit = deps.signInLimit;
+
   scope.get<{ Querystring: { signed_out?: string } }>('/sign-in', async (req, reply) => {
     if (await deps.sessions.current(req, 'active')) return reply.redirect('/console/apps', 303);
     const csrfToken = deps.sessions.preSessionToken(req, reply);
@@ -14,14 +22,18 @@ export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter
   });
 
   scope.post('/sign-in', async (req, reply) => {
+    const address = clientAddressOf(req);
+    const wait = limit?.retryAfter(address) ?? 0;
+    if (wait > 0) return refuseWhileLimited(reply, wait);
     if (!isContentType(req, 'application/x-www-form-urlencoded')) return sendPage(reply, 415, errorPage('Unsupported form', 'Sign in with the form.'));
     const form = FormFields.fromUrlEncoded(req.body);
     if (!deps.sessions.checkPreSessionToken(req, form.raw('csrf_token'))) {
       return sendPage(reply, 403, errorPage('Request refused', CSRF_REFUSAL));
     }
     const username = form.text('username') ?? '';
-    const result = await deps.auth.signIn({ username, password: form.raw('password') ?? '', clientAddress: clientAddressOf(req) });
+    const result = await deps.auth.signIn({ username, password: form.raw('password') ?? '', clientAddress: address });
     if (result.outcome === 'refused') {
+      await limit?.countFailure(address);
       const csrfToken = deps.sessions.preSessionToken(req, reply);
       return sendPage(reply, 401, signInPage({ csrfToken, username, error: result.message }));
     }
@@ -36,11 +48,15 @@ export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter
   });
 
   scope.post('/sign-in/verify', async (req, reply) => {
+    const address = clientAddressOf(req);
+    const wait = limit?.retryAfter(address) ?? 0;
+    if (wait > 0) return refuseWhileLimited(reply, wait);
     const pending = await deps.sessions.current(req, 'second_factor');
     if (!pending) return reply.redirect('/console/sign-in', 303);
     const form = FormFields.fromUrlEncoded(isContentType(req, 'application/x-www-form-urlencoded') ? req.body : '');
     if (!SessionManager.checkCsrf(pending, form.raw('csrf_token'))) return sendPage(reply, 403, errorPage('Request refused', CSRF_REFUSAL));
-    const result = await deps.auth.verifySecondFactor({ userId: pending.session.userId, code: form.text('code') ?? '', clientAddress: clientAddressOf(req) });
+    const result = await deps.auth.verifySecondFactor({ userId: pending.session.userId, code: form.text('code') ?? '', clientAddress: address });
+    if (result.outcome === 'refused') await limit?.countFailure(address);
     if (result.outcome === 'signed_in') {
       await deps.sessions.start(req, reply, result.user.id, 'active');
       return reply.redirect('/console/apps', 303);

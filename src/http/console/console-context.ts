@@ -15,6 +15,17 @@ import type { AdminChrome } from './pages/app-pages.js';
 import type { ConsoleReview } from './review-port.js';
 import { SessionManager, type ActiveSession } from './sessions.js';
 
+/**
+ * The failure limit the OAuth endpoints keep per client address (docs/jwt-bearer.md "Failure
+ * limit"), which refused sign-ins add to: each costs a scrypt hash, and the per-user lockout
+ * does not stop one address trying many usernames.
+ */
+export interface SignInLimit {
+  /** Seconds until the address may try again; 0 when it may now. */
+  retryAfter(address: string): number;
+  countFailure(address: string): Promise<void>;
+}
+
 export interface ConsoleDeps {
   readonly services: AdminServices;
   readonly auth: ConsoleAuthService;
@@ -22,6 +33,8 @@ export interface ConsoleDeps {
   readonly clock: Clock;
   /** The Security Health Review over Keygate's own data; null until it is wired. */
   readonly review: ConsoleReview | null;
+  /** Null when the limit is not wired (or turned off). */
+  readonly signInLimit: SignInLimit | null;
 }
 
 /** A signed-in request. */

@@ -13,7 +13,7 @@ import type { Clock } from '../../platform/clock.js';
 import { registerAppRoutes } from './app-routes.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { registerAuthRoutes } from './auth-routes.js';
-import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps } from './console-context.js';
+import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps, type SignInLimit } from './console-context.js';
 import { registerHistoryRoutes } from './history-routes.js';
 import { registerOrgRoutes } from './org-routes.js';
 import { MultipartError } from './multipart.js';
@@ -42,6 +42,8 @@ export interface ConsoleOptions {
   /** Where sign-in attempts are written: the login history. */
   readonly recorder: SignInRecorder;
   readonly review?: ConsoleReview | null;
+  /** Refused sign-ins count against the client address with the OAuth endpoints' refusals. */
+  readonly signInLimit?: SignInLimit | null;
   readonly authPolicy?: ConsoleAuthPolicy;
   readonly sessionPolicy?: SessionPolicy;
 }
@@ -60,6 +62,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
     }),
     sessions: new SessionManager(options.store, () => options.clock.now(), options.sessionPolicy),
     review: options.review ?? null,
+    signInLimit: options.signInLimit ?? null,
   };
   await app.register(
     async (scope) => {

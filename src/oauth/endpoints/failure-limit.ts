@@ -48,23 +48,32 @@ export class FailureLimit {
   guard(endpoint: Endpoint): Endpoint {
     if (this.options.maxFailures === 0) return endpoint;
     return async (req) => {
-      const network = clientNetworkOf(req.clientAddress);
-      const wait = this.retryAfter(network);
+      const wait = this.retryAfter(req.clientAddress);
       if (wait > 0) return errorResponse(new TooManyFailuresError(wait), this.log);
       const response = await endpoint(req);
-      if (response.status === 400 || response.status === 401) await this.#countFailure(network);
+      if (response.status === 400 || response.status === 401) await this.countFailure(req.clientAddress);
       return response;
     };
   }
 
-  /** Seconds until `address` (as {@link clientNetworkOf} writes it) may be served again; 0 when it may be now. */
+  /** Seconds until `address` may be served again; 0 when it may be now. */
   retryAfter(address: string): number {
-    const until = this.#blockedUntil.get(address);
+    const network = clientNetworkOf(address);
+    const until = this.#blockedUntil.get(network);
     if (until === undefined) return 0;
     const now = this.clock.epochSeconds();
     if (until > now) return until - now;
-    this.#blockedUntil.delete(address);
+    this.#blockedUntil.delete(network);
     return 0;
+  }
+
+  /**
+   * Counts one refused request from `address`, and blocks it once the count reaches the limit.
+   * For callers outside {@link guard}: the console's sign-in shares the count.
+   */
+  async countFailure(address: string): Promise<void> {
+    if (this.options.maxFailures === 0) return;
+    await this.#countFailure(clientNetworkOf(address));
   }
 
   async #countFailure(address: string): Promise<void> {
