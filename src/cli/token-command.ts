@@ -68,6 +68,9 @@ function parseServerUrl(value: string): string {
 
 export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
   const loginUrl = parseServerUrl(opts.url);
+  // The client library refuses these too, but by its option names and as a failure (exit 1).
+  if (opts.clientId === '') throw new CliError('--client-id must not be empty', 2);
+  if (opts.username === '') throw new CliError('--username must not be empty', 2);
   const key = readKeyFile(opts.key);
   let client: JwtBearerClient;
   try {

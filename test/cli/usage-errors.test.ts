@@ -2,11 +2,20 @@
  * Usage errors (docs/cli.md, "Exit codes"): one line on stderr beginning `keygate: `, exit 2,
  * nothing on stdout, whichever layer finds the mistake.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, keygate } from './run-cli.js';
+
+/** A private key file the CLI can sign with. */
+const USABLE_KEY_FILE = (() => {
+  const file = join(mkdtempSync(join(tmpdir(), 'keygate-usage-key-')), 'k.pem');
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  return file;
+})();
 
 describe('CLI usage errors', () => {
   beforeAll(ensureBuilt);
@@ -19,6 +28,9 @@ describe('CLI usage errors', () => {
     [['serve', '--tls-cert', '/nonexistent/cert.pem'], 'keygate: --tls-cert and --tls-key go together'],
     [['token', '--url', 'notaurl', '--client-id', 'erp', '--username', 'u@acme.test', '--key', 'k.pem'], 'keygate: --url must be an absolute http(s) URL'],
     [['token', '--url', 'http://127.0.0.1:9', '--client-id', 'erp', '--username', 'u@acme.test', '--key', '/nonexistent/k.pem'], 'keygate: cannot read the key file /nonexistent/k.pem: ENOENT'],
+    // A usable key, so that only the empty option is wrong.
+    [['token', '--url', 'http://127.0.0.1:9', '--client-id', '', '--username', 'u@acme.test', '--key', USABLE_KEY_FILE], 'keygate: --client-id must not be empty'],
+    [['token', '--url', 'http://127.0.0.1:9', '--client-id', 'erp', '--username', '', '--key', USABLE_KEY_FILE], 'keygate: --username must not be empty'],
   ])('keygate %j: exit 2 and one line', async (args, line) => {
     const result = await keygate(args);
     expect(result.code).toBe(2);
