@@ -10,10 +10,10 @@
  * lookup and nothing else. An address is counted as the network it stands for
  * ({@link clientNetworkOf}): an IPv4 address under any IPv4-mapped spelling is one address,
  * and an IPv6 address counts with its /64, which one host can fill with addresses at will.
- * Each instance learns of a block at its own next refusal, so an
- * address gets at most `maxFailures` plus one per further instance. Only other addresses'
- * clients are never affected: the limit follows the address, never the client id, so a guesser
- * cannot lock a real integration out.
+ * Each process learns of a block at its own next refusal, so an address gets up to
+ * `maxFailures` plus one per further process, plus whatever it already had in flight: a
+ * request is checked as it arrives. Clients at other addresses are never affected: the limit
+ * follows the address, never the client id, so a guesser cannot lock a real integration out.
  */
 import type { Logger } from 'pino';
 import { clientNetworkOf } from '../../platform/cidr.js';
