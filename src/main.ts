@@ -152,6 +152,7 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     const failureLimit = new FailureLimit(
       stores.failures,
       { maxFailures: oauthOptions.maxFailuresPerAddress, windowSeconds: oauthOptions.failureWindowSeconds },
+      (consumerKey) => dir.clientByConsumerKey(consumerKey) !== undefined,
       clock,
       options.log,
     );

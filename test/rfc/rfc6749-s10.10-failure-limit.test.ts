@@ -1,9 +1,11 @@
 /**
  * The failure limit (RFC 6749 §10.10, RFC 6585 §4; docs/jwt-bearer.md "Failure limit"): once
- * one client address has been refused `maxFailuresPerAddress` times in a window, the token,
- * introspection and revocation endpoints answer it 429 `temporarily_unavailable` with
- * `Retry-After` until the window ends, before any check, and write nothing for it. Other
- * addresses are served as before. The clock is frozen at a window's start (T0 is a whole minute).
+ * requests from one client address for one app have been refused `maxFailuresPerAddress` times
+ * in a window, the token, introspection and revocation endpoints answer that pair 429
+ * `temporarily_unavailable` with `Retry-After` until the window ends, before any check, and
+ * write nothing for it. Other addresses, and other apps at the same address, are served as
+ * before; requests naming no known app share their address's count. The clock is frozen at a
+ * window's start (T0 is a whole minute).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOAuthError, expectTokenResponse } from '../helpers/expect-oauth.js';
@@ -62,16 +64,35 @@ describe('RFC 6749 §10.10: the failure limit per client address', () => {
     expectTokenResponse(await h.grant(h.assertion(), {}, from('192.0.2.13')));
   });
 
-  it('refusals at revocation count too, and the block covers the token, introspection and revocation endpoints', async () => {
+  it('refusals at revocation count too, and the block covers that app at the token, introspection and revocation endpoints', async () => {
     const wrongSecret = { headers: basicAuthorization(APPS.secret, 'not-the-secret'), remoteAddress: '192.0.2.14' };
     for (let i = 0; i < LIMIT; i += 1) {
       const refused = await h.postForm('/services/oauth2/revoke', { token: 'anything' }, wrongSecret);
       expect(refused.statusCode, refused.body).toBe(401);
     }
     const rightSecret = { headers: basicAuthorization(APPS.secret, h.secrets.secretApp), remoteAddress: '192.0.2.14' };
-    expectLimited(await h.grant(h.assertion(), {}, from('192.0.2.14')), WINDOW);
+    expectLimited(await h.token({ grant_type: 'client_credentials' }, rightSecret), WINDOW);
     expectLimited(await h.postForm('/services/oauth2/introspect', { token: 'anything' }, rightSecret), WINDOW);
     expectLimited(await h.postForm('/services/oauth2/revoke', { token: 'anything' }, rightSecret), WINDOW);
+    // The same app named in the form rather than in Basic credentials is the same pair.
+    expectLimited(await h.postForm('/services/oauth2/revoke', { token: 'anything', client_id: APPS.secret }, from('192.0.2.14')), WINDOW);
+  });
+
+  it('one app refused at an address does not block another app behind the same address', async () => {
+    await refuseTimes(LIMIT, '192.0.2.15');
+    expectLimited(await h.grant(h.assertion(), {}, from('192.0.2.15')), WINDOW);
+    expectTokenResponse(await h.grant(h.assertion({ key: h.keys.ec, claims: { iss: APPS.ec } }), {}, from('192.0.2.15')));
+  });
+
+  it('requests naming no known app share their address\'s count, so inventing client ids does not escape the limit', async () => {
+    for (let i = 0; i < LIMIT; i += 1) {
+      const refused = await h.grant(h.assertion({ claims: { iss: `invented-${i}` } }), {}, from('192.0.2.16'));
+      expect(refused.statusCode, refused.body).toBe(400);
+    }
+    expectLimited(await h.grant(h.assertion({ claims: { iss: 'invented-again' } }), {}, from('192.0.2.16')), WINDOW);
+    expectLimited(await h.token({ grant_type: 'client_credentials' }, from('192.0.2.16')), WINDOW);
+    // A known app at that address has its own count.
+    expectTokenResponse(await h.grant(h.assertion(), {}, from('192.0.2.16')));
   });
 
   it('an IPv4 address and its IPv4-mapped IPv6 spellings are one address: refusals under any spelling add to one count', async () => {

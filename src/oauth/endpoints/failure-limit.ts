@@ -1,24 +1,30 @@
 /**
  * The failure limit of the endpoints that authenticate clients (token, introspection,
  * revocation), against the guessing RFC 6749 §10.10 warns of and against floods of assertions
- * that each cost a signature check. Once `maxFailures` requests from one client address have
- * been refused (400 or 401) in a window of `windowSeconds`, that address gets 429
+ * that each cost a signature check. Once `maxFailures` requests from one client address for one
+ * client have been refused (400 or 401) in a window of `windowSeconds`, that pair gets 429
  * `temporarily_unavailable` with `Retry-After` until the window ends, before any work is done.
  *
+ * The pair: the network the address stands for ({@link clientNetworkOf}: an IPv4 address under
+ * any IPv4-mapped spelling is one address, and an IPv6 address counts with its /64, which one
+ * host can fill with addresses at will), and the app the request names, if it is one Keygate
+ * knows. Requests that name no known app share their network's count, so inventing client ids
+ * buys nothing. Counting per app keeps one broken integration, retrying with an expired
+ * certificate, from blocking the others behind the same egress address; and someone guessing
+ * from another network cannot block a real integration at all.
+ *
  * The count is shared through the store, so the limit holds however a load balancer spreads
- * the requests; the decision to refuse is kept in memory, so a served request costs a map
- * lookup and nothing else. An address is counted as the network it stands for
- * ({@link clientNetworkOf}): an IPv4 address under any IPv4-mapped spelling is one address,
- * and an IPv6 address counts with its /64, which one host can fill with addresses at will.
- * Each process learns of a block at its own next refusal, so an address gets up to
- * `maxFailures` plus one per further process, plus whatever it already had in flight: a
- * request is checked as it arrives. Clients at other addresses are never affected: the limit
- * follows the address, never the client id, so a guesser cannot lock a real integration out.
+ * the requests; the decision to refuse is kept in memory, so a served request from a network
+ * with no block costs a map lookup and nothing else. Each process learns of a block at its own
+ * next refusal, so a pair gets up to `maxFailures` plus one per further process, plus whatever
+ * it already had in flight: a request is checked as it arrives.
  */
 import type { Logger } from 'pino';
 import { clientNetworkOf } from '../../platform/cidr.js';
 import type { Clock } from '../../platform/clock.js';
+import { readBasicCredentials } from '../client-auth/client-secret.js';
 import { TooManyFailuresError } from '../errors/oauth-error.js';
+import { parseCompactJws } from '../jws/parse-compact-jws.js';
 import type { FailureCounter } from '../ports.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 
@@ -30,71 +36,127 @@ export interface FailureLimitOptions {
 
 type Endpoint = (req: EndpointRequest) => Promise<EndpointResponse>;
 
+/** Whether a consumer key names an app Keygate knows. */
+export type KnownClient = (consumerKey: string) => boolean;
+
+/** The count of requests that name no known app: unknown ids, none at all, console sign-ins. */
+const NO_CLIENT = '';
+
 /** Blocked addresses kept before the expired ones are swept out. */
 const SWEEP_ABOVE = 10_000;
 
 export class FailureLimit {
-  /** Address → the epoch second its block ends. */
-  readonly #blockedUntil = new Map<string, number>();
+  /** Network → client → the epoch second its block ends. */
+  readonly #blockedUntil = new Map<string, Map<string, number>>();
+  #blocks = 0;
 
   constructor(
     private readonly counter: FailureCounter,
     private readonly options: FailureLimitOptions,
+    private readonly knownClient: KnownClient,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
 
-  /** Wraps an endpoint: a blocked address is refused at once, and each refusal is counted. */
+  /** Wraps an endpoint: a blocked pair is refused at once, and each refusal is counted. */
   guard(endpoint: Endpoint): Endpoint {
     if (this.options.maxFailures === 0) return endpoint;
     return async (req) => {
-      const wait = this.retryAfter(req.clientAddress);
+      const network = clientNetworkOf(req.clientAddress);
+      const wait = this.#blockedUntil.has(network) ? this.#retryAfter(network, this.#claimedClient(req)) : 0;
       if (wait > 0) return errorResponse(new TooManyFailuresError(wait), this.log);
       const response = await endpoint(req);
-      if (response.status === 400 || response.status === 401) await this.countFailure(req.clientAddress);
+      if (response.status === 400 || response.status === 401) await this.#countFailure(network, this.#claimedClient(req));
       return response;
     };
   }
 
-  /** Seconds until `address` may be served again; 0 when it may be now. */
+  /** Seconds until requests from `address` that name no known app may be served again; 0 when they may now. */
   retryAfter(address: string): number {
-    const network = clientNetworkOf(address);
-    const until = this.#blockedUntil.get(network);
-    if (until === undefined) return 0;
-    const now = this.clock.epochSeconds();
-    if (until > now) return until - now;
-    this.#blockedUntil.delete(network);
-    return 0;
+    return this.#retryAfter(clientNetworkOf(address), NO_CLIENT);
   }
 
   /**
-   * Counts one refused request from `address`, and blocks it once the count reaches the limit.
-   * For callers outside {@link guard}: the console's sign-in shares the count.
+   * Counts one refused request from `address` that names no app, and blocks once the count
+   * reaches the limit. For callers outside {@link guard}: the console's sign-in.
    */
   async countFailure(address: string): Promise<void> {
     if (this.options.maxFailures === 0) return;
-    await this.#countFailure(clientNetworkOf(address));
+    await this.#countFailure(clientNetworkOf(address), NO_CLIENT);
   }
 
-  async #countFailure(address: string): Promise<void> {
+  /**
+   * The known app a request names, unverified, by the first of: Basic credentials, a client
+   * assertion's `iss`, `client_id`, a JWT Bearer assertion's `iss`.
+   */
+  #claimedClient(req: EndpointRequest): string {
+    const params = new URLSearchParams(req.body);
+    const candidates = [basicUser(req.authorization), issuerOf(params.get('client_assertion')), params.get('client_id'), issuerOf(params.get('assertion'))];
+    return candidates.find((id): id is string => id !== null && this.knownClient(id)) ?? NO_CLIENT;
+  }
+
+  #retryAfter(network: string, client: string): number {
+    const blocks = this.#blockedUntil.get(network);
+    const until = blocks?.get(client);
+    if (blocks === undefined || until === undefined) return 0;
+    const now = this.clock.epochSeconds();
+    if (until > now) return until - now;
+    this.#unblock(network, blocks, client);
+    return 0;
+  }
+
+  async #countFailure(network: string, client: string): Promise<void> {
     const now = this.clock.epochSeconds();
     const start = now - (now % this.options.windowSeconds);
     const end = start + this.options.windowSeconds;
+    const subject = client === NO_CLIENT ? network : `${network} ${client}`;
     let failures: number;
     try {
-      failures = await this.counter.addFailure(address, start, end);
+      failures = await this.counter.addFailure(subject, start, end);
     } catch (err) {
       // The refusal stands as it is; a count that could not be kept only delays a block.
-      this.log.warn({ err, clientAddress: address }, 'a refused request could not be counted');
+      this.log.warn({ err, clientAddress: network }, 'a refused request could not be counted');
       return;
     }
-    if (failures < this.options.maxFailures || this.#blockedUntil.has(address)) return;
-    if (this.#blockedUntil.size >= SWEEP_ABOVE) this.#sweep(now);
-    this.#blockedUntil.set(address, end);
-    this.log.warn({ clientAddress: address, failures, windowSeconds: this.options.windowSeconds, retryAfterSeconds: end - now }, 'client address refused too often; answering 429 until its window ends');
+    const blocks = this.#blockedUntil.get(network) ?? new Map<string, number>();
+    if (failures < this.options.maxFailures || blocks.has(client)) return;
+    if (this.#blocks >= SWEEP_ABOVE) this.#sweep(now);
+    blocks.set(client, end);
+    this.#blockedUntil.set(network, blocks);
+    this.#blocks += 1;
+    this.log.warn(
+      { clientAddress: network, clientId: client || undefined, failures, windowSeconds: this.options.windowSeconds, retryAfterSeconds: end - now },
+      'client address refused too often; answering 429 until its window ends',
+    );
+  }
+
+  #unblock(network: string, blocks: Map<string, number>, client: string): void {
+    if (blocks.delete(client)) this.#blocks -= 1;
+    if (blocks.size === 0) this.#blockedUntil.delete(network);
   }
 
   #sweep(now: number): void {
-    for (const [address, until] of this.#blockedUntil) if (until <= now) this.#blockedUntil.delete(address);
+    for (const [network, blocks] of this.#blockedUntil) {
+      for (const [client, until] of blocks) if (until <= now) this.#unblock(network, blocks, client);
+    }
+  }
+}
+
+function basicUser(authorization: string | undefined): string | null {
+  if (authorization?.toLowerCase().startsWith('basic ') !== true) return null;
+  try {
+    return readBasicCredentials(authorization).clientId;
+  } catch {
+    return null;
+  }
+}
+
+function issuerOf(jwt: string | null): string | null {
+  if (jwt === null) return null;
+  try {
+    const { iss } = parseCompactJws(jwt, 65_536).payload;
+    return typeof iss === 'string' ? iss : null;
+  } catch {
+    return null;
   }
 }
