@@ -15,7 +15,17 @@ import { redisOutage } from './redis-database.js';
  */
 const NOT_REVOKED_TTL_SECONDS = 30;
 
-/** RFC 7523 §3 item 7: `SET key 1 NX EXAT exp` is atomic, so of two concurrent uses exactly one wins. */
+/**
+ * Seconds from now until an epoch second, at least 1. Keys are given a relative lifetime (`EX`),
+ * never an absolute one (`EXAT`): Redis reads an absolute time on its own clock, so a Redis host
+ * whose clock runs ahead of Keygate's would drop a `jti` while Keygate still accepts its
+ * assertion, and reopen replay.
+ */
+function secondsUntil(epochSeconds: number, nowSeconds: number): number {
+  return Math.max(epochSeconds - nowSeconds, 1);
+}
+
+/** RFC 7523 §3 item 7: `SET key 1 NX EX ttl` is atomic, so of two concurrent uses exactly one wins. */
 export class RedisReplayStore implements ReplayStore {
   constructor(
     private readonly redis: Redis,
@@ -24,8 +34,8 @@ export class RedisReplayStore implements ReplayStore {
   ) {}
 
   async consume(namespace: string, key: string, expiresAtSeconds: number): Promise<boolean> {
-    const expiresAt = Math.max(expiresAtSeconds, this.nowSeconds() + 1);
-    const reply = await this.redis.set(`${this.prefix}jti:${namespace}:${key}`, '1', 'EXAT', expiresAt, 'NX').catch((error: unknown) => {
+    const ttl = secondsUntil(expiresAtSeconds, this.nowSeconds());
+    const reply = await this.redis.set(`${this.prefix}jti:${namespace}:${key}`, '1', 'EX', ttl, 'NX').catch((error: unknown) => {
       throw redisOutage(error);
     });
     return reply === 'OK';
@@ -81,8 +91,7 @@ export class RedisRevocationCache implements TokenStore {
 
   async revoke(tokenId: string, appId: string, expiresAtSeconds: number): Promise<void> {
     await this.store.revoke(tokenId, appId, expiresAtSeconds);
-    const expiresAt = Math.max(expiresAtSeconds, this.nowSeconds() + 1);
-    await this.redis.set(this.#key(tokenId), '1', 'EXAT', expiresAt).catch((error: unknown) => {
+    await this.redis.set(this.#key(tokenId), '1', 'EX', secondsUntil(expiresAtSeconds, this.nowSeconds())).catch((error: unknown) => {
       throw redisOutage(error);
     });
   }
@@ -109,11 +118,12 @@ export class RedisRevocationCache implements TokenStore {
   }
 }
 
-/** A counter per subject and window: `INCR`, with the window's expiry set in the same transaction. */
+/** A counter per subject and window: `INCR`, with the window's lifetime set in the same transaction. */
 export class RedisFailureCounter implements FailureCounter {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
   async addFailure(subject: string, windowStartSeconds: number, expiresAtSeconds: number): Promise<number> {
@@ -121,7 +131,7 @@ export class RedisFailureCounter implements FailureCounter {
     const replies = await this.redis
       .multi()
       .incr(key)
-      .expireat(key, expiresAtSeconds)
+      .expire(key, secondsUntil(expiresAtSeconds, this.nowSeconds()))
       .exec()
       .catch((error: unknown) => {
         throw redisOutage(error);
