@@ -30,10 +30,15 @@ export class OAuthError extends KeygateClientError {
   readonly error_description: string | undefined;
   /** The `error_uri`, when the server sent one. */
   readonly error_uri: string | undefined;
-  /** HTTP status of the response (400 or 401 in practice). */
+  /** HTTP status of the response (400 or 401 in practice; 429 at Keygate's failure limit). */
   readonly status: number;
+  /**
+   * How long the server asked the client to wait before its next request (`Retry-After`), in
+   * milliseconds; set on a 429, where retrying sooner is refused unseen.
+   */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(init: { status: number; error: string; error_description?: string; error_uri?: string }) {
+  constructor(init: { status: number; error: string; error_description?: string; error_uri?: string; retryAfterMs?: number }) {
     super(
       init.error_description === undefined
         ? `token endpoint refused the request: ${init.error}`
@@ -43,6 +48,7 @@ export class OAuthError extends KeygateClientError {
     this.error = init.error;
     this.error_description = init.error_description;
     this.error_uri = init.error_uri;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

@@ -90,7 +90,9 @@ async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promis
     return { kind: 'retryable', status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), cause };
   }
   if (status >= 400 && status < 500) {
-    throw parseOAuthError(status, text) ?? new UnexpectedResponseError(status, 'error response without an OAuth error body');
+    // Not retried, even a 429: the refusals that led to it have a cause retrying will not fix.
+    const retryAfterMs = status === 429 ? parseRetryAfter(response.headers.get('retry-after'), request.clock.now().getTime()) : undefined;
+    throw parseOAuthError(status, text, retryAfterMs) ?? new UnexpectedResponseError(status, 'error response without an OAuth error body');
   }
   throw new UnexpectedResponseError(
     status,

@@ -64,7 +64,7 @@ export function parseTokenResponse(status: number, text: string): TokenResponse 
 }
 
 /** Reads an RFC 6749 §5.2 error body, or `undefined` when the body is not one. */
-export function parseOAuthError(status: number, text: string): OAuthError | undefined {
+export function parseOAuthError(status: number, text: string, retryAfterMs?: number): OAuthError | undefined {
   const body = parseJsonObject(text);
   if (body === undefined || typeof body.error !== 'string' || body.error === '') return undefined;
   return new OAuthError({
@@ -72,5 +72,6 @@ export function parseOAuthError(status: number, text: string): OAuthError | unde
     error: body.error,
     ...(typeof body.error_description === 'string' ? { error_description: body.error_description } : {}),
     ...(typeof body.error_uri === 'string' ? { error_uri: body.error_uri } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
 }

@@ -267,7 +267,20 @@ describe('createJwtBearerClient: errors (RFC 6749 §5.2)', () => {
     stub.enqueue({ status: 400, json: { error: 'invalid_grant', error_description: 'audience is invalid' } });
     const error = await client().getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthError);
-    expect(error).toMatchObject({ status: 400, error: 'invalid_grant', error_description: 'audience is invalid' });
+    expect(error).toMatchObject({ status: 400, error: 'invalid_grant', error_description: 'audience is invalid', retryAfterMs: undefined });
+    expect(stub.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('RFC 6585 §4: a 429 becomes OAuthError carrying Retry-After in ms, never retried', async () => {
+    stub.enqueue({
+      status: 429,
+      json: { error: 'temporarily_unavailable', error_description: 'too many refused requests from this address, retry later' },
+      headers: { 'retry-after': '37' },
+    });
+    const error = await client().getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error).toMatchObject({ status: 429, error: 'temporarily_unavailable', retryAfterMs: 37_000 });
     expect(stub.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
