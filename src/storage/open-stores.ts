@@ -1,8 +1,8 @@
 /**
  * Opens the configured backend and hands the composition root the ports it wires: SQLite in
  * the data directory by default, PostgreSQL for a postgres:// URL, and optionally Redis in
- * front for replay, failure counts, the revocation cache and change notification. Migrations run here, under
- * Kysely's migration lock (an advisory lock on PostgreSQL).
+ * front for replay, failure counts, the revocation cache and change notification. Migrations
+ * run here, under Kysely's migration lock (an advisory lock on PostgreSQL).
  */
 import { resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -53,7 +53,7 @@ export interface OpenedStores {
   /** The login history, and the commit that issues a token. */
   readonly ledger: TokenLedger;
   readonly tokens: TokenStore;
-  /** Failed requests per client address, for the token endpoint's failure limit. */
+  /** Refused requests per client address (and app), for the failure limit. */
   readonly failures: FailureCounter;
   readonly signingKeys: SigningKeyStore;
   readonly changes: ChangeFeed;

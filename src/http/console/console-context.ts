@@ -33,7 +33,7 @@ export interface ConsoleDeps {
   readonly clock: Clock;
   /** The Security Health Review over Keygate's own data; null until it is wired. */
   readonly review: ConsoleReview | null;
-  /** Null when the limit is not wired (or turned off). */
+  /** Null when no limit is wired; a limit turned off never refuses and counts nothing. */
   readonly signInLimit: SignInLimit | null;
 }
 

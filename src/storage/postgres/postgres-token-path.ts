@@ -1,8 +1,8 @@
 /**
  * The token endpoint's stores on PostgreSQL: the `jti` replay store (a unique insert, ON
- * CONFLICT DO NOTHING), the login history, opaque tokens, revocations and failure counts. What a token request
- * writes goes through an {@link InsertBatcher}: an issued token's `jti`, opaque token and
- * login-history row are one statement, batched with those of the requests beside it.
+ * CONFLICT DO NOTHING), the login history, opaque tokens, revocations and failure counts. What
+ * a token request writes goes through an {@link InsertBatcher}: an issued token's `jti`, opaque
+ * token and login-history row are one statement, batched with those of the requests beside it.
  */
 import type pg from 'pg';
 import type { LoginEvent } from '../../domain/login-event.js';

@@ -1,12 +1,12 @@
 /**
- * The token path's short-lived state in Redis: the `jti` replay store (SET NX with an
- * absolute expiry, one key per app and `jti`), failure counters, and a cache in front of the
- * revocation list.
+ * The token path's short-lived state in Redis: the `jti` replay store (SET NX with a lifetime,
+ * one key per app and `jti`), failure counters, and a cache in front of the revocation list.
  * The SQL store stays the truth for revocations and opaque tokens; Redis only answers faster.
  */
 import type { Redis } from 'ioredis';
 import type { LoginEvent } from '../../domain/login-event.js';
 import type { FailureCounter, IssueWrites, OpaqueTokenRecord, ReplayStore, TokenLedger, TokenStore } from '../../oauth/ports.js';
+import { systemClock } from '../../platform/clock.js';
 import { redisOutage } from './redis-database.js';
 
 /**
@@ -30,7 +30,7 @@ export class RedisReplayStore implements ReplayStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly nowSeconds: () => number = systemClock.epochSeconds,
   ) {}
 
   async consume(namespace: string, key: string, expiresAtSeconds: number): Promise<boolean> {
@@ -82,7 +82,7 @@ export class RedisRevocationCache implements TokenStore {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly store: TokenStore,
-    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly nowSeconds: () => number = systemClock.epochSeconds,
   ) {}
 
   findOpaque(tokenHash: string): Promise<OpaqueTokenRecord | undefined> {
@@ -123,7 +123,7 @@ export class RedisFailureCounter implements FailureCounter {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly nowSeconds: () => number = systemClock.epochSeconds,
   ) {}
 
   async addFailure(subject: string, windowStartSeconds: number, expiresAtSeconds: number): Promise<number> {
