@@ -37,6 +37,8 @@ type Outcome =
       readonly cause?: unknown;
       /** The network failure in words (its code, or a timeout), for the error message. */
       readonly detail?: string;
+      /** A failure that the same request will meet again (the server's certificate was refused). */
+      readonly final?: true;
     };
 
 /** Runs the attempts; resolves to the token or throws one of the client's typed errors. */
@@ -54,7 +56,7 @@ export async function requestToken(request: TokenRequest): Promise<TokenResponse
         cause: outcome.cause,
         ...(detail !== undefined ? { detail } : {}),
       });
-    if (attempt >= request.retry.maxAttempts) throw unavailable();
+    if (attempt >= request.retry.maxAttempts || outcome.final) throw unavailable();
     if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > request.retry.maxRetryAfterMs) {
       throw unavailable(
         `asking to retry after ${seconds(outcome.retryAfterMs)}, longer than retry.maxRetryAfterMs (${seconds(request.retry.maxRetryAfterMs)})`,
@@ -79,7 +81,12 @@ async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promis
     text = await response.text();
   } catch (cause) {
     const detail = describeNetworkFailure(cause, request.requestTimeoutMs);
-    return { kind: 'retryable', cause, ...(detail !== undefined ? { detail } : {}) };
+    return {
+      kind: 'retryable',
+      cause,
+      ...(detail !== undefined ? { detail } : {}),
+      ...(detail !== undefined && isCertificateRefusal(detail) ? { final: true as const } : {}),
+    };
   }
 
   const { status } = response;
@@ -98,6 +105,15 @@ async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promis
     status,
     status >= 300 && status < 400 ? 'the token endpoint redirected; use the final URL as tokenUrl' : 'unexpected status',
   );
+}
+
+/**
+ * The TLS codes for a server certificate this client refuses: expired, not yet valid, for another
+ * host, or not chaining to a trusted root. Retrying meets the same certificate, so it is reported
+ * at once rather than after the backoff.
+ */
+function isCertificateRefusal(code: string): boolean {
+  return /^(CERT_|UNABLE_TO_|ERR_TLS_CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/.test(code);
 }
 
 function seconds(ms: number): string {

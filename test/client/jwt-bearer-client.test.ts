@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +10,7 @@ import {
   UnexpectedResponseError,
   createJwtBearerClient,
 } from '../../src/client/index.js';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { type EndpointStub, ManualClock, startEndpointStub, tokenReply } from './token-endpoint-stub.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -252,6 +255,34 @@ describe('createJwtBearerClient: retries', () => {
     expect(error).toMatchObject({ attempts: 4, status: undefined });
     expect((error as Error).message).toBe('token endpoint unavailable after 4 attempt(s); last: no response (ECONNREFUSED)');
     stub = await startEndpointStub();
+  });
+
+  it('RFC 9110 §4.3.4: a server certificate the client refuses ends the request at the first attempt, without backoff', async () => {
+    // Self-signed, so Node's default trust refuses it: the same answer on every retry.
+    const tls = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'untrusted-token-endpoint', days: 1 });
+    let handshakes = 0;
+    let answered = 0;
+    const server = createTlsServer({ key: tls.privateKeyPem, cert: tls.certificatePem }, (_req, res) => {
+      answered += 1;
+      res.end();
+    });
+    server.on('connection', () => {
+      handshakes += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const error = await client({ loginUrl: `https://127.0.0.1:${port}` }).getToken().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenEndpointUnavailableError);
+      expect(error).toMatchObject({ attempts: 1, status: undefined, retryAfterMs: undefined });
+      expect((error as Error).message).toBe('token endpoint unavailable after 1 attempt(s); last: no response (DEPTH_ZERO_SELF_SIGNED_CERT)');
+      expect(sleeps).toEqual([]);
+      expect(handshakes).toBe(1);
+      expect(answered).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('names a timeout as the last failure', async () => {
