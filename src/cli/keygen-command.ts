@@ -1,5 +1,5 @@
 /** `keygate keygen`: a private key (PKCS#8, 0600) and a self-signed certificate to upload to an app. */
-import { writeFileSync } from 'node:fs';
+import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { generateKeyPairWithCertificate, type KeygenAlgorithm } from '../platform/keygen.js';
 import { formatFingerprint, inspectCertificatePem } from '../platform/x509.js';
@@ -23,17 +23,30 @@ export function registerKeygenCommand(program: Command): void {
       const keys = await generateKeyPairWithCertificate({ alg: opts.alg as KeygenAlgorithm, subject: opts.subject, days });
       const keyFile = `${opts.out}.key.pem`;
       const certFile = `${opts.out}.crt.pem`;
+      // Both files or neither: a key left without its certificate would make a rerun refuse.
+      writeNewFile(keyFile, keys.privateKeyPem, 0o600);
       try {
-        writeFileSync(keyFile, keys.privateKeyPem, { mode: 0o600, flag: 'wx' });
+        writeNewFile(certFile, keys.certificatePem, 0o644);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new CliError(code === 'EEXIST' ? `${keyFile} already exists; refusing to overwrite a private key` : `cannot write ${keyFile}: ${code}`);
+        unlinkSync(keyFile);
+        throw err;
       }
-      writeFileSync(certFile, keys.certificatePem);
       const cert = inspectCertificatePem(keys.certificatePem);
       printLine(`private key: ${keyFile} (keep it secret; mode 0600)`);
       printLine(`certificate: ${certFile} (upload this to the app)`);
       printLine(`valid until: ${cert.notAfter.toISOString()}`);
       printLine(`SHA-256 fingerprint: ${formatFingerprint(cert.fingerprintSha256)}`);
     });
+}
+
+/** Creates `file`; never replaces one, since a key or certificate there may already be in use. */
+function writeNewFile(file: string, content: string, mode: number): void {
+  try {
+    writeFileSync(file, content, { mode, flag: 'wx' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A file this call created but could not fill (a full disk) goes; one that existed stays.
+    if (code !== 'EEXIST') rmSync(file, { force: true });
+    throw new CliError(code === 'EEXIST' ? `${file} already exists; refusing to overwrite it (nothing was written)` : `cannot write ${file}: ${code} (nothing was written)`);
+  }
 }
