@@ -4,6 +4,7 @@
  * works offline on a file and never needs a server.
  */
 import type { Command } from 'commander';
+import { describeTimeLeft, isExpiringSoon } from '../domain/certificate.js';
 import { CertificateRejectedError, describeKey, formatFingerprint, inspectCertificatePem, isWeakKey, type ParsedCertificate } from '../platform/x509.js';
 import { addConnectionOptions, connectAdmin, segment, type ConnectionOptions } from './admin-connection.js';
 import { CliError } from './cli-error.js';
@@ -12,20 +13,16 @@ import { printFields, printTable } from './cli-format.js';
 import { printJson, printLine, warn } from './output.js';
 import type { CertificateDto } from '../http/admin-api/wire-mappers.js';
 
-/** Certificates expiring within this many days are flagged by `cert inspect`. */
-export const EXPIRY_WARNING_DAYS = 30;
-const DAY_MS = 86_400_000;
 /** The armour of any PEM private key: PKCS#8 (also encrypted), PKCS#1, SEC 1, OpenSSH. */
 const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 /** What `cert inspect` should warn about, in the order it prints them. */
 export function certificateWarnings(cert: Pick<ParsedCertificate, 'notBefore' | 'notAfter' | 'keyType' | 'keySize'>, now: Date): string[] {
   const warnings: string[] = [];
-  const msLeft = cert.notAfter.getTime() - now.getTime();
-  if (msLeft <= 0) {
+  if (cert.notAfter.getTime() <= now.getTime()) {
     warnings.push(`the certificate expired on ${cert.notAfter.toISOString()}; Keygate refuses it`);
-  } else if (msLeft < EXPIRY_WARNING_DAYS * DAY_MS) {
-    warnings.push(`the certificate expires in ${Math.ceil(msLeft / DAY_MS)} day(s), on ${cert.notAfter.toISOString()}; upload its replacement first`);
+  } else if (isExpiringSoon(cert.notAfter, now)) {
+    warnings.push(`the certificate expires in ${describeTimeLeft(cert.notAfter, now)}, on ${cert.notAfter.toISOString()}; upload its replacement first`);
   }
   if (cert.notBefore.getTime() > now.getTime()) warnings.push(`the certificate is not valid before ${cert.notBefore.toISOString()}`);
   if (isWeakKey(cert)) warnings.push(`the RSA key has only ${cert.keySize} bits; Keygate requires at least 2048 (3072 recommended)`);
@@ -42,7 +39,7 @@ function inspectFile(file: string, opts: { json?: boolean }): void {
   }
   const now = new Date();
   const warnings = certificateWarnings(cert, now);
-  const daysLeft = Math.floor((cert.notAfter.getTime() - now.getTime()) / DAY_MS);
+  const timeLeft = describeTimeLeft(cert.notAfter, now);
   if (opts.json) {
     printJson({
       subject: cert.subject,
@@ -62,7 +59,7 @@ function inspectFile(file: string, opts: { json?: boolean }): void {
       ['issuer', cert.issuer === cert.subject ? `${cert.issuer} (self-signed)` : cert.issuer],
       ['serial', cert.serialNumber],
       ['valid from', cert.notBefore.toISOString()],
-      ['valid until', `${cert.notAfter.toISOString()} (${daysLeft >= 0 ? `${daysLeft} days left` : 'expired'})`],
+      ['valid until', `${cert.notAfter.toISOString()} (${timeLeft === null ? 'expired' : `${timeLeft} left`})`],
       ['key', `${describeKey(cert.keyType, cert.keySize, cert.curve)}${cert.keyType === 'RSA' ? ' bits' : ''}`],
       ['SHA-256', formatFingerprint(cert.fingerprintSha256)],
     ]);

@@ -24,3 +24,26 @@ export function allowedAlgorithms(cert: Pick<Certificate, 'keyType' | 'curve'>):
       return ['EdDSA'];
   }
 }
+
+const HOUR_MS = 3_600_000;
+
+/** A certificate closer than this to its expiry is flagged in the CLI and the console. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+/** Still valid, but expiring within {@link EXPIRY_WARNING_DAYS}: time to upload its replacement. */
+export function isExpiringSoon(notAfter: Date, now: Date): boolean {
+  const ms = notAfter.getTime() - now.getTime();
+  return ms > 0 && ms < EXPIRY_WARNING_DAYS * 24 * HOUR_MS;
+}
+
+/**
+ * How long until `notAfter`, in words: whole days (rounded) from two days on, then hours, so a
+ * certificate a few hours from expiry never reads "0 days". `null` once it has expired.
+ */
+export function describeTimeLeft(notAfter: Date, now: Date): string | null {
+  const ms = notAfter.getTime() - now.getTime();
+  if (ms <= 0) return null;
+  if (ms < HOUR_MS) return 'less than an hour';
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return ms < 48 * HOUR_MS ? plural(Math.floor(ms / HOUR_MS), 'hour') : plural(Math.round(ms / (24 * HOUR_MS)), 'day');
+}

@@ -3,7 +3,7 @@
  * four sections, "Edit OAuth Settings", "Edit Policies", and the one-time consumer secret.
  */
 import type { ExternalClientApp } from '../../../domain/app.js';
-import { isCurrentlyValid, type Certificate } from '../../../domain/certificate.js';
+import { describeTimeLeft, isCurrentlyValid, isExpiringSoon, type Certificate } from '../../../domain/certificate.js';
 import type { LoginEvent } from '../../../domain/login-event.js';
 import type { User } from '../../../domain/user.js';
 import { describeKey, formatFingerprint } from '../../../platform/x509.js';
@@ -40,8 +40,7 @@ function certificateExpiry(app: ExternalClientApp, now: Date): SafeHtml {
   if (app.certificates.length === 0) return pill('muted', 'No certificate');
   const cert = currentCertificate(app, now);
   if (!cert) return pill('bad', 'Expired');
-  const days = Math.floor((cert.notAfter.getTime() - now.getTime()) / 86_400_000);
-  return html`${formatDate(cert.notAfter)} ${days < 30 ? pill('warn', `${days} days left`) : ''}`;
+  return html`${formatDate(cert.notAfter)} ${isExpiringSoon(cert.notAfter, now) ? pill('warn', `${describeTimeLeft(cert.notAfter, now)} left`) : ''}`;
 }
 
 function reviewCell(status: AppReviewStatus | null | undefined): SafeHtml {
