@@ -150,11 +150,14 @@ export async function buildKeygate(options: ServerOptions, listen = true): Promi
     const dir = directory;
 
     const failureLimit = new FailureLimit(
-      stores.failures,
       { maxFailures: oauthOptions.maxFailuresPerAddress, windowSeconds: oauthOptions.failureWindowSeconds },
-      (consumerKey) => dir.clientByConsumerKey(consumerKey) !== undefined,
-      clock,
-      options.log,
+      {
+        counter: stores.failures,
+        findClient: (consumerKey) => dir.clientByConsumerKey(consumerKey)?.app,
+        history: stores.ledger,
+        clock,
+        log: options.log,
+      },
     );
 
     const app = createHttpServer(options.log, { trustedProxies: options.trustedProxies ?? [], tls: options.tls });

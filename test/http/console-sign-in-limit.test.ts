@@ -3,7 +3,8 @@
  * "Failure limit"): every sign-in costs a scrypt hash, for unknown usernames too, and the
  * per-user lockout never stops someone trying many usernames. So refused sign-ins count
  * against the client address with the OAuth endpoints' refusals, and a blocked address gets
- * 429 with `Retry-After` before any password or code is checked, and no login-history row.
+ * 429 with `Retry-After` before any password or code is checked, and no login-history row
+ * (one row records the block's start).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
@@ -44,6 +45,10 @@ describe('console sign-in: the failure limit per client address', () => {
     const guesser = new ConsoleBrowser(h.server, '192.0.2.30');
     for (let i = 0; i < LIMIT; i += 1) expect((await guesser.signIn(`nobody${i}@acme.test`, 'a guess')).statusCode).toBe(401);
     const rows = await consoleRows();
+    const { events } = await h.server.services.history.queryLoginHistory({ grant: 'console' });
+    expect(events.filter((e) => e.clientAddress === '192.0.2.30' && e.reason === 'too_many_failures')).toEqual([
+      expect.objectContaining({ appId: null, userId: null, username: null, outcome: 'failure', errorCode: 'temporarily_unavailable' }),
+    ]);
     expectLimited(await guesser.signIn());
     expect(await consoleRows()).toBe(rows);
     expect((await guesser.get('/console/apps')).statusCode).toBe(303);

@@ -3,7 +3,7 @@
  * requests from one client address for one app have been refused `maxFailuresPerAddress` times
  * in a window, the token, introspection and revocation endpoints answer that pair 429
  * `temporarily_unavailable` with `Retry-After` until the window ends, before any check, and
- * write nothing for it. Other addresses, and other apps at the same address, are served as
+ * write nothing for it: the login history gets one row when the block begins. Other addresses, and other apps at the same address, are served as
  * before; requests naming no known app share their address's count. The clock is frozen at a
  * window's start (T0 is a whole minute).
  */
@@ -42,15 +42,35 @@ function expectLimited(response: Response, retryAfter: number): void {
   expect(response.headers['retry-after']).toBe(String(retryAfter));
 }
 
-async function historyOf(address: string): Promise<number> {
-  return (await h.recentLogins(500)).filter((e) => e.clientAddress === address).length;
+async function historyOf(address: string) {
+  return (await h.recentLogins(500)).filter((e) => e.clientAddress === address);
 }
 
+/** The one row that records the start of a block. */
+const blockRow = (app: { appName: string } | null, grant = 'unknown') =>
+  expect.objectContaining({
+    appId: app ? expect.any(String) : null,
+    appName: app?.appName ?? null,
+    userId: null,
+    username: null,
+    grant,
+    credential: 'none',
+    outcome: 'failure',
+    errorCode: 'temporarily_unavailable',
+    reason: 'too_many_failures',
+    certificateFingerprint: null,
+    jtiHash: null,
+    scope: null,
+  });
+
 describe('RFC 6749 §10.10: the failure limit per client address', () => {
-  it(`after ${LIMIT} refused requests from one address, a valid assertion from it gets 429 with Retry-After, no token, and no history row`, async () => {
+  it(`after ${LIMIT} refused requests from one address, a valid assertion from it gets 429 with Retry-After, no token, and no history row; the block's start is one row`, async () => {
     await refuseTimes(LIMIT, '192.0.2.10');
-    expectLimited(await h.grant(h.assertion(), {}, from('192.0.2.10')), WINDOW);
-    expect(await historyOf('192.0.2.10')).toBe(LIMIT);
+    const history = await historyOf('192.0.2.10');
+    expect(history).toHaveLength(LIMIT + 1);
+    expect(history.filter((e) => e.reason === 'too_many_failures')).toEqual([blockRow({ appName: 'RSA App' })]);
+    for (let i = 0; i < 3; i += 1) expectLimited(await h.grant(h.assertion(), {}, from('192.0.2.10')), WINDOW);
+    expect(await historyOf('192.0.2.10')).toHaveLength(LIMIT + 1);
   });
 
   it('another address is served while one is refused', async () => {
@@ -90,6 +110,8 @@ describe('RFC 6749 §10.10: the failure limit per client address', () => {
       expect(refused.statusCode, refused.body).toBe(400);
     }
     expectLimited(await h.grant(h.assertion({ claims: { iss: 'invented-again' } }), {}, from('192.0.2.16')), WINDOW);
+    // The block names no app: the ids were made up.
+    expect((await historyOf('192.0.2.16')).filter((e) => e.reason === 'too_many_failures')).toEqual([blockRow(null)]);
     expectLimited(await h.token({ grant_type: 'client_credentials' }, from('192.0.2.16')), WINDOW);
     // A known app at that address has its own count.
     expectTokenResponse(await h.grant(h.assertion(), {}, from('192.0.2.16')));

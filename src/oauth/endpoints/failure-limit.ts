@@ -20,12 +20,14 @@
  * it already had in flight: a request is checked as it arrives.
  */
 import type { Logger } from 'pino';
+import type { LoginGrant } from '../../domain/login-event.js';
 import { clientNetworkOf } from '../../platform/cidr.js';
 import type { Clock } from '../../platform/clock.js';
+import { newEventId } from '../../platform/ids.js';
 import { readBasicCredentials } from '../client-auth/client-secret.js';
 import { TooManyFailuresError } from '../errors/oauth-error.js';
 import { parseCompactJws } from '../jws/parse-compact-jws.js';
-import type { FailureCounter } from '../ports.js';
+import type { FailureCounter, LoginRecorder } from '../ports.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 
 export interface FailureLimitOptions {
@@ -36,8 +38,17 @@ export interface FailureLimitOptions {
 
 type Endpoint = (req: EndpointRequest) => Promise<EndpointResponse>;
 
-/** Whether a consumer key names an app Keygate knows. */
-export type KnownClient = (consumerKey: string) => boolean;
+/** The app a consumer key names, if Keygate knows one. */
+export type FindClient = (consumerKey: string) => { readonly id: string; readonly name: string } | undefined;
+
+export interface FailureLimitDeps {
+  readonly counter: FailureCounter;
+  readonly findClient: FindClient;
+  /** Where the start of each block is recorded, one row per block and process. */
+  readonly history: LoginRecorder;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
 
 /** The count of requests that name no known app: unknown ids, none at all, console sign-ins. */
 const NO_CLIENT = '';
@@ -50,13 +61,14 @@ export class FailureLimit {
   readonly #blockedUntil = new Map<string, Map<string, number>>();
   #blocks = 0;
 
+  readonly #deps: FailureLimitDeps;
+
   constructor(
-    private readonly counter: FailureCounter,
     private readonly options: FailureLimitOptions,
-    private readonly knownClient: KnownClient,
-    private readonly clock: Clock,
-    private readonly log: Logger,
-  ) {}
+    deps: FailureLimitDeps,
+  ) {
+    this.#deps = deps;
+  }
 
   /** Wraps an endpoint: a blocked pair is refused at once, and each refusal is counted. */
   guard(endpoint: Endpoint): Endpoint {
@@ -64,9 +76,9 @@ export class FailureLimit {
     return async (req) => {
       const network = clientNetworkOf(req.clientAddress);
       const wait = this.#blockedUntil.has(network) ? this.#retryAfter(network, this.#claimedClient(req)) : 0;
-      if (wait > 0) return errorResponse(new TooManyFailuresError(wait), this.log);
+      if (wait > 0) return errorResponse(new TooManyFailuresError(wait), this.#deps.log);
       const response = await endpoint(req);
-      if (response.status === 400 || response.status === 401) await this.#countFailure(network, this.#claimedClient(req));
+      if (response.status === 400 || response.status === 401) await this.#countFailure(req.clientAddress, network, this.#claimedClient(req), 'unknown');
       return response;
     };
   }
@@ -82,7 +94,7 @@ export class FailureLimit {
    */
   async countFailure(address: string): Promise<void> {
     if (this.options.maxFailures === 0) return;
-    await this.#countFailure(clientNetworkOf(address), NO_CLIENT);
+    await this.#countFailure(address, clientNetworkOf(address), NO_CLIENT, 'console');
   }
 
   /**
@@ -92,30 +104,31 @@ export class FailureLimit {
   #claimedClient(req: EndpointRequest): string {
     const params = new URLSearchParams(req.body);
     const candidates = [basicUser(req.authorization), issuerOf(params.get('client_assertion')), params.get('client_id'), issuerOf(params.get('assertion'))];
-    return candidates.find((id): id is string => id !== null && this.knownClient(id)) ?? NO_CLIENT;
+    return candidates.find((id): id is string => id !== null && this.#deps.findClient(id) !== undefined) ?? NO_CLIENT;
   }
 
   #retryAfter(network: string, client: string): number {
     const blocks = this.#blockedUntil.get(network);
     const until = blocks?.get(client);
     if (blocks === undefined || until === undefined) return 0;
-    const now = this.clock.epochSeconds();
+    const now = this.#deps.clock.epochSeconds();
     if (until > now) return until - now;
     this.#unblock(network, blocks, client);
     return 0;
   }
 
-  async #countFailure(network: string, client: string): Promise<void> {
-    const now = this.clock.epochSeconds();
+  async #countFailure(address: string, network: string, client: string, grant: LoginGrant): Promise<void> {
+    const { counter, log } = this.#deps;
+    const now = this.#deps.clock.epochSeconds();
     const start = now - (now % this.options.windowSeconds);
     const end = start + this.options.windowSeconds;
     const subject = client === NO_CLIENT ? network : `${network} ${client}`;
     let failures: number;
     try {
-      failures = await this.counter.addFailure(subject, start, end);
+      failures = await counter.addFailure(subject, start, end);
     } catch (err) {
       // The refusal stands as it is; a count that could not be kept only delays a block.
-      this.log.warn({ err, clientAddress: network }, 'a refused request could not be counted');
+      log.warn({ err, clientAddress: network }, 'a refused request could not be counted');
       return;
     }
     const blocks = this.#blockedUntil.get(network) ?? new Map<string, number>();
@@ -124,10 +137,42 @@ export class FailureLimit {
     blocks.set(client, end);
     this.#blockedUntil.set(network, blocks);
     this.#blocks += 1;
-    this.log.warn(
+    log.warn(
       { clientAddress: network, clientId: client || undefined, failures, windowSeconds: this.options.windowSeconds, retryAfterSeconds: end - now },
       'client address refused too often; answering 429 until its window ends',
     );
+    await this.#recordBlock(address, client, grant);
+  }
+
+  /**
+   * One login-history row for the block, where the refusals that led to it are: what it refuses
+   * from now on is not written, or a flood would fill the history.
+   */
+  async #recordBlock(address: string, client: string, grant: LoginGrant): Promise<void> {
+    const app = client === NO_CLIENT ? undefined : this.#deps.findClient(client);
+    const { code, reason } = new TooManyFailuresError(0);
+    try {
+      await this.#deps.history.record({
+        id: newEventId(),
+        at: this.#deps.clock.now(),
+        appId: app?.id ?? null,
+        appName: app?.name ?? null,
+        userId: null,
+        username: null,
+        grant,
+        credential: 'none',
+        clientAddress: address,
+        outcome: 'failure',
+        errorCode: code,
+        reason,
+        certificateFingerprint: null,
+        jtiHash: null,
+        scope: null,
+      });
+    } catch (err) {
+      // The block holds without its row; the warning above already names it.
+      this.#deps.log.warn({ err, clientAddress: address }, 'the start of a block could not be written to the login history');
+    }
   }
 
   #unblock(network: string, blocks: Map<string, number>, client: string): void {
