@@ -61,14 +61,10 @@ export class FailureLimit {
   readonly #blockedUntil = new Map<string, Map<string, number>>();
   #blocks = 0;
 
-  readonly #deps: FailureLimitDeps;
-
   constructor(
     private readonly options: FailureLimitOptions,
-    deps: FailureLimitDeps,
-  ) {
-    this.#deps = deps;
-  }
+    private readonly deps: FailureLimitDeps,
+  ) {}
 
   /** Wraps an endpoint: a blocked pair is refused at once, and each refusal is counted. */
   guard(endpoint: Endpoint): Endpoint {
@@ -76,7 +72,7 @@ export class FailureLimit {
     return async (req) => {
       const network = clientNetworkOf(req.clientAddress);
       const wait = this.#blockedUntil.has(network) ? this.#retryAfter(network, this.#claimedClient(req)) : 0;
-      if (wait > 0) return errorResponse(new TooManyFailuresError(wait), this.#deps.log);
+      if (wait > 0) return errorResponse(new TooManyFailuresError(wait), this.deps.log);
       const response = await endpoint(req);
       if (response.status === 400 || response.status === 401) await this.#countFailure(req.clientAddress, network, this.#claimedClient(req), 'unknown');
       return response;
@@ -104,22 +100,22 @@ export class FailureLimit {
   #claimedClient(req: EndpointRequest): string {
     const params = new URLSearchParams(req.body);
     const candidates = [basicUser(req.authorization), issuerOf(params.get('client_assertion')), params.get('client_id'), issuerOf(params.get('assertion'))];
-    return candidates.find((id): id is string => id !== null && this.#deps.findClient(id) !== undefined) ?? NO_CLIENT;
+    return candidates.find((id): id is string => id !== null && this.deps.findClient(id) !== undefined) ?? NO_CLIENT;
   }
 
   #retryAfter(network: string, client: string): number {
     const blocks = this.#blockedUntil.get(network);
     const until = blocks?.get(client);
     if (blocks === undefined || until === undefined) return 0;
-    const now = this.#deps.clock.epochSeconds();
+    const now = this.deps.clock.epochSeconds();
     if (until > now) return until - now;
     this.#unblock(network, blocks, client);
     return 0;
   }
 
   async #countFailure(address: string, network: string, client: string, grant: LoginGrant): Promise<void> {
-    const { counter, log } = this.#deps;
-    const now = this.#deps.clock.epochSeconds();
+    const { counter, log } = this.deps;
+    const now = this.deps.clock.epochSeconds();
     const start = now - (now % this.options.windowSeconds);
     const end = start + this.options.windowSeconds;
     const subject = client === NO_CLIENT ? network : `${network} ${client}`;
@@ -149,12 +145,12 @@ export class FailureLimit {
    * from now on is not written, or a flood would fill the history.
    */
   async #recordBlock(address: string, client: string, grant: LoginGrant): Promise<void> {
-    const app = client === NO_CLIENT ? undefined : this.#deps.findClient(client);
+    const app = client === NO_CLIENT ? undefined : this.deps.findClient(client);
     const { code, reason } = new TooManyFailuresError(0);
     try {
-      await this.#deps.history.record({
+      await this.deps.history.record({
         id: newEventId(),
-        at: this.#deps.clock.now(),
+        at: this.deps.clock.now(),
         appId: app?.id ?? null,
         appName: app?.name ?? null,
         userId: null,
@@ -171,7 +167,7 @@ export class FailureLimit {
       });
     } catch (err) {
       // The block holds without its row; the warning above already names it.
-      this.#deps.log.warn({ err, clientAddress: address }, 'the start of a block could not be written to the login history');
+      this.deps.log.warn({ err, clientAddress: address }, 'the start of a block could not be written to the login history');
     }
   }
 
