@@ -69,6 +69,25 @@ describe('accepted risks', () => {
     expect(seedOf(review([risk], [{ ...legacy, ipRelaxation: 'relax' }])).status).toBe('accepted');
   });
 
+  it('a later acceptance of the new condition applies even when an older one for the old condition expires later', () => {
+    const old = acceptRisk(open, { reason: 'old', owner: 'ana@example.com', expires: daysFromNow(300), now: NOW });
+    const worse = { ...legacy, ipRelaxation: 'relax' as const };
+    const current = acceptRisk(seedOf(review([], [worse])), { reason: 'new', owner: 'bo@example.com', expires: daysFromNow(30), now: NOW });
+    for (const risks of [[old, current], [current, old]]) {
+      const f = seedOf(review(risks, [worse]));
+      expect(f.status).toBe('accepted');
+      expect(f.acceptance).toMatchObject({ outcome: 'accepted', owner: 'bo@example.com', reason: 'new' });
+    }
+  });
+
+  it('with duplicate acceptances of which none applies, the note comes from the latest expiry', () => {
+    const expired: AcceptedRisk = { control: SEED, subject: 'legacy', reason: 'r', owner: 'ana@example.com', expires: daysFromNow(-10) };
+    const stale = { ...acceptRisk(open, { reason: 'r', owner: 'bo@example.com', expires: daysFromNow(30), now: NOW }) };
+    const f = seedOf(review([expired, stale], [{ ...legacy, ipRelaxation: 'relax' }]));
+    expect(f.status).toBe('fail');
+    expect(f.acceptance).toMatchObject({ outcome: 'condition_changed', owner: 'bo@example.com' });
+  });
+
   it('refuses an acceptance without a reason or owner, or already expired', () => {
     expect(() => acceptRisk(open, { reason: ' ', owner: 'o', expires: daysFromNow(1), now: NOW })).toThrow(ConfigError);
     expect(() => acceptRisk(open, { reason: 'r', owner: '', expires: daysFromNow(1), now: NOW })).toThrow(ConfigError);

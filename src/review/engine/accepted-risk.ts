@@ -68,14 +68,28 @@ export function acceptRisk(
 /**
  * Judges one open finding against the acceptances: null when none names it, otherwise
  * whether it is accepted, or reopened because the acceptance expired or its condition changed.
+ * When several acceptances name the same control and subject (the admin API keeps each one),
+ * the finding is accepted if any of them applies, by the one that lasts longest; otherwise the
+ * note comes from the acceptance that expires last.
  */
 export function judgeAcceptance(
   finding: AcceptableFinding,
-  accepted: ReadonlyMap<string, AcceptedRisk>,
+  accepted: ReadonlyMap<string, readonly AcceptedRisk[]>,
   now: Date,
 ): AcceptanceNote | null {
-  const risk = accepted.get(acceptanceKey(finding.control, finding.subject));
-  if (!risk) return null;
+  const risks = accepted.get(acceptanceKey(finding.control, finding.subject));
+  if (!risks || risks.length === 0) return null;
+  let reopened: AcceptanceNote | null = null;
+  // Latest expiry first (see indexAcceptedRisks): the first that applies wins.
+  for (const risk of risks) {
+    const note = judgeOne(finding, risk, now);
+    if (note.outcome === 'accepted') return note;
+    reopened ??= note;
+  }
+  return reopened;
+}
+
+function judgeOne(finding: AcceptableFinding, risk: AcceptedRisk, now: Date): AcceptanceNote {
   const expires = risk.expires.toISOString().slice(0, 10);
   const base = { owner: risk.owner, reason: risk.reason, expires };
   if (risk.expires.getTime() <= now.getTime()) {
@@ -96,14 +110,20 @@ export function acceptanceKey(control: string, subject: string): string {
   return `${control}\u0000${subject}`;
 }
 
-/** Indexes acceptances by control and subject; the latest expiry wins on duplicates. */
-export function indexAcceptedRisks(risks: readonly AcceptedRisk[]): Map<string, AcceptedRisk> {
-  const map = new Map<string, AcceptedRisk>();
+/**
+ * Indexes acceptances by control and subject, each list latest expiry first (ties keep the
+ * given order). Duplicates are all kept: one may cover the finding's current condition while
+ * another, lasting longer, recorded an older one.
+ */
+export function indexAcceptedRisks(risks: readonly AcceptedRisk[]): Map<string, AcceptedRisk[]> {
+  const map = new Map<string, AcceptedRisk[]>();
   for (const risk of risks) {
     const key = acceptanceKey(risk.control, risk.subject);
-    const prior = map.get(key);
-    if (!prior || prior.expires.getTime() < risk.expires.getTime()) map.set(key, risk);
+    const list = map.get(key);
+    if (list) list.push(risk);
+    else map.set(key, [risk]);
   }
+  for (const list of map.values()) list.sort((a, b) => b.expires.getTime() - a.expires.getTime());
   return map;
 }
 

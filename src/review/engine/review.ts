@@ -240,7 +240,7 @@ function toFinding(
   outcome: Outcome,
   app: SnapshotApp | null,
   context: EvaluationContext,
-  accepted: ReadonlyMap<string, AcceptedRisk>,
+  accepted: ReadonlyMap<string, readonly AcceptedRisk[]>,
 ): Finding {
   const meta = plan.control.metadata;
   const status = outcome.status;
