@@ -10,12 +10,13 @@ import { AssertionSigningError, signAssertion } from '../client/index.js';
 import { CliError } from './cli-error.js';
 import { printLine } from './output.js';
 import { parsePositiveInt } from './parse.js';
-import { readKeyFile } from './token-command.js';
+import { KEY_PASSPHRASE_OPTION, readSigningKeyFile } from './signing-key-file.js';
 
 interface AssertionOptions {
   clientId: string;
   username: string;
   key: string;
+  keyPassphraseEnv?: string;
   audience: string;
   lifetime: string;
   kid?: string;
@@ -28,12 +29,13 @@ export function registerAssertionCommand(program: Command): void {
     .requiredOption('--client-id <key>', "the app's consumer key (the assertion's iss)")
     .requiredOption('--username <user>', "the user the token will act as (the assertion's sub)")
     .requiredOption('--key <file>', 'private key (PKCS#8 PEM) matching a certificate on the app')
+    .option(...KEY_PASSPHRASE_OPTION)
     .requiredOption('--audience <aud>', "the server's base URL (issuer) or https://login.salesforce.com")
     .option('--lifetime <seconds>', 'seconds until exp (the server caps it; Salesforce allows 180)', '180')
     .option('--kid <kid>', 'kid header, to pick one of several certificates')
     .action(async (opts: AssertionOptions) => {
       const lifetimeSeconds = parsePositiveInt(opts.lifetime, '--lifetime');
-      const key = readKeyFile(opts.key);
+      const key = readSigningKeyFile(opts.key, opts.keyPassphraseEnv);
       let assertion: string;
       try {
         assertion = await signAssertion({

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import type { Command } from 'commander';
 import { AssertionSigningError, createJwtBearerClient, type JwtBearerClient, OAuthError, type TokenResponse } from '../client/index.js';
 import { CliError } from './cli-error.js';
-import { readNamedFile } from './parse.js';
+import { KEY_PASSPHRASE_OPTION, readSigningKeyFile } from './signing-key-file.js';
 import { printJson, warn } from './output.js';
 
 export interface TokenOptions {
@@ -12,6 +12,7 @@ export interface TokenOptions {
   clientId: string;
   username: string;
   key: string;
+  keyPassphraseEnv?: string;
   audience?: string;
   scope?: string;
   cache?: string;
@@ -21,10 +22,6 @@ interface CachedToken {
   readonly key: string;
   readonly expiresAtMs: number;
   readonly token: TokenResponse;
-}
-
-export function readKeyFile(file: string): string {
-  return readNamedFile(file, `the key file ${file}`);
 }
 
 /** A cached token is reused only for the same request (server, app, user, scope, audience, key), and while it has a minute left. */
@@ -71,7 +68,7 @@ export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
   // The client library refuses these too, but by its option names and as a failure (exit 1).
   if (opts.clientId === '') throw new CliError('--client-id must not be empty', 2);
   if (opts.username === '') throw new CliError('--username must not be empty', 2);
-  const key = readKeyFile(opts.key);
+  const key = readSigningKeyFile(opts.key, opts.keyPassphraseEnv);
   let client: JwtBearerClient;
   try {
     client = createJwtBearerClient({
@@ -91,7 +88,7 @@ export async function fetchToken(opts: TokenOptions): Promise<TokenResponse> {
   // server, or checking a new key would print the old key's token. The key is named by the
   // SHA-256 of its public half, taken from the private key: given a bundle, createPublicKey
   // alone reads the certificate, which a new key may still be bundled with.
-  const publicKey = createHash('sha256').update(createPublicKey(createPrivateKey(key)).export({ type: 'spki', format: 'der' })).digest('base64url');
+  const publicKey = createHash('sha256').update(createPublicKey(typeof key === 'string' ? createPrivateKey(key) : key).export({ type: 'spki', format: 'der' })).digest('base64url');
   const cacheKey = [opts.url, opts.clientId, opts.username, opts.scope ?? '', opts.audience ?? '', publicKey].join('|');
   if (opts.cache) {
     const cached = readCache(opts.cache, cacheKey);
@@ -124,6 +121,7 @@ export function registerTokenCommand(program: Command): void {
     .requiredOption('--client-id <key>', "the app's consumer key (the assertion's iss)")
     .requiredOption('--username <user>', "the user the token acts as (the assertion's sub)")
     .requiredOption('--key <file>', 'private key (PKCS#8 PEM) matching a certificate on the app')
+    .option(...KEY_PASSPHRASE_OPTION)
     .option('--audience <aud>', 'assertion audience (default: the base URL)')
     .option('--scope <scopes>', 'narrow the granted scopes (space-separated)')
     .option('--cache <file>', 'reuse a cached token from this file (written 0600) while it is fresh')
