@@ -50,6 +50,27 @@ export function acceptCertificate(pem: string, now: Date): Certificate {
   }
 }
 
+/**
+ * The certificates listed when an app is created, each accepted and named by its place in the
+ * list; the same certificate listed twice is refused here rather than by the store's unique key.
+ */
+function acceptCertificateList(pems: readonly string[], now: Date): Certificate[] {
+  const seen = new Set<string>();
+  return pems.map((pem, index) => {
+    const field = `certificates.${index}`;
+    let certificate: Certificate;
+    try {
+      certificate = acceptCertificate(pem, now);
+    } catch (err) {
+      if (err instanceof AdminError) throw new AdminError(err.code, err.detail, field);
+      throw err;
+    }
+    if (seen.has(certificate.fingerprintSha256)) throw new AdminError('validation_failed', `${field}: this certificate is listed twice`, field);
+    seen.add(certificate.fingerprintSha256);
+    return certificate;
+  });
+}
+
 function requireCertificateFor(flows: Flows, certificates: readonly Certificate[], now: Date): void {
   if (flows.jwtBearer && !certificates.some((c) => isCurrentlyValid(c, now))) {
     throw new AdminError(
@@ -91,7 +112,7 @@ export class AppService {
   async create(input: CreateAppInput): Promise<WithSecret<ExternalClientApp>> {
     const data = parseInput(CreateAppInput, input);
     const now = this.deps.clock.now();
-    const certificates = data.certificates.map((pem) => acceptCertificate(pem, now));
+    const certificates = acceptCertificateList(data.certificates, now);
     const flows = { ...DEFAULT_FLOWS, ...data.flows };
     requireCertificateFor(flows, certificates, now);
     const consumerSecret = data.generateSecret ? generateSecret() : null;
@@ -146,6 +167,7 @@ export class AppService {
   }
 
   setFlow(ref: AppRef, flow: FlowName, enabled: boolean): Promise<ExternalClientApp> {
+    if (!Object.hasOwn(DEFAULT_FLOWS, flow)) return Promise.reject(new AdminError('not_found', `no flow named "${String(flow)}"`, 'flow'));
     return this.#write(ref, (app) => ({ ...app, flows: { ...app.flows, [flow]: enabled } }));
   }
 

@@ -78,6 +78,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  throw new AdminError('validation_failed', field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+  // zod reports an unknown key on the object that holds it; the field to name is the key itself.
+  const unknownKey = issue.code === 'unrecognized_keys';
+  const field = (unknownKey ? [...issue.path, issue.keys[0]!] : issue.path).map(String).join('.');
+  const message = unknownKey ? 'is not a known field' : issue.message;
+  throw new AdminError('validation_failed', field ? `${field}: ${message}` : message, field || undefined);
 }

@@ -218,7 +218,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
         // External Client Apps
         secured.get('/apps', async () => ({ items: (await services.apps.list()).map(toAppDto) }));
         secured.post('/apps', async (req, reply) => {
-          const { app: createdApp, consumerSecret } = await asPemField(() => services.apps.create(jsonBody(req) as CreateAppInput));
+          const { app: createdApp, consumerSecret } = await services.apps.create(jsonBody(req) as CreateAppInput);
           const body = consumerSecret ? toAppWithSecretDto(createdApp, consumerSecret) : toAppDto(createdApp);
           return created(reply, `${ADMIN_API_PREFIX}/apps/${createdApp.id}`).send(body);
         });
@@ -265,7 +265,8 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
 
         // Flows and policies
         secured.put<{ Params: { app: string; flow: string } }>('/apps/:app/flows/:flow', async (req) => {
-          const flow = FLOW_PATH_NAMES[req.params.flow];
+          // Own keys only: `constructor` or `__proto__` must not reach the service as a flow name.
+          const flow = Object.hasOwn(FLOW_PATH_NAMES, req.params.flow) ? FLOW_PATH_NAMES[req.params.flow] : undefined;
           if (!flow) throw new AdminError('not_found', `no flow named "${req.params.flow}"; use one of ${Object.keys(FLOW_PATH_NAMES).join(', ')}`);
           const { enabled } = parseInput(FlowSwitch, jsonBody(req));
           const target = await findApp(services, req.params.app);

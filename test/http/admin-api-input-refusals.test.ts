@@ -1,0 +1,120 @@
+/**
+ * Admin API refusals of odd input that once slipped through: each answers a problem with a
+ * stable code and the field path, never a 500, and leaves the stored state as it was.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAssertion } from '../../src/client/index.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ADMIN_API_PREFIX } from '../../src/http/admin-api/admin-api-routes.js';
+import { buildKeygate, type RunningKeygate } from '../../src/main.js';
+import { FixedClock } from '../../src/platform/clock.js';
+import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { expectProblem } from '../helpers/expect-problem.js';
+
+const BASE_URL = 'https://keygate.test';
+const ADMIN = 'admin@acme.test';
+const API = ADMIN_API_PREFIX;
+
+describe('admin API input refusals', () => {
+  const clock = new FixedClock(Date.parse('2026-06-15T12:00:00Z'));
+  let server: RunningKeygate;
+  let dataDir: string;
+  let token: string;
+  let spareCertificatePem: string;
+
+  function api(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown) {
+    return server.app.inject({
+      method,
+      url: `${API}${path}`,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { payload: JSON.stringify(body) }),
+    });
+  }
+
+  beforeAll(async () => {
+    const notBefore = new Date(clock.now().getTime() - 60_000);
+    const admin = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'admin-cli', days: 30, notBefore });
+    const spare = await generateKeyPairWithCertificate({ alg: 'ES256', subject: 'spare', days: 30, notBefore });
+    spareCertificatePem = spare.certificatePem;
+    dataDir = await mkdtemp(join(tmpdir(), 'keygate-admin-refusals-'));
+    const config = parseConfig(
+      JSON.stringify({
+        org: { baseUrl: BASE_URL },
+        users: [{ username: ADMIN, profile: 'System Administrator', permissions: ['ApiEnabled', 'ManageUsers'] }],
+        apps: [
+          {
+            name: 'Admin CLI',
+            consumerKey: 'admin-cli',
+            scopes: ['admin', 'api'],
+            certificates: [{ pem: admin.certificatePem }],
+            flows: { jwtBearer: true },
+            policies: { profiles: ['System Administrator'] },
+          },
+          { name: 'Reporting', consumerKey: 'reporting', scopes: ['api'] },
+        ],
+      }),
+      { baseDir: dataDir, env: {} },
+    );
+    server = await buildKeygate({ dataDir, host: '127.0.0.1', port: 0, log: createLogger({ level: 'silent' }), clock, config }, false);
+    const assertion = await signAssertion({ issuer: 'admin-cli', subject: ADMIN, audience: BASE_URL, key: admin.privateKeyPem, clock });
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/services/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion, scope: 'admin' }).toString(),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    token = res.json().access_token as string;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('POST /apps with one certificate listed twice is 422 naming the second entry, and creates nothing', async () => {
+    const res = await api('POST', '/apps', { name: 'Twice', certificates: [spareCertificatePem, spareCertificatePem] });
+    expectProblem(res, 422, { code: 'validation_failed', field: 'certificates.1', detail: 'certificates.1: this certificate is listed twice' });
+    const after = await api('GET', '/apps/Twice');
+    expectProblem(after, 404, { code: 'not_found' });
+  });
+
+  it('POST /apps names the refused certificate by its place in the list, not as "pem"', async () => {
+    const res = await api('POST', '/apps', { name: 'Garbled', certificates: [spareCertificatePem, 'not a certificate'] });
+    expectProblem(res, 422, { code: 'certificate_rejected', field: 'certificates.1' });
+    expectProblem(await api('GET', '/apps/Garbled'), 404, { code: 'not_found' });
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('PUT /apps/{app}/flows/%s is 404: only the three flow names are flows', async (name) => {
+    const before = (await api('GET', '/apps/Reporting')).json();
+    const res = await api('PUT', `/apps/Reporting/flows/${name}`, { enabled: true });
+    expectProblem(res, 404, { code: 'not_found', detail: `no flow named "${name}"; use one of jwt-bearer, client-credentials, username-password` });
+    expect((await api('GET', '/apps/Reporting')).json()).toEqual(before);
+  });
+
+  it.each([
+    ['PATCH', '/org', { clockSkewSeconds: 10, colour: 'blue' }, 'colour'],
+    ['PATCH', '/apps/Reporting', { name: 'Renamed' }, 'name'],
+    ['PATCH', '/apps/Reporting/policies', { sessionTimeoutMinutes: 30, colour: 'blue' }, 'policies.colour'],
+    ['POST', '/apps', { name: 'Extra', flows: { jwtBearer: false, implicit: true } }, 'flows.implicit'],
+    ['POST', '/reviews', { colour: 'blue' }, 'colour'],
+  ] as const)('%s %s with an unknown field is 422 naming that field', async (method, path, body, field) => {
+    const res = await api(method, path, body);
+    expectProblem(res, 422, { code: 'validation_failed', field, detail: `${field}: is not a known field` });
+  });
+
+  it('GET /login-history?foo= names the unknown parameter', async () => {
+    expectProblem(await api('GET', '/login-history?foo=1'), 422, { code: 'validation_failed', field: 'foo' });
+  });
+
+  it('the state is unchanged by every refusal above', async () => {
+    const org = (await api('GET', '/org')).json();
+    expect(org.clockSkewSeconds).not.toBe(10);
+    const names = (await api('GET', '/apps')).json().items.map((a: { name: string }) => a.name).sort();
+    expect(names).toEqual(['Admin CLI', 'Reporting']);
+  });
+});
