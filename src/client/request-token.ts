@@ -37,7 +37,7 @@ type Outcome =
       readonly cause?: unknown;
       /** The network failure in words (its code, or a timeout), for the error message. */
       readonly detail?: string;
-      /** A failure that the same request will meet again (the server's certificate was refused). */
+      /** A failure the same request meets again: a refused server certificate, a port fetch refuses. */
       readonly final?: true;
     };
 
@@ -80,6 +80,9 @@ async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promis
     });
     text = await response.text();
   } catch (cause) {
+    if (isBlockedPort(cause)) {
+      return { kind: 'retryable', cause, detail: 'fetch refuses this port, one of the Fetch standard\'s "bad ports"; serve on another', final: true };
+    }
     const detail = describeNetworkFailure(cause, request.requestTimeoutMs);
     return {
       kind: 'retryable',
@@ -114,6 +117,11 @@ async function attemptOnce(request: TokenRequest, form: URLSearchParams): Promis
  */
 function isCertificateRefusal(code: string): boolean {
   return /^(CERT_|UNABLE_TO_|ERR_TLS_CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/.test(code);
+}
+
+/** `fetch` refuses some ports outright (6000, 6665-6669, 10080, ...) with this network error. */
+function isBlockedPort(cause: unknown): boolean {
+  return cause instanceof Error && cause.cause instanceof Error && cause.cause.message === 'bad port';
 }
 
 function seconds(ms: number): string {

@@ -285,6 +285,16 @@ describe('createJwtBearerClient: retries', () => {
     }
   });
 
+  it('a port that fetch refuses to use ends the request at once, and is named', async () => {
+    const error = await client({ loginUrl: 'http://127.0.0.1:6000' }).getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenEndpointUnavailableError);
+    expect(error).toMatchObject({ attempts: 1, status: undefined });
+    expect((error as Error).message).toBe(
+      'token endpoint unavailable after 1 attempt(s); last: no response (fetch refuses this port, one of the Fetch standard\'s "bad ports"; serve on another)',
+    );
+    expect(sleeps).toEqual([]);
+  });
+
   it('names a timeout as the last failure', async () => {
     stub.enqueue({ ...tokenReply(), delayMs: 500 });
     const error = await client({ requestTimeoutMs: 100, retry: { maxAttempts: 1 } }).getToken().catch((e: unknown) => e);
