@@ -125,6 +125,41 @@ describe('Salesforce Health Check baselines', () => {
     expect(() => parseHealthCheckBaseline(setting, readFileSync(setting, 'utf8'), CONTROL_IDS)).toThrow(`${setting}:3: <lowRiskSecuritySettings> holds <boolSetting>`);
   });
 
+  it('unmapped settings point at their own line whatever order the sections come in', () => {
+    const text = [
+      '<baseline name="x">',
+      '  <lowRiskSecuritySettings>',
+      '    <booleanSetting name="Low.one" compliant="true" nonCompliant="critical"/>',
+      '  </lowRiskSecuritySettings>',
+      '  <highRiskSecuritySettings>',
+      '    <booleanSetting name="High.one" compliant="true" nonCompliant="critical"/>',
+      '  </highRiskSecuritySettings>',
+      '</baseline>',
+      '',
+    ].join('\n');
+    const parsed = parseHealthCheckBaseline('order.xml', text, CONTROL_IDS);
+    expect(parsed.unmapped.map((s) => [s.name, s.category, s.line])).toEqual([
+      ['Low.one', 'low', 3],
+      ['High.one', 'high', 6],
+    ]);
+  });
+
+  it('a setting named twice, or a control placed by two settings, is refused with its line rather than the last section winning', () => {
+    const wrap = (high: string, informational: string) =>
+      `<baseline name="x">\n  <highRiskSecuritySettings>\n    ${high}\n  </highRiskSecuritySettings>\n  <informationalSecuritySettings>\n    ${informational}\n  </informationalSecuritySettings>\n</baseline>\n`;
+    const scope = '<booleanSetting name="eca.oauth-scope.least-privilege" compliant="true" nonCompliant="critical"/>';
+    expect(() => parseHealthCheckBaseline('twice.xml', wrap(scope, scope), CONTROL_IDS)).toThrow(
+      'twice.xml:6: the setting eca.oauth-scope.least-privilege is named again (first on line 3)',
+    );
+    const other = '<booleanSetting name="Other.setting"/>';
+    expect(() => parseHealthCheckBaseline('twice.xml', wrap(other, other), CONTROL_IDS)).toThrow('twice.xml:6: the setting Other.setting is named again (first on line 3)');
+    const byId = '<booleanSetting name="eca.settings.metadata-secrets-protection"/>';
+    const byName = '<booleanSetting name="ExternalClientApps.metadataApiAccess"/>';
+    expect(() => parseHealthCheckBaseline('twice.xml', wrap(byId, byName), CONTROL_IDS)).toThrow(
+      'twice.xml:6: ExternalClientApps.metadataApiAccess sets the category of eca.settings.metadata-secrets-protection, which eca.settings.metadata-secrets-protection on line 3 already set',
+    );
+  });
+
   it('a baseline with another root element is refused as a usage error', async () => {
     await expect(reviewed({ baseline: join(FIXTURES, 'acme/force-app/main/default/settings/OauthOidc.settings-meta.xml') })).rejects.toThrow(
       /invalid baseline: .*root element <baseline>, not <OauthOidcSettings>/,

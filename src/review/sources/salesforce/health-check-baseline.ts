@@ -72,16 +72,25 @@ export function parseHealthCheckBaseline(file: string, text: string, controlIds:
   }
   const root = (parsed['baseline'] && typeof parsed['baseline'] === 'object' ? parsed['baseline'] : {}) as Record<string, unknown>;
   refuseUnknownElements(root, Object.keys(SECTIONS), 'baseline', file, lines);
-  for (const section of Object.keys(SECTIONS)) {
+  // Sections in document order, so that the n-th setting element read is the n-th in the file.
+  const sections = Object.keys(root).filter((name) => name in SECTIONS);
+  for (const section of sections) {
     const node = root[section];
+    if (Array.isArray(node)) throw new SalesforceMetadataError(`<${section}> appears more than once`, file, lines.of(section, 1));
     if (node !== null && typeof node === 'object') refuseUnknownElements(node as Record<string, unknown>, SETTING_ELEMENTS, section, file, lines);
   }
   const seen = new Map<string, number>();
   const known = new Set(controlIds);
   const categories: Record<string, RiskCategory> = {};
   const unmapped: UnmappedBaselineSetting[] = [];
+  // A setting named twice, or two settings placing one control, would leave the category to
+  // whichever came last: refused instead, since that could quietly lower a control's weight.
+  const settingLines = new Map<string, number | undefined>();
+  const placedBy = new Map<string, { name: string; line: number | undefined }>();
+  const onLine = (line: number | undefined) => (line !== undefined ? ` on line ${line}` : '');
 
-  for (const [section, category] of Object.entries(SECTIONS)) {
+  for (const section of sections) {
+    const category = SECTIONS[section]!;
     const node = root[section];
     if (node === undefined || typeof node !== 'object' || node === null) continue;
     for (const kind of SETTING_ELEMENTS) {
@@ -92,12 +101,23 @@ export function parseHealthCheckBaseline(file: string, text: string, controlIds:
         const line = lines.of(kind, index);
         const name = settingName(entry);
         if (!name) throw new SalesforceMetadataError(`a <${kind}> in <${section}> has no name attribute`, file, line);
+        if (settingLines.has(name)) {
+          const first = settingLines.get(name);
+          throw new SalesforceMetadataError(`the setting ${name} is named again${first !== undefined ? ` (first on line ${first})` : ''}`, file, line);
+        }
+        settingLines.set(name, line);
         const controls = HEALTH_CHECK_SETTING_CONTROLS[name] ?? (known.has(name) ? [name] : []);
         if (controls.length === 0) {
           unmapped.push({ name, category, kind, ...(line !== undefined ? { line } : {}) });
           continue;
         }
-        for (const id of controls) if (known.has(id)) categories[id] = category;
+        for (const id of controls) {
+          if (!known.has(id)) continue;
+          const prior = placedBy.get(id);
+          if (prior) throw new SalesforceMetadataError(`${name} sets the category of ${id}, which ${prior.name}${onLine(prior.line)} already set`, file, line);
+          placedBy.set(id, { name, line });
+          categories[id] = category;
+        }
       }
     }
   }
