@@ -177,11 +177,22 @@ export class AppService {
    */
   async updateOAuthSettings(
     ref: AppRef,
-    input: { certificatePem?: string; flows?: Partial<Flows>; scopes?: string[] },
+    input: { certificatePem?: string; flows?: Partial<Flows>; scopes?: string[]; clientCredentialsRunAs?: string | null },
   ): Promise<ExternalClientApp> {
     const certificate = input.certificatePem ? acceptCertificate(input.certificatePem, this.deps.clock.now()) : null;
-    const update = parseInput(UpdateAppInput, { flows: input.flows, scopes: input.scopes });
-    return this.#write(ref, (app) => ({ ...app, flows: { ...app.flows, ...update.flows }, ...(update.scopes && { scopes: update.scopes }) }), certificate);
+    const update = parseInput(UpdateAppInput, { flows: input.flows, scopes: input.scopes, clientCredentialsRunAs: input.clientCredentialsRunAs });
+    // One write: the flows are judged against the run-as user they will have, and a refusal
+    // (a bad certificate, a flow without its precondition) leaves every setting as it was.
+    return this.#write(
+      ref,
+      (app) => ({
+        ...app,
+        flows: { ...app.flows, ...update.flows },
+        ...(update.scopes && { scopes: update.scopes }),
+        ...(update.clientCredentialsRunAs !== undefined && { clientCredentialsRunAs: update.clientCredentialsRunAs }),
+      }),
+      certificate,
+    );
   }
 
   /** Refuses, as {@link addCertificate} would, a certificate that is weak, malformed or not valid now. */

@@ -101,16 +101,17 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
     const flows: Flows = { jwtBearer: values.jwtBearer, clientCredentials: values.clientCredentials, usernamePassword: values.usernamePassword };
     const runAs = values.runAs || null;
     try {
-      // The run-as user is set before the flows when given, and cleared after them, so that
-      // the service's rule (client credentials needs a run-as user) holds at every step.
-      if (runAs !== null && runAs !== app.clientCredentialsRunAs) await apps.update({ id }, { clientCredentialsRunAs: runAs });
+      // The form is saved whole or not at all: a refused certificate must not leave a new
+      // run-as user behind.
       await apps.updateOAuthSettings(
         { id },
-        { ...(upload && { certificatePem: upload.data.toString('utf8') }), flows, scopes: words(values.scopes) },
+        {
+          ...(upload && { certificatePem: upload.data.toString('utf8') }),
+          flows,
+          scopes: words(values.scopes),
+          ...(runAs !== app.clientCredentialsRunAs && { clientCredentialsRunAs: runAs }),
+        },
       );
-      if (runAs === null && app.clientCredentialsRunAs !== null) {
-        await apps.update({ id }, { clientCredentialsRunAs: null });
-      }
       return { redirect: `/console/apps/${id}?saved=oauth` };
     } catch (err) {
       if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
