@@ -92,8 +92,8 @@ export function compareReviews(before: ComparableReview, after: ComparableReview
     (a, b) =>
       Math.abs(b.scoreEffect) - Math.abs(a.scoreEffect) ||
       Math.abs(b.weightDelta) - Math.abs(a.weightDelta) ||
-      a.subject.localeCompare(b.subject) ||
-      a.control.localeCompare(b.control),
+      a.subject.localeCompare(b.subject, 'en') ||
+      a.control.localeCompare(b.control, 'en'),
   );
   return {
     scoreBefore: before.score,

@@ -53,7 +53,8 @@ export function renderHtml(result: ReviewResult, options: HtmlOptions = {}): str
     else groups.set(key, [f]);
   }
   const sections = [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    // An explicit locale: the runner's own (LANG) would reorder apps between CI machines.
+    .sort(([a], [b]) => a.localeCompare(b, 'en'))
     .map(([, findings]) => {
       const first = findings[0]!;
       const open = findings.filter((f) => f.status === 'fail' || f.status === 'warn').length;

@@ -3,9 +3,11 @@
  * secrets and certificate bodies (canary values), SARIF locations at the metadata file and
  * line, the `--fail-on` exit code, and Salesforce Health Check baselines.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runReviewCommand, type ReviewCommandIo } from '../../../src/cli/review-command.js';
 import { CONTROL_IDS } from '../../../src/review/index.js';
@@ -14,6 +16,7 @@ import { parseHealthCheckBaseline } from '../../../src/review/sources/salesforce
 import { ensureBuilt, keygateIn } from './cli.js';
 import { FIXTURES, lineOf, materializeFixture, REVIEWED_AT, type MaterializedFixture } from './fixtures.js';
 
+const ROOT = resolve(import.meta.dirname, '../../..');
 let acme: MaterializedFixture;
 const dir = (): string => join(acme.root, 'force-app');
 
@@ -80,6 +83,26 @@ describe('--fail-on', () => {
     );
     // Old_Sync's facts are unknown, and unknown never trips the gate.
     expect(older).toBe(0);
+  });
+});
+
+describe('HTML', () => {
+  it('orders apps the same whatever locale the CI runner has (Danish collation sorts "Aa" after "Z")', async () => {
+    await ensureBuilt();
+    const folder = mkdtempSync(join(tmpdir(), 'keygate-locale-'));
+    for (const name of ['Zeta_Sync', 'Aa_Sync']) {
+      writeFileSync(
+        join(folder, `${name}.eca-meta.xml`),
+        `<?xml version="1.0" encoding="UTF-8"?>\n<ExternalClientApplication xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>${name}</label>\n</ExternalClientApplication>\n`,
+      );
+    }
+    const orderUnder = async (locale: string): Promise<string[]> => {
+      const env = { ...process.env, NO_COLOR: '1', LANG: locale, LC_ALL: locale };
+      const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/keygate.js'), 'review', '--salesforce', folder, '--format', 'html'], { env });
+      return [...stdout.matchAll(/App: ([A-Za-z_]+)/g)].map((m) => m[1]!);
+    };
+    expect(await orderUnder('C')).toEqual(['Aa_Sync', 'Zeta_Sync']);
+    expect(await orderUnder('da_DK.UTF-8')).toEqual(['Aa_Sync', 'Zeta_Sync']);
   });
 });
 
