@@ -4,7 +4,7 @@ import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
 import { html } from './html.js';
 import { layout, type Notice } from './layout.js';
 import type { AppReviewStatus } from './pages/app-pages.js';
-import { reviewPage } from './pages/review-page.js';
+import { reviewPage, type RefusedAcceptance } from './pages/review-page.js';
 import type { ConsoleReview } from './review-port.js';
 
 const SAVED: Record<string, string> = {
@@ -34,10 +34,10 @@ export async function latestStatusByApp(review: ConsoleReview | null): Promise<R
 export function registerReviewRoutes(router: ConsoleRouter, deps: ConsoleDeps): void {
   const unavailable = layout({ title: 'Security Health Review', section: 'review' }, html`<p>The review is not available on this server.</p>`);
 
-  async function render(chrome: { username: string; csrfToken: string }, review: ConsoleReview, notice: Notice | null, status = 200) {
+  async function render(chrome: { username: string; csrfToken: string }, review: ConsoleReview, notice: Notice | null, status = 200, refusedAcceptance: RefusedAcceptance | null = null) {
     const [history, accepted, apps] = await Promise.all([review.list(30), review.listAcceptedRisks(), deps.services.apps.list()]);
     const latest = history[0] ? await review.get(history[0].id) : null;
-    const page = reviewPage({ admin: chrome, latest, history, accepted, appIds: new Map(apps.map((a) => [a.name, a.id])), now: deps.clock.now(), notice });
+    const page = reviewPage({ admin: chrome, latest, history, accepted, appIds: new Map(apps.map((a) => [a.name, a.id])), now: deps.clock.now(), notice, refusedAcceptance });
     return { status, page };
   }
 
@@ -55,19 +55,18 @@ export function registerReviewRoutes(router: ConsoleRouter, deps: ConsoleDeps): 
 
   router.form('/review/accept', async ({ chrome, form }) => {
     if (!deps.review) return { status: 503, page: unavailable };
-    const expiresText = form.text('expires') ?? '';
-    const expires = /^\d{4}-\d{2}-\d{2}$/.test(expiresText) ? new Date(`${expiresText}T23:59:59.999Z`) : null;
+    const typed = form.texts('control', 'subject', 'reason', 'owner', 'expires');
+    const expires = /^\d{4}-\d{2}-\d{2}$/.test(typed.expires) ? new Date(`${typed.expires}T23:59:59.999Z`) : null;
     try {
       if (!expires || Number.isNaN(expires.getTime())) throw new AdminError('validation_failed', 'expires: enter a date', 'expires');
-      await deps.review.acceptRisk({
-        ...form.texts('control', 'subject', 'reason', 'owner'),
-        expires,
-      });
+      await deps.review.acceptRisk({ control: typed.control, subject: typed.subject, reason: typed.reason, owner: typed.owner, expires });
       await deps.review.run();
       return { redirect: '/console/review?saved=accepted' };
     } catch (err) {
       if (!(err instanceof AdminError)) throw err;
-      return render(chrome, deps.review, { kind: 'error', text: `The risk was not accepted: ${err.detail}.` }, err.status);
+      // What was typed goes back into the finding's form, opened, beside the message.
+      const text = `The risk was not accepted: ${err.detail}.`;
+      return render(chrome, deps.review, { kind: 'error', text }, err.status, { ...typed, field: err.field, message: text });
     }
   });
 

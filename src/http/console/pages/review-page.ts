@@ -95,21 +95,42 @@ const STATUS_PILL: Record<string, SafeHtml> = {
   not_applicable: pill('muted', 'Not applicable'),
 };
 
-function acceptForm(finding: JsonFinding, index: number, chrome: AdminChrome, defaultExpiry: string): SafeHtml {
+/** An acceptance the service refused: what was typed, shown again in its finding's form. */
+export interface RefusedAcceptance {
+  readonly control: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly owner: string;
+  readonly expires: string;
+  /** The refused field (`reason`, `owner`, `expires`), when the refusal names one. */
+  readonly field?: string | undefined;
+  readonly message: string;
+}
+
+function acceptForm(finding: JsonFinding, index: number, chrome: AdminChrome, defaultExpiry: string, refused: RefusedAcceptance | null): SafeHtml {
   const id = `accept-${index}`;
-  return html`<details><summary>Accept risk</summary>
+  const errorOn = (field: string) => (refused && refused.field === field ? refused.message : null);
+  return html`<details${refused ? html` open` : ''}><summary>Accept risk</summary>
 <form method="post" action="/console/review/accept">
 ${csrfField(chrome.csrfToken)}
 <input type="hidden" name="control" value="${finding.control}"><input type="hidden" name="subject" value="${finding.subject}">
-${textField({ id: `${id}-reason`, name: 'reason', label: 'Reason', multiline: true, required: true, hint: 'Why this risk is acceptable for now.' })}
-${textField({ id: `${id}-owner`, name: 'owner', label: 'Owner', value: chrome.username, required: true })}
-${textField({ id: `${id}-expires`, name: 'expires', label: 'Expires', type: 'date', value: defaultExpiry, required: true, hint: 'The acceptance lapses at the end of this day (UTC) and the finding reopens.' })}
+${textField({ id: `${id}-reason`, name: 'reason', label: 'Reason', value: refused?.reason ?? null, multiline: true, required: true, hint: 'Why this risk is acceptable for now.', error: errorOn('reason') })}
+${textField({ id: `${id}-owner`, name: 'owner', label: 'Owner', value: refused ? refused.owner : chrome.username, required: true, error: errorOn('owner') })}
+${textField({ id: `${id}-expires`, name: 'expires', label: 'Expires', type: 'date', value: refused ? refused.expires : defaultExpiry, required: true, hint: 'The acceptance lapses at the end of this day (UTC) and the finding reopens.', error: errorOn('expires') })}
 <button type="submit">Accept risk</button>
 </form></details>`;
 }
 
-function findingBlock(finding: JsonFinding, index: number, appId: string | undefined, chrome: AdminChrome, defaultExpiry: string): SafeHtml {
+function findingBlock(
+  finding: JsonFinding,
+  index: number,
+  appId: string | undefined,
+  chrome: AdminChrome,
+  defaultExpiry: string,
+  refused: RefusedAcceptance | null,
+): SafeHtml {
   const open = finding.status === 'fail' || finding.status === 'warn';
+  const mine = refused && refused.control === finding.control && refused.subject === finding.subject ? refused : null;
   return html`<article class="finding" aria-labelledby="finding-${index}">
 <h4 id="finding-${index}">${finding.title} ${STATUS_PILL[finding.status] ?? finding.status}</h4>
 <p class="hint"><code>${finding.control}</code> · severity ${finding.severity}${finding.cvss ? ` · CVSS ${finding.cvss.score.toFixed(1)}` : ''}</p>
@@ -118,7 +139,7 @@ ${finding.conditions.length ? html`<p><strong>Conditions:</strong> ${finding.con
 <p><strong>Remediation:</strong> ${finding.remediation}</p>
 ${finding.acceptance ? html`<p><strong>Acceptance:</strong> ${finding.acceptance.note}</p>` : ''}
 ${fixLink(finding, appId)}
-${open ? acceptForm(finding, index, chrome, defaultExpiry) : ''}
+${open ? acceptForm(finding, index, chrome, defaultExpiry, mine) : ''}
 </article>`;
 }
 
@@ -131,8 +152,11 @@ export function reviewPage(options: {
   appIds: ReadonlyMap<string, string>;
   now: Date;
   notice?: Notice | null;
+  /** A refused acceptance, whose form opens again with what was typed. */
+  refusedAcceptance?: RefusedAcceptance | null;
 }): SafeHtml {
   const { admin, latest } = options;
+  const refused = options.refusedAcceptance ?? null;
   const runForm = html`<form method="post" action="/console/review/run">${csrfField(admin.csrfToken)}<button type="submit">${latest ? 'Re-run review' : 'Run review'}</button></form>`;
   const chrome = { title: 'Security Health Review', admin, section: 'review' as const, notice: options.notice ?? null };
   if (!latest) return layout(chrome, html`<section class="card" aria-label="No review yet"><p>No review has run yet.</p>${runForm}</section>`);
@@ -150,7 +174,7 @@ export function reviewPage(options: {
     const passing = findings.filter((f) => f.status === 'pass');
     return html`<section class="card" id="${appId ? `app-${appId}` : kind === 'org' ? 'org' : `subject-${index}`}" aria-labelledby="group-${index}">
 <div class="card-head"><h3 id="group-${index++}">${kind === 'org' ? `Org: ${subject}` : subject}</h3>${appId ? html`<a href="/console/apps/${appId}">Open the app</a>` : ''}</div>
-${open.length === 0 ? html`<p>${pill('ok', 'All controls passing')}</p>` : open.map((f) => findingBlock(f, index++, appId, admin, defaultExpiry))}
+${open.length === 0 ? html`<p>${pill('ok', 'All controls passing')}</p>` : open.map((f) => findingBlock(f, index++, appId, admin, defaultExpiry, refused))}
 ${
   passing.length
     ? html`<details><summary>Passing controls (${passing.length})</summary><ul>${passing.map((f) => html`<li>${f.title}: Passing <span class="hint">(<code>${f.control}</code>)</span></li>`)}</ul></details>`
