@@ -111,6 +111,15 @@ describe('admin API input refusals', () => {
     expectProblem(await api('GET', '/login-history?foo=1'), 422, { code: 'validation_failed', field: 'foo' });
   });
 
+  it.each(['2026-02-31', '2026-02-29T10:00:00Z', '2026-04-31T00:00:00+02:00'])('GET /login-history?since=%s is 422: a day the calendar lacks is not rolled into the next month', async (since) => {
+    expectProblem(await api('GET', `/login-history?since=${encodeURIComponent(since)}`), 422, { code: 'validation_failed', field: 'since' });
+    expectProblem(await api('GET', `/login-history?until=${encodeURIComponent(since)}`), 422, { code: 'validation_failed', field: 'until' });
+  });
+
+  it('GET /login-history?since= takes a leap day', async () => {
+    expect((await api('GET', '/login-history?since=2028-02-29')).statusCode).toBe(200);
+  });
+
   it('the state is unchanged by every refusal above', async () => {
     const org = (await api('GET', '/org')).json();
     expect(org.clockSkewSeconds).not.toBe(10);

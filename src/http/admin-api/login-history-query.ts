@@ -9,9 +9,19 @@ import { parseInput } from '../../admin/inputs.js';
 export const LOGIN_HISTORY_MAX_LIMIT = 1000;
 export const LOGIN_HISTORY_DEFAULT_LIMIT = 100;
 
+/**
+ * Whether the value's date is a day of the calendar: `Date.parse` takes 2026-02-31 as
+ * 2026-03-03, which would move the window by days without a word.
+ */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 const dateTime = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && isCalendarDate(v) && !Number.isNaN(Date.parse(v)), {
     message: 'must be an RFC 3339 date-time such as 2025-01-31T12:00:00Z, or a date',
   })
   .transform((v) => new Date(v));
