@@ -74,6 +74,24 @@ describe('malformed and unexpected metadata', () => {
     expect(errorOf(() => review(dir)).message).toContain('describes ExtlClntAppOauthSettings of External Client App A again');
   });
 
+  it('a single-valued element given twice is refused with its second line, rather than the first value deciding the finding', () => {
+    const global = [
+      `<ExtlClntAppGlobalOauthSettings ${NS}>`,
+      '    <externalClientApplication>A</externalClientApplication>',
+      '    <isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled>',
+      '    <isRefreshTokenRotationEnabled>false</isRefreshTokenRotationEnabled>',
+      '</ExtlClntAppGlobalOauthSettings>',
+    ].join('\n');
+    const dir = folderWith({ 'externalClientApps/A.eca-meta.xml': `<ExternalClientApplication ${NS}><label>A</label></ExternalClientApplication>`, 'g/A_glbloauth.ecaGlblOauth-meta.xml': global });
+    expect(errorOf(() => review(dir)).message).toBe(`${join(dir, 'g/A_glbloauth.ecaGlblOauth-meta.xml')}:4: <isRefreshTokenRotationEnabled> appears more than once; it holds one value`);
+
+    const twoParents = `<ExtlClntAppOauthSettings ${NS}>\n<externalClientApplication>A</externalClientApplication>\n<externalClientApplication>B</externalClientApplication>\n</ExtlClntAppOauthSettings>`;
+    expect(errorOf(() => review(folderWith({ 'o/A_oauth.ecaOauth-meta.xml': twoParents }))).message).toContain(':3: <externalClientApplication> appears more than once');
+
+    const permission = `<PermissionSet ${NS}>\n<label>P</label>\n<userPermissions>\n<enabled>false</enabled>\n<enabled>true</enabled>\n<name>ModifyAllData</name>\n</userPermissions>\n</PermissionSet>`;
+    expect(errorOf(() => review(folderWith({ 'permissionsets/P.permissionset-meta.xml': permission }))).message).toContain(':3: <userPermissions/enabled> appears more than once');
+  });
+
   it('elements nested deeper than the parser allows name the file and line, like any malformed XML', () => {
     const depth = 200_000;
     const dir = folderWith({ 'externalClientApps/Deep.eca-meta.xml': `<ExternalClientApplication ${NS}>\n${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}\n</ExternalClientApplication>` });

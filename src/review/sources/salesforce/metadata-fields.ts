@@ -4,7 +4,7 @@
  * {@link UnknownFact} naming the file and element, never a default.
  */
 import { unknownFact, type EvidenceLocation, type Maybe, type UnknownFact } from '../../engine/snapshot.js';
-import { elementOf, textOf, type MetadataDocument, type XmlNode } from './metadata-xml.js';
+import { elementOf, singleChild, textOf, type MetadataDocument, type XmlNode } from './metadata-xml.js';
 import { checkedName } from './salesforce-metadata-error.js';
 
 type XmlElement = { readonly [name: string]: XmlNode | readonly XmlNode[] };
@@ -24,7 +24,7 @@ export class MetadataFields {
 
   /** The child element `name`, or undefined when absent. */
   child(name: string): MetadataFields | undefined {
-    const node = elementOf(this.node[name]);
+    const node = elementOf(this.single(name));
     return node === undefined ? undefined : new MetadataFields(this.doc, node, `${this.prefix}${name}/`);
   }
 
@@ -34,7 +34,12 @@ export class MetadataFields {
 
   /** The trimmed text of `name`; undefined when the element is absent. */
   text(name: string): string | undefined {
-    return textOf(this.node[name])?.trim();
+    return textOf(this.single(name))?.trim();
+  }
+
+  /** The child `name`; refused when a single-valued element is given twice. */
+  private single(name: string): XmlNode | readonly XmlNode[] | undefined {
+    return singleChild(this.doc, this.node, name, `${this.prefix}${name}`);
   }
 
   /**

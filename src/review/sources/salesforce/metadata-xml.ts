@@ -203,6 +203,26 @@ export function parseMetadataXml(
   return { path, rootName, root, rootLine, lines };
 }
 
+/**
+ * The child `name` of `parent`, refusing it when a single-valued element appears more than once:
+ * which of two values Salesforce would keep is not for the review to guess, and reading the
+ * first could pass a gate on a file that deploys the second. `line` overrides the line of the
+ * second occurrence (for elements whose name recurs elsewhere in the file).
+ */
+export function singleChild(
+  doc: Pick<MetadataDocument, 'path' | 'lines'>,
+  parent: { readonly [name: string]: XmlNode | readonly XmlNode[] } | undefined,
+  name: string,
+  element = name,
+  line?: number,
+): XmlNode | readonly XmlNode[] | undefined {
+  const value = parent?.[name];
+  if (Array.isArray(value) && value.length > 1 && !REPEATED.has(name)) {
+    throw new SalesforceMetadataError(`<${element}> appears more than once; it holds one value`, doc.path, line ?? doc.lines.of(name, 1));
+  }
+  return value;
+}
+
 /** The text of a child element, or undefined when it is absent. Empty elements read as ''. */
 export function textOf(node: XmlNode | readonly XmlNode[] | undefined): string | undefined {
   if (node === undefined) return undefined;

@@ -5,7 +5,7 @@
  */
 import { ELEVATED_PERMISSIONS } from '../../../domain/user.js';
 import { unknownFact, type EvidenceLocation, type Principal } from '../../engine/snapshot.js';
-import { elementOf, listOf, textOf, type MetadataDocument } from './metadata-xml.js';
+import { elementOf, listOf, singleChild, textOf, type MetadataDocument } from './metadata-xml.js';
 import type { PermissionDocuments } from './read-metadata.js';
 
 /**
@@ -147,14 +147,15 @@ function collectPermissions(doc: MetadataDocument, granted: Map<string, Evidence
   const entries = listOf(doc.root['userPermissions']);
   entries.forEach((node, i) => {
     const entry = elementOf(node);
-    const name = textOf(entry?.['name'])?.trim();
-    if (name && isTrue(textOf(entry?.['enabled'])) && !granted.has(name)) {
+    const line = doc.lines.of('userPermissions', i);
+    const name = textOf(singleChild(doc, entry, 'name', 'userPermissions/name', line))?.trim();
+    if (name && isTrue(textOf(singleChild(doc, entry, 'enabled', 'userPermissions/enabled', line))) && !granted.has(name)) {
       granted.set(name, { file: doc.path, line: doc.lines.of('userPermissions', i) ?? doc.rootLine, element: `<userPermissions><name>${name}</name>` });
     }
   });
   if (entries.length === 0 && doc.rootName !== 'PermissionSet' && doc.rootName !== 'Profile') {
-    const name = textOf(doc.root['name'])?.trim();
-    if (name && isTrue(textOf(doc.root['enabled'])) && !granted.has(name)) {
+    const name = textOf(singleChild(doc, doc.root, 'name'))?.trim();
+    if (name && isTrue(textOf(singleChild(doc, doc.root, 'enabled'))) && !granted.has(name)) {
       granted.set(name, { file: doc.path, line: doc.lines.of('name') ?? doc.rootLine, element: `<name>${name}</name>` });
     }
   }

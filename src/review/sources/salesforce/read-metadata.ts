@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { findMetadataFiles, type MetadataFile, type MetadataFolderReader, type MetadataTypeName } from './metadata-files.js';
-import { parseMetadataXml, textOf, type MetadataDocument } from './metadata-xml.js';
+import { parseMetadataXml, singleChild, textOf, type MetadataDocument } from './metadata-xml.js';
 import { checkedName, SalesforceMetadataError } from './salesforce-metadata-error.js';
 
 /** The child files an External Client App may have, by the type that holds them. */
@@ -108,7 +108,7 @@ export function readSalesforceMetadata(dir: string, options: MetadataReaderOptio
       case 'ExtlClntAppOauthSettings':
       case 'ExtlClntAppOauthConfigurablePolicies':
       case 'ExtlClntAppConfigurablePolicies': {
-        const app = textOf(doc.root['externalClientApplication'])?.trim();
+        const app = textOf(singleChild(doc, doc.root, 'externalClientApplication'))?.trim();
         if (!app) {
           throw new SalesforceMetadataError(`lacks the required <externalClientApplication> element naming its External Client App`, doc.path, doc.rootLine);
         }
