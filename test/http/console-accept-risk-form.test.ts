@@ -39,5 +39,10 @@ describe('console risk acceptance', () => {
     expect(refused.body).toContain('value="ops-lead@acme.test"');
     expect(refused.body).toMatch(/name="expires"[^>]*aria-invalid="true"[^>]*value="2001-02-03"/);
     expect(await h.server.services.reviews.listAcceptedRisks()).toEqual([]);
+
+    const noSuchDay = await browser.post('/console/review/accept', { csrf_token: csrf, control: control!, subject: subject!, reason: 'r', owner: 'o', expires: '2099-02-31' });
+    expect(noSuchDay.statusCode).toBe(422);
+    expect(noSuchDay.body).toContain('The risk was not accepted: expires: enter a date.');
+    expect(await h.server.services.reviews.listAcceptedRisks()).toEqual([]);
   });
 });

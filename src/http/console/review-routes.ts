@@ -58,7 +58,10 @@ export function registerReviewRoutes(router: ConsoleRouter, deps: ConsoleDeps): 
     const typed = form.texts('control', 'subject', 'reason', 'owner', 'expires');
     const expires = /^\d{4}-\d{2}-\d{2}$/.test(typed.expires) ? new Date(`${typed.expires}T23:59:59.999Z`) : null;
     try {
-      if (!expires || Number.isNaN(expires.getTime())) throw new AdminError('validation_failed', 'expires: enter a date', 'expires');
+      // A day the calendar lacks (2026-02-31) would otherwise roll into the next month.
+      if (!expires || Number.isNaN(expires.getTime()) || expires.toISOString().slice(0, 10) !== typed.expires) {
+        throw new AdminError('validation_failed', 'expires: enter a date', 'expires');
+      }
       await deps.review.acceptRisk({ control: typed.control, subject: typed.subject, reason: typed.reason, owner: typed.owner, expires });
       await deps.review.run();
       return { redirect: '/console/review?saved=accepted' };
