@@ -48,6 +48,8 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
  * to itself once a client has parsed it.
  */
 const issuerUrl = httpUrl.superRefine((value, ctx) => {
+  // zod runs this refinement even when the URL check above failed; that issue already names the problem.
+  if (!URL.canParse(value)) return;
   const url = new URL(value);
   const normal = url.href.replace(/\/$/, '');
   const problem =

@@ -25,6 +25,10 @@ describe('configuration file', () => {
     expect(problemOf('org: { baseUrl: "https://kg.test" }\napps: [{ name: A, scopes: "api" }]').path).toBe('apps.0.scopes');
   });
 
+  it('refuses a base URL that is not a URL at all by its path, instead of failing while checking its form', () => {
+    expect(problemOf('org: { baseUrl: "not a url" }').message).toBe('org.baseUrl: must be an http(s) URL');
+  });
+
   it('reads lists as sets: an entry listed twice is refused at its own path', () => {
     const err = problemOf('org: { baseUrl: "https://kg.test" }\nusers: [{ username: a@kg.test, permissionSets: [ERP, "ERP "] }]');
     expect(err.message).toBe('users.0.permissionSets.1: "ERP" is listed twice');

@@ -260,6 +260,7 @@ describe('admin API', () => {
       ['https://admin:secret@keygate.test', 'baseUrl: must not contain a user name or password'],
       ['https://keygate.test/a/../b', 'baseUrl: must be written in normal form: https://keygate.test/b'],
       ['http://Keygate.ACME.test', 'baseUrl: must be written in normal form: http://keygate.acme.test'],
+      ['notaurl', 'baseUrl: must be an http(s) URL'],
     ])('refuses %s as the issuer (RFC 8414 §2) and keeps the one it has', async (baseUrl, detail) => {
       expectProblem(await api('PATCH', '/org', { baseUrl }), 422, { code: 'validation_failed', field: 'baseUrl', detail });
       expect((await api('GET', '/org')).json().baseUrl).toBe(BASE_URL);
