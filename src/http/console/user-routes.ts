@@ -64,9 +64,11 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
   router.form<IdParams>('/users/:id', async ({ chrome, admin, form }, { id }) => {
     const permissions = lines(form.text('permissions'));
     const password = form.raw('password') ?? '';
+    // A refused save shows the form as it was sent, not as it is stored.
+    const values = form.texts('email', 'profile', 'permissionSets', 'permissions');
     const refuse = async (field: string | undefined, message: string) => ({
       status: 422,
-      page: userPage({ admin: chrome, adminUserId: admin.id, user: await users.get({ id }), error: { field, message } }),
+      page: userPage({ admin: chrome, adminUserId: admin.id, user: await users.get({ id }), error: { field, message }, values }),
     });
     if (id === admin.id && !permissions.includes('ManageUsers')) {
       return refuse('permissions', 'You cannot remove ManageUsers from your own account: you would lose access to the console.');

@@ -52,8 +52,29 @@ ${textField({ id: 'password', label: 'Password', type: 'password', autocomplete:
   );
 }
 
-export function userPage(options: { admin: AdminChrome; adminUserId: string; user: User; error?: FieldError; notice?: Notice | null }): SafeHtml {
+/** The access form as submitted, shown again when it was refused. */
+export interface UserAccessValues {
+  readonly email: string;
+  readonly profile: string;
+  readonly permissionSets: string;
+  readonly permissions: string;
+}
+
+export function userPage(options: {
+  admin: AdminChrome;
+  adminUserId: string;
+  user: User;
+  error?: FieldError;
+  notice?: Notice | null;
+  values?: UserAccessValues | null;
+}): SafeHtml {
   const { user, admin } = options;
+  const values: UserAccessValues = options.values ?? {
+    email: user.email,
+    profile: user.profile,
+    permissionSets: user.permissionSets.join('\n'),
+    permissions: user.permissions.join('\n'),
+  };
   const self = user.id === options.adminUserId;
   const err = (field: string) => (options.error?.field === field ? options.error.message : null);
   return layout(
@@ -80,10 +101,10 @@ ${
 <h2 id="access-heading">Profile and permission sets</h2>
 <form method="post" action="/console/users/${user.id}">
 ${csrfField(admin.csrfToken)}
-${textField({ id: 'email', label: 'Email', type: 'email', value: user.email, error: err('email') })}
-${textField({ id: 'profile', label: 'Profile', value: user.profile, error: err('profile') })}
-${textField({ id: 'permissionSets', label: 'Permission sets', value: user.permissionSets.join('\n'), multiline: true, hint: 'One per line.', error: err('permissionSets') })}
-${textField({ id: 'permissions', label: 'Permissions', value: user.permissions.join('\n'), multiline: true, hint: 'One per line.', error: err('permissions') })}
+${textField({ id: 'email', label: 'Email', type: 'email', value: values.email, error: err('email') })}
+${textField({ id: 'profile', label: 'Profile', value: values.profile, error: err('profile') })}
+${textField({ id: 'permissionSets', label: 'Permission sets', value: values.permissionSets, multiline: true, hint: 'One per line.', error: err('permissionSets') })}
+${textField({ id: 'permissions', label: 'Permissions', value: values.permissions, multiline: true, hint: 'One per line.', error: err('permissions') })}
 ${textField({ id: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', hint: 'Leave empty to keep the current password.', error: err('password') })}
 <button type="submit">Save</button>
 </form>
