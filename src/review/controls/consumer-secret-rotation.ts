@@ -32,7 +32,8 @@ export const consumerSecretRotation: AppControl = {
       'If no enabled flow uses the secret, delete it (keygate app delete-secret NAME).',
       'Otherwise generate a new secret (keygate app rotate-secret NAME) and hand it to the integration through a secret manager; the old one stops working at once.',
     ],
-    guidance: 'A secret is a stop-gap on the way to certificates, not a destination.',
+    guidance:
+      "A secret is a stop-gap on the way to certificates, not a destination. A secret no enabled flow uses, or one within the baseline's certificate expiry warning (30 days in standard, 60 in high-security) of its maximum age, is reported as a warning.",
     references: [
       { title: 'RFC 6749 §2.3.1: Client Password', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1' },
       { title: 'NIST SP 800-57 Part 1 Rev. 5 §5.3: Cryptoperiods', url: 'https://csrc.nist.gov/pubs/sp/800/57/pt1/r5/final' },
