@@ -6,9 +6,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { readEnvironment } from '../config/environment.js';
+import { OrgSchema, UserSchema } from '../config/schema.js';
 import { generateKeyPairWithCertificate } from '../platform/keygen.js';
 import { makeDirectory } from '../platform/make-directory.js';
+import { CliError } from './cli-error.js';
 import { ADMIN_KEY_FILE, writeCliProfile } from './cli-profile.js';
 import { printLine } from './output.js';
 
@@ -80,6 +83,12 @@ export async function initialise(options: InitOptions): Promise<InitResult> {
   }
 }
 
+/** A value the org or user schema would refuse is a bad option (exit 2), found before the data directory is touched. */
+function checkOption(flag: string, schema: z.ZodType, value: string): void {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new CliError(`${flag}: ${result.error.issues[0]!.message}`, 2);
+}
+
 export function registerInitCommand(program: Command): void {
   program
     .command('init')
@@ -89,6 +98,9 @@ export function registerInitCommand(program: Command): void {
     .option('--admin <username>', 'username of the first administrator', 'admin@keygate.local')
     .option('--org-name <name>', 'display name of the org', 'Keygate')
     .action(async (opts: { data?: string; baseUrl: string; admin: string; orgName: string }) => {
+      checkOption('--base-url', OrgSchema.shape.baseUrl, opts.baseUrl);
+      checkOption('--org-name', OrgSchema.shape.name, opts.orgName);
+      checkOption('--admin', UserSchema.shape.username, opts.admin);
       const env = readEnvironment();
       const dataDir = opts.data ?? env.dataDir ?? '.keygate';
       // The same database `serve` and `migrate` use: KEYGATE_DATABASE_URL, else SQLite in the data directory.

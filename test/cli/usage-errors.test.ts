@@ -3,7 +3,7 @@
  * nothing on stdout, whichever layer finds the mistake.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,17 @@ describe('CLI usage errors', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr.startsWith(line)).toBe(true);
+  });
+
+  it.each([
+    [['--base-url', 'notaurl'], 'keygate: --base-url: must be an http(s) URL\n'],
+    [['--base-url', 'https://kg.test/?x=1'], 'keygate: --base-url: must not have a query or a fragment\n'],
+    [['--admin', ''], 'keygate: --admin: must not be empty\n'],
+  ])('init %j: a bad option value is exit 2, named by its option, and leaves no data directory', async (args, line) => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'keygate-init-usage-')), 'data');
+    const result = await keygate(['init', '--data', dataDir, ...args]);
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 2, stdout: '', stderr: line });
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('a data directory that cannot be created ends the command at once with one line, even under /proc', async () => {
