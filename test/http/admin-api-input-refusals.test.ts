@@ -120,10 +120,38 @@ describe('admin API input refusals', () => {
     expect((await api('GET', '/login-history?since=2028-02-29')).statusCode).toBe(200);
   });
 
+  it.each([
+    ['a lone high surrogate in a value', '{"username":"\\ud800@acme.test"}'],
+    ['a lone low surrogate in a value', '{"username":"\\udc00@acme.test"}'],
+    ['a lone surrogate in a key', '{"username":"k@acme.test","\\ud83d":1}'],
+    ['a lone surrogate deep in a list', '{"username":"l@acme.test","permissions":["ApiEnabled","\\ud83dx"]}'],
+  ])('POST /users with %s is 400 bad_request, as bytes that are not UTF-8 are', async (_label, payload) => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: `${API}/users`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload,
+    });
+    expectProblem(res, 400, { code: 'bad_request', detail: 'the request body is not valid UTF-8: it escapes half of a surrogate pair' });
+  });
+
+  it('an escaped surrogate pair is one character and is taken', async () => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: `${API}/users`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{"username":"\\ud83d\\ude00@acme.test"}',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().username).toBe('\u{1F600}@acme.test');
+  });
+
   it('the state is unchanged by every refusal above', async () => {
     const org = (await api('GET', '/org')).json();
     expect(org.clockSkewSeconds).not.toBe(10);
     const names = (await api('GET', '/apps')).json().items.map((a: { name: string }) => a.name).sort();
     expect(names).toEqual(['Admin CLI', 'Reporting']);
+    const usernames = (await api('GET', '/users')).json().items.map((u: { username: string }) => u.username).sort();
+    expect(usernames).toEqual([ADMIN, '\u{1F600}@acme.test']);
   });
 });

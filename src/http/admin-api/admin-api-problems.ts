@@ -60,8 +60,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Fastify's JSON parser, which refuses `__proto__` and `constructor.prototype` keys, with
- * three differences: bytes that are not UTF-8 are refused rather than turned into U+FFFD in a
- * stored name, a DELETE labelled JSON may come without a body (several HTTP clients send one
+ * three differences: bytes that are not UTF-8, and `\u` escapes of half a surrogate pair, are
+ * refused rather than turned into U+FFFD in a stored name, a DELETE labelled JSON may come without a body (several HTTP clients send one
  * so), and a refused key is named instead of being called invalid JSON.
  */
 export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffer> {
@@ -75,9 +75,34 @@ export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffe
     if (body === '' && req.method === 'DELETE') return done(null, undefined);
     parseJson(req, body, (err, value) => {
       if (err && isJson(body)) return done(new HttpProblemError('bad_request', 'the body names __proto__ or constructor.prototype, which are refused'));
+      // A \uD800 escape decodes to half a character that no UTF-8 byte sequence carries: stored,
+      // it would become U+FFFD just as a non-UTF-8 byte would.
+      if (!err && !isWellFormedJson(value)) return done(new HttpProblemError('bad_request', 'the request body is not valid UTF-8: it escapes half of a surrogate pair'));
       done(err, value);
     });
   };
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Whether every string and key in a parsed JSON value is well-formed UTF-16 (no lone
+ * surrogate). Walked with a stack, not recursion: a body may nest thousands of levels deep.
+ */
+function isWellFormedJson(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return false;
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return false;
+        pending.push(item);
+      }
+    }
+  }
+  return true;
 }
 
 function isJson(text: string): boolean {
