@@ -21,7 +21,8 @@ function parseUtc(value: string): Date | null | 'invalid' {
   if (!value) return null;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return 'invalid';
   const at = new Date(`${value}Z`);
-  return Number.isNaN(at.getTime()) ? 'invalid' : at;
+  // A day the calendar lacks (02-31) would otherwise roll into the next month.
+  return Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== value.slice(0, 10) ? 'invalid' : at;
 }
 
 function toFilter(query: HistoryQuery): { filter: LoginHistoryFilter; error: string | null } {
