@@ -30,9 +30,14 @@ export function certificateWarnings(cert: Pick<ParsedCertificate, 'notBefore' | 
 }
 
 function inspectFile(file: string, opts: { json?: boolean }): void {
+  const text = readNamedFile(file);
+  // A bundle would otherwise read as "2 PEM blocks": name the key, as cert add does (docs/cli.md).
+  if (PRIVATE_KEY_PEM.test(text) && text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new CliError(`${file}: the file holds a private key beside the certificate; keep the key apart and inspect the certificate alone`, 1);
+  }
   let cert: ParsedCertificate;
   try {
-    cert = inspectCertificatePem(readNamedFile(file));
+    cert = inspectCertificatePem(text);
   } catch (err) {
     if (err instanceof CertificateRejectedError) throw new CliError(`${file}: ${err.message}`, 1);
     throw err;

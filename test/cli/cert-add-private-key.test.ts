@@ -49,4 +49,13 @@ describe('keygate cert add: a private key never leaves the machine', () => {
     });
     expect(stub.requests).toHaveLength(0);
   });
+
+  it('cert inspect of the bundle names the private key instead of counting PEM blocks, and prints nothing of it', async () => {
+    const result = await keygate(['cert', 'inspect', bundleFile]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `keygate: ${bundleFile}: the file holds a private key beside the certificate; keep the key apart and inspect the certificate alone\n`,
+    });
+  });
 });
