@@ -3,6 +3,7 @@
  * or CSV. `--since` takes an RFC 3339 time or a duration back from now (`30m`, `12h`, `7d`).
  */
 import type { Command } from 'commander';
+import { isCalendarDate } from '../platform/calendar-date.js';
 import { addConnectionOptions, connectAdmin, type ConnectionOptions } from './admin-connection.js';
 import { CliError } from './cli-error.js';
 import { parseChoice, printTable } from './cli-format.js';
@@ -28,7 +29,7 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 8
 export function parseTime(value: string, flag: string, now = Date.now()): string {
   const relative = /^(\d{1,6})([smhd])$/.exec(value);
   if (relative) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2]!]!).toISOString();
-  if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}/.test(value) && isCalendarDate(value) && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
   throw new CliError(`${flag} must be an RFC 3339 time (2025-01-31T12:00:00Z), a date, or a duration such as 30m, 12h, 7d; not "${value}"`, 2);
 }
 

@@ -5,19 +5,10 @@
 import { z } from 'zod';
 import { AdminError } from '../../admin/admin-errors.js';
 import { parseInput } from '../../admin/inputs.js';
+import { isCalendarDate } from '../../platform/calendar-date.js';
 
 export const LOGIN_HISTORY_MAX_LIMIT = 1000;
 export const LOGIN_HISTORY_DEFAULT_LIMIT = 100;
-
-/**
- * Whether the value's date is a day of the calendar: `Date.parse` takes 2026-02-31 as
- * 2026-03-03, which would move the window by days without a word.
- */
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
 
 const dateTime = z
   .string()
