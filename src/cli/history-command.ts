@@ -33,6 +33,18 @@ export function parseTime(value: string, flag: string, now = Date.now()): string
   throw new CliError(`${flag} must be an RFC 3339 time (2025-01-31T12:00:00Z), a date, or a duration such as 30m, 12h, 7d; not "${value}"`, 2);
 }
 
+/** `--since` and `--until` as RFC 3339 times; a window that ends before it starts is a bad filter (exit 2). */
+export function parseWindow(since: string | undefined, until: string | undefined, now = Date.now()): { since?: string; until?: string } {
+  const window = {
+    ...(since !== undefined && { since: parseTime(since, '--since', now) }),
+    ...(until !== undefined && { until: parseTime(until, '--until', now) }),
+  };
+  if (window.since !== undefined && window.until !== undefined && window.since > window.until) {
+    throw new CliError(`--since (${window.since}) must not be after --until (${window.until})`, 2);
+  }
+  return window;
+}
+
 export function registerHistoryCommand(program: Command): void {
   addConnectionOptions(
     program
@@ -54,8 +66,9 @@ export function registerHistoryCommand(program: Command): void {
     if (opts.user !== undefined) query.set('user', opts.user);
     if (opts.outcome !== undefined) query.set('outcome', parseChoice(opts.outcome, ['success', 'failure'], '--outcome'));
     if (opts.grant !== undefined) query.set('grant', parseChoice(opts.grant, ['jwt-bearer', 'client-credentials', 'password', 'console', 'unknown'], '--grant'));
-    if (opts.since !== undefined) query.set('since', parseTime(opts.since, '--since'));
-    if (opts.until !== undefined) query.set('until', parseTime(opts.until, '--until'));
+    const { since, until } = parseWindow(opts.since, opts.until);
+    if (since !== undefined) query.set('since', since);
+    if (until !== undefined) query.set('until', until);
     const limit = parsePositiveInt(opts.limit, '--limit');
     if (limit > 1000) throw new CliError('--limit must be at most 1000', 2);
     query.set('limit', String(limit));

@@ -4,7 +4,7 @@
  * day the calendar lacks, and the CLI, which sends the time it parsed, must not move it first.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTime } from '../../src/cli/history-command.js';
+import { parseTime, parseWindow } from '../../src/cli/history-command.js';
 import { CliError } from '../../src/cli/cli-error.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -32,4 +32,11 @@ describe('keygate history: --since and --until values', () => {
       expect(error).toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--since must be an RFC 3339 time/) });
     },
   );
+
+  it('refuses a window that ends before it starts as a usage error, before asking the server', () => {
+    expect(parseWindow('7d', '1d', NOW)).toEqual({ since: '2026-03-03T12:00:00.000Z', until: '2026-03-09T12:00:00.000Z' });
+    expect(() => parseWindow('30m', '1d', NOW)).toThrow(
+      expect.objectContaining({ exitCode: 2, message: '--since (2026-03-10T11:30:00.000Z) must not be after --until (2026-03-09T12:00:00.000Z)' }),
+    );
+  });
 });
