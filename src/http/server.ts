@@ -12,6 +12,8 @@ import { storeUnavailable } from '../oauth/endpoints/endpoint-response.js';
 import { StoreUnavailableError } from '../oauth/ports.js';
 import { AdminError } from '../admin/admin-errors.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
+import { errorPage, sendPage } from './console/console-context.js';
+import { CONSOLE_CSP } from './console/console-routes.js';
 import { STORE_OUTAGE_PROBLEM, renderProblem } from './problem.js';
 
 export interface HttpOptions {
@@ -35,6 +37,8 @@ const SECURITY_HEADERS = {
 
 /** Paths whose errors take the OAuth form (RFC 6749 §5.2), even before a route is chosen. */
 const OAUTH_PATH = /^\/(services\/)?oauth2\//;
+/** Console paths, whose errors are pages a browser shows. */
+const CONSOLE_PATH = /^\/console(\/|\?|$)/;
 
 /**
  * What Fastify refuses before choosing a route (a path that does not percent-decode, a path
@@ -45,6 +49,10 @@ function refuseUnroutable(error: FastifyError, url: string, reply: FastifyReply)
   if (OAUTH_PATH.test(url)) {
     const rendered = renderOAuthError(new InvalidRequestError('the request URL is malformed', `http_${status}`));
     return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+  }
+  if (CONSOLE_PATH.test(url)) {
+    reply.header('content-security-policy', CONSOLE_CSP);
+    return sendPage(reply, status, errorPage('Request refused', 'The address could not be read: check the link and try again.'));
   }
   return reply.code(status).header('cache-control', 'no-store').type('application/problem+json').send(renderProblem(error, status));
 }
