@@ -24,13 +24,21 @@ export interface ApplyResult {
 
 type ApplyDeps = Pick<AdminServices, 'orgs' | 'users' | 'apps'>;
 
-/** Runs `work`, re-throwing an admin refusal as a configuration error at `path`. */
+/** Service fields that the file spells otherwise: a password comes from the variable `passwordEnv` names. */
+const FILE_KEYS: Readonly<Record<string, string>> = { password: 'passwordEnv' };
+
+/**
+ * Runs `work`, re-throwing an admin refusal as a configuration error at `path` and the file's
+ * key. The service's detail begins with its own field name, which the path already gives.
+ */
 async function at<T>(path: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof AdminError) throw new ConfigError(err.field ? `${path}.${err.field}` : path, err.detail);
-    throw err;
+    if (!(err instanceof AdminError)) throw err;
+    if (!err.field) throw new ConfigError(path, err.detail);
+    const detail = err.detail.startsWith(`${err.field}: `) ? err.detail.slice(err.field.length + 2) : err.detail;
+    throw new ConfigError(`${path}.${FILE_KEYS[err.field] ?? err.field}`, detail);
   }
 }
 

@@ -79,7 +79,16 @@ describe('applying keygate.yaml atomically', () => {
       apps: [{ name: 'first' }, { name: 'cc', flows: { clientCredentials: true }, clientCredentialsRunAs: 'nobody@acme.test' }],
     });
     expect(err.path).toBe('apps.1.clientCredentialsRunAs');
+    expect(err.message).not.toMatch(/clientCredentialsRunAs: clientCredentialsRunAs/);
     expect(await state()).toEqual({ org: 'Acme', profile: 'Integration', apps: [] });
+  });
+
+  it('names a password refused from its variable by the key of the file, passwordEnv, and says the field once', async () => {
+    const content = { ...BASE, users: [...BASE.users, { username: 'bob@acme.test', passwordEnv: 'BOB_PASSWORD' }] };
+    const parsed = parseConfig(JSON.stringify(content), { baseDir: dataDir, env: { BOB_PASSWORD: 'short' } });
+    const err: unknown = await applyConfig(core.services, parsed, { prune: false }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ path: 'users.1.passwordEnv', message: 'users.1.passwordEnv: must be at least 12 characters' });
   });
 });
 
