@@ -5,6 +5,7 @@
  * serves and prints what to do next.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
@@ -75,6 +76,18 @@ async function prepare(dir: string, baseUrl: string): Promise<DemoSecrets> {
   return secrets;
 }
 
+/** A free loopback port for `--port 0`: the org's base URL, its issuer and audience, must name the port served. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
@@ -82,7 +95,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--data <dir>', 'demo data directory', '.keygate-demo')
     .option('--port <port>', 'port to listen on (loopback only)', '8080')
     .action(async (opts: { data: string; port: string }) => {
-      const port = parsePort(opts.port);
+      const port = parsePort(opts.port) || (await freePort());
       const dir = resolve(opts.data);
       const baseUrl = `http://127.0.0.1:${port}`;
       // The demo is a server on SQLite too: one per data directory, checked before it writes there.
@@ -91,7 +104,9 @@ export function registerDemoCommand(program: Command): void {
       const secrets = await prepare(dir, baseUrl);
       await initialise({ dataDir: dir, baseUrl, admin: ADMIN, orgName: 'Demo Corp' });
       const env = { KEYGATE_DEMO_ADMIN_PASSWORD: secrets.adminPassword, KEYGATE_DEMO_LEGACY_SECRET: secrets.legacySecret };
-      const config = loadConfigFile(join(dir, 'keygate.yaml'), env);
+      const declared = loadConfigFile(join(dir, 'keygate.yaml'), env);
+      // keygate.yaml keeps the base URL of the run that wrote it; the org follows the port served now.
+      const config = { ...declared, org: { ...declared.org, baseUrl } };
       // Loaded on use: the composition root pulls in every layer, which other commands never need.
       const { buildKeygate } = await import('../main.js');
       const server = await buildKeygate({ dataDir: dir, host: '127.0.0.1', port, log: createLogger({ level: 'warn' }), config });
