@@ -3,7 +3,7 @@
  * nothing on stdout, whichever layer finds the mistake.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,10 +44,15 @@ describe('CLI usage errors', () => {
     [['--base-url', 'https://kg.test/?x=1'], 'keygate: --base-url: must not have a query or a fragment\n'],
     [['--admin', ''], 'keygate: --admin: must not be empty\n'],
   ])('init %j: a bad option value is exit 2, named by its option, and leaves no data directory', async (args, line) => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'keygate-init-usage-')), 'data');
-    const result = await keygate(['init', '--data', dataDir, ...args]);
-    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 2, stdout: '', stderr: line });
-    expect(existsSync(dataDir)).toBe(false);
+    const parent = mkdtempSync(join(tmpdir(), 'keygate-init-usage-'));
+    const dataDir = join(parent, 'data');
+    try {
+      const result = await keygate(['init', '--data', dataDir, ...args]);
+      expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 2, stdout: '', stderr: line });
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('a data directory that cannot be created ends the command at once with one line, even under /proc', async () => {
