@@ -4,55 +4,18 @@
  * made by an earlier run on another port. The org's base URL is the audience the token command
  * signs for, so it has to follow the port served.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, keygate, ROOT } from './run-cli.js';
+import { ensureBuilt, keygate, startInBackground } from './run-cli.js';
 
-interface Demo {
-  readonly url: string;
-  readonly tokenCommand: string[];
-  stop(): Promise<void>;
-}
+const TOKEN_COMMAND = /npx keygate (token .*)/;
 
-function startDemo(dataDir: string): Promise<Demo> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/keygate.js'), 'demo', '--data', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, KEYGATE_DATA_DIR: '', KEYGATE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolveDemo, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`keygate demo did not start:\n${output}`));
-    }, 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /keygate listening on (\S+)/.exec(output)?.[1];
-      const command = /npx keygate (token .*)/.exec(output)?.[1];
-      if (!url || !command) return;
-      clearTimeout(timer);
-      resolveDemo({
-        url,
-        tokenCommand: command.trim().split(/\s+/),
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`keygate demo exited with ${code}:\n${output}`));
-    });
-  });
+/** `keygate demo --port 0`, once it serves and has printed its token command. */
+async function startDemo(dataDir: string) {
+  const demo = await startInBackground(['demo', '--data', dataDir, '--port', '0'], {}, (output) => TOKEN_COMMAND.test(output), 60_000);
+  return { ...demo, tokenCommand: TOKEN_COMMAND.exec(demo.output())![1]!.trim().split(/\s+/) };
 }
 
 describe('keygate demo: the token command it prints', () => {

@@ -59,21 +59,35 @@ export interface ServeProcess {
 
 /** Starts `keygate serve ARGS...` and resolves once it prints "listening on URL". */
 export function serve(args: readonly string[], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+  return startInBackground(['serve', ...args], env);
+}
+
+/**
+ * Starts `keygate ARGS...` (a command that serves) and resolves once it has printed "listening on
+ * URL" and `ready(output)` holds: a command may print more that a test needs once it serves.
+ */
+export function startInBackground(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  ready: (output: string) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, KEYGATE_DATA_DIR: '', KEYGATE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const name = `keygate ${args[0] ?? ''}`;
   let output = '';
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`keygate serve did not start:\n${output}`));
-    }, 30_000);
+      reject(new Error(`${name} did not start:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /keygate listening on (\S+)/.exec(output);
-      if (match) {
+      if (match && ready(output)) {
         clearTimeout(timer);
         resolvePromise({
           url: match[1]!,
@@ -92,7 +106,7 @@ export function serve(args: readonly string[], env: Record<string, string> = {})
     child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`keygate serve exited with ${code}:\n${output}`));
+      reject(new Error(`${name} exited with ${code}:\n${output}`));
     });
   });
 }
