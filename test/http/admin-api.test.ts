@@ -420,10 +420,41 @@ describe('admin API', () => {
       ['PUT', '/apps/Admin%20CLI/flows/jwt-bearer', { enabled: false }],
       ['PATCH', '/apps/Admin%20CLI', { flows: { jwtBearer: false } }],
       ['PATCH', '/apps/Admin%20CLI', { scopes: ['api'] }],
+      ['PATCH', '/apps/Admin%20CLI/policies', { trustedIpRanges: ['10.0.0.0/8'] }],
+      ['PATCH', '/apps/Admin%20CLI', { policies: { trustedIpRanges: ['192.0.2.0/24'] } }],
+      ['PATCH', '/apps/Admin%20CLI/policies', { profiles: ['Standard User'] }],
+      ['PATCH', '/apps/Admin%20CLI/policies', { permittedUsers: 'selfAuthorized' }],
+      ['PATCH', `/users/${ADMIN}`, { loginIpRanges: ['10.0.0.0/8'] }],
+      ['PATCH', `/users/${ADMIN}`, { profile: 'Standard User' }],
     ] as const)('refuses %s %s %j, which would cut off the app the caller\'s token comes from', async (method, path, body) => {
-      expectProblem(await api(method, path, body), 409, { code: 'conflict', detail: /^this is the app your access token comes from/ });
-      expect((await api('GET', '/apps/Admin%20CLI')).json()).toMatchObject({ scopes: ['admin', 'api'], flows: { jwtBearer: true } });
+      expectProblem(await api(method, path, body), 409, { code: 'conflict', detail: /^this is the app your access token comes from, and this change would lock you out of the admin API: / });
+      expect((await api('GET', '/apps/Admin%20CLI')).json()).toMatchObject({
+        scopes: ['admin', 'api'],
+        flows: { jwtBearer: true },
+        policies: { permittedUsers: 'adminApproved', profiles: ['System Administrator'], trustedIpRanges: [] },
+      });
+      expect((await api('GET', `/users/${ADMIN}`)).json()).toMatchObject({ profile: 'System Administrator', loginIpRanges: [] });
       expect(await tokenFor('admin-cli', ADMIN, adminKey)).toEqual(expect.any(String));
+    });
+
+    it('names why a change to the caller\'s own app would lock them out', async () => {
+      expectProblem(await api('PATCH', '/apps/Admin%20CLI/policies', { trustedIpRanges: ['10.0.0.0/8'] }), 409, {
+        code: 'conflict',
+        detail: /your address 127\.0\.0\.1 would be outside the app's trusted IP ranges/,
+      });
+      expectProblem(await api('PATCH', '/apps/Admin%20CLI/policies', { profiles: ['Standard User'] }), 409, { code: 'conflict', detail: /permitted-users policy would no longer admit your user/ });
+    });
+
+    it('allows changes to the caller\'s own app that keep letting them in, and the same changes on another app', async () => {
+      const own = await api('PATCH', '/apps/Admin%20CLI/policies', { trustedIpRanges: ['127.0.0.1/32'], profiles: ['System Administrator', 'Standard User'] });
+      expect(own.statusCode, own.body).toBe(200);
+      expect((await api('GET', '/apps')).statusCode).toBe(200);
+      expect((await api('PATCH', '/apps/Admin%20CLI/policies', { trustedIpRanges: [], profiles: ['System Administrator'] })).statusCode).toBe(200);
+      const other = await api('PATCH', '/apps/Reporting/policies', { trustedIpRanges: ['10.0.0.0/8'], profiles: ['Standard User'] });
+      expect(other.statusCode, other.body).toBe(200);
+      expect((await api('PATCH', '/apps/Reporting/policies', { trustedIpRanges: [], profiles: ['System Administrator'] })).statusCode).toBe(200);
+      expect((await api('PATCH', `/users/${HELPER}`, { loginIpRanges: ['10.0.0.0/8'] })).statusCode).toBe(200);
+      expect((await api('PATCH', `/users/${HELPER}`, { loginIpRanges: [] })).statusCode).toBe(200);
     });
 
     it.each([

@@ -13,13 +13,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AdminError } from '../../admin/admin-errors.js';
 import type { AdminServices } from '../../admin/admin-services.js';
-import { parseInput, type CreateAppInput, type CreateUserInput } from '../../admin/inputs.js';
+import { UpdateAppInput, UpdateUserInput, parseInput, type CreateAppInput, type CreateUserInput } from '../../admin/inputs.js';
 import type { ExternalClientApp, FlowName } from '../../domain/app.js';
 import type { LoginHistoryFilter } from '../../domain/login-event.js';
 import type { User } from '../../domain/user.js';
 import type { BearerDeps } from '../../oauth/endpoints/bearer-token.js';
 import { HttpProblemError, adminJsonParser, jsonBody, sendAdminProblem } from './admin-api-problems.js';
 import { authenticateAdmin, type AdminPrincipal } from './admin-authentication.js';
+import { refuseLockout, type CallerAccess } from './admin-lockout.js';
 import { renderLoginHistoryCsv } from './login-history-csv.js';
 import { parseLoginHistoryQuery } from './login-history-query.js';
 import { mergeAppPatch, mergeOrgPatch, mergeUserPatch } from './merge-patch.js';
@@ -99,18 +100,39 @@ function refuseSelfLockout(principal: AdminPrincipal, target: User, change: Reco
   }
 }
 
+/** The caller's own app and user, as their request was admitted under. */
+async function callerAccess(services: AdminServices, principal: AdminPrincipal): Promise<CallerAccess> {
+  return { app: await services.apps.get({ id: principal.appId }), user: await services.users.get({ id: principal.userId }) };
+}
+
 /**
- * Nor can they cut off the app their token comes from: the Admin CLI reaches this API with the
- * JWT Bearer flow and the `admin` scope, so switching that flow off or dropping that scope on
- * the caller's own app is for a token from another app.
+ * Nor can they cut off the app their token comes from (admin-lockout.ts): `change` turns the
+ * app as it stands into the app as the request would leave it. Other apps are not looked at.
  */
-function refuseAppLockout(principal: AdminPrincipal, target: ExternalClientApp, change: { flows?: unknown; scopes?: unknown }): void {
+async function refuseAppLockout(
+  services: AdminServices,
+  principal: AdminPrincipal,
+  target: ExternalClientApp,
+  now: Date,
+  change: (app: ExternalClientApp) => ExternalClientApp,
+): Promise<void> {
   if (target.id !== principal.appId) return;
-  const flows = change.flows as { jwtBearer?: unknown } | undefined;
-  const losesAccess = flows?.jwtBearer === false || (Array.isArray(change.scopes) && !change.scopes.includes('admin') && target.scopes.includes('admin'));
-  if (losesAccess) {
-    throw new AdminError('conflict', 'this is the app your access token comes from; switch off its JWT Bearer flow or its admin scope with a token from another app');
-  }
+  const { user } = await callerAccess(services, principal);
+  refuseLockout({ app: target, user }, { app: change(target), user }, principal.clientAddress, now);
+}
+
+/** The app an update would leave, once the update has passed the service's own schema. */
+function updatedApp(app: ExternalClientApp, update: UpdateAppInput): ExternalClientApp {
+  const parsed = parseInput(UpdateAppInput, update);
+  return { ...app, ...parsed, flows: { ...app.flows, ...parsed.flows }, policies: { ...app.policies, ...parsed.policies } } as ExternalClientApp;
+}
+
+/** Nor change their own user so that their app no longer lets them in (login IP ranges, profile, permission sets). */
+async function refuseUserLockout(services: AdminServices, principal: AdminPrincipal, target: User, update: UpdateUserInput, now: Date): Promise<void> {
+  if (target.id !== principal.userId) return;
+  const { app } = await callerAccess(services, principal);
+  const after = { ...target, ...parseInput(UpdateUserInput, update) } as User;
+  refuseLockout({ app, user: target }, { app, user: after }, principal.clientAddress, now);
 }
 
 /** The service reports an uploaded certificate as `certificate`; on this route the field is `pem`. */
@@ -169,6 +191,7 @@ function created(reply: FastifyReply, location: string): FastifyReply {
 /** Registers the admin API in its own encapsulated context under {@link ADMIN_API_PREFIX}. */
 export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): Promise<void> {
   const { services } = deps;
+  const now = (): Date => new Date(deps.bearer.nowSeconds() * 1000);
   await app.register(
     async (api) => {
       api.setErrorHandler((error, req, reply) => sendAdminProblem(error, req, reply));
@@ -206,7 +229,9 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           const body = jsonBody(req);
           const target = await findUser(services, req.params.user);
           refuseSelfLockout(principal(req), target, body);
-          return toUserDto(await services.users.update({ id: target.id }, mergeUserPatch(target, body)));
+          const update = mergeUserPatch(target, body);
+          await refuseUserLockout(services, principal(req), target, update, now());
+          return toUserDto(await services.users.update({ id: target.id }, update));
         });
         secured.delete<UserParams>('/users/:user', async (req, reply) => {
           const target = await findUser(services, req.params.user);
@@ -226,8 +251,9 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
         secured.patch<AppParams>('/apps/:app', async (req) => {
           const body = jsonBody(req);
           const target = await findApp(services, req.params.app);
-          refuseAppLockout(principal(req), target, body);
-          return toAppDto(await services.apps.update({ id: target.id }, mergeAppPatch(target, body)));
+          const update = mergeAppPatch(target, body);
+          await refuseAppLockout(services, principal(req), target, now(), (app) => updatedApp(app, update));
+          return toAppDto(await services.apps.update({ id: target.id }, update));
         });
         secured.delete<AppParams>('/apps/:app', async (req, reply) => {
           const target = await findApp(services, req.params.app);
@@ -259,6 +285,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           return created(reply, `${ADMIN_API_PREFIX}/apps/${ref.id}/certificates/${certificate.id}`).send(toCertificateDto(certificate));
         });
         secured.delete<{ Params: { app: string; certificate: string } }>('/apps/:app/certificates/:certificate', async (req, reply) => {
+          // Removing the caller's app's last valid certificate is already refused (certificate_required).
           await services.apps.removeCertificate(await appRef(services, req.params.app), req.params.certificate);
           return reply.code(204).send();
         });
@@ -270,13 +297,15 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           if (!flow) throw new AdminError('not_found', `no flow named "${req.params.flow}"; use one of ${Object.keys(FLOW_PATH_NAMES).join(', ')}`);
           const { enabled } = parseInput(FlowSwitch, jsonBody(req));
           const target = await findApp(services, req.params.app);
-          refuseAppLockout(principal(req), target, { flows: { [flow]: enabled } });
+          await refuseAppLockout(services, principal(req), target, now(), (app) => ({ ...app, flows: { ...app.flows, [flow]: enabled } }));
           return toAppDto(await services.apps.setFlow({ id: target.id }, flow, enabled));
         });
         secured.patch<AppParams>('/apps/:app/policies', async (req) => {
           const body = jsonBody(req);
           const target = await findApp(services, req.params.app);
-          return toAppDto(await services.apps.update({ id: target.id }, mergeAppPatch(target, { policies: body })));
+          const update = mergeAppPatch(target, { policies: body });
+          await refuseAppLockout(services, principal(req), target, now(), (app) => updatedApp(app, update));
+          return toAppDto(await services.apps.update({ id: target.id }, update));
         });
 
         // Login history

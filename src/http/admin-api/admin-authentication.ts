@@ -12,7 +12,7 @@ import { ADMIN_SCOPE } from '../../domain/app.js';
 import { canAdminister } from '../../domain/user.js';
 import { authenticateBearer, type BearerContext, type BearerDeps } from '../../oauth/endpoints/bearer-token.js';
 import { OAuthError } from '../../oauth/errors/oauth-error.js';
-import { toEndpointRequest } from '../endpoint-adapter.js';
+import { clientAddressOf, toEndpointRequest } from '../endpoint-adapter.js';
 import { AdminAuthError } from './admin-api-problems.js';
 
 
@@ -23,6 +23,8 @@ export interface AdminPrincipal {
   readonly userId: string;
   readonly username: string;
   readonly appId: string;
+  /** The address the request came from, as the app's network policy sees it. */
+  readonly clientAddress: string;
 }
 
 /**
@@ -72,5 +74,5 @@ export async function authenticateAdmin(req: FastifyRequest, deps: BearerDeps): 
   const ctx = await verifyAccessToken(req, deps);
   checkAdminScope(ctx);
   checkManageUsers(ctx);
-  return { userId: ctx.user.user.id, username: ctx.user.user.username, appId: ctx.client.app.id };
+  return { userId: ctx.user.user.id, username: ctx.user.user.username, appId: ctx.client.app.id, clientAddress: clientAddressOf(req) };
 }
