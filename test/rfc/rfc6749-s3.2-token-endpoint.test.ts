@@ -160,6 +160,22 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
     });
   }
 
+  it.each([TOKEN_PATH, '/oauth2/token'])('RFC 6749 §3.2: OPTIONS at %s is invalid_request, not a missing route', async (path) => {
+    const response = await h.app.inject({ method: 'OPTIONS', url: path, remoteAddress: '127.0.0.1' });
+    expectOAuthError(response, 400, 'invalid_request', 'the token endpoint accepts POST only');
+    await expectLoginFailure(h, 'invalid_request', 'method_not_post');
+  });
+
+  it('RFC 6749 §3.2: HEAD is invalid_request, with the error headers and no body', async () => {
+    const response = await h.app.inject({ method: 'HEAD', url: TOKEN_PATH, remoteAddress: '127.0.0.1' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['pragma']).toBe('no-cache');
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(response.body).toBe('');
+    await expectLoginFailure(h, 'invalid_request', 'method_not_post');
+  });
+
   it('RFC 6749 §3.2: an oversized body (over 16 KiB) is invalid_request, and no token is issued', async () => {
     const response = await h.grant(h.assertion(), { padding: 'x'.repeat(20_000) });
     expectOAuthError(response, 400, 'invalid_request', 'the request body is too large');

@@ -137,6 +137,11 @@ describe('RFC 7009: self-revocation without client authentication', () => {
     await expectTokenWorks(token);
   });
 
+  it('RFC 7009 §2.1: OPTIONS is invalid_request, not a missing route', async () => {
+    const response = await h.app.inject({ method: 'OPTIONS', url: REVOKE });
+    expectOAuthError(response, 400, 'invalid_request', 'the revocation endpoint accepts POST only');
+  });
+
   it.each(['GET', 'PUT', 'DELETE', 'PATCH'] as const)('RFC 7009 §2.1: %s is invalid_request, and revokes nothing', async (method) => {
     const token = await jwtBearerToken(h);
     const response = await h.app.inject({ method, url: `${REVOKE}?token=${token}` });

@@ -175,6 +175,11 @@ describe('RFC 7662 §2.1: the caller must authenticate', () => {
     expectOAuthError(await asCcApp({ token: '' }), 400, 'invalid_request', 'token is required');
   });
 
+  it('RFC 7662 §2.1: OPTIONS is invalid_request, not a missing route', async () => {
+    const response = await h.app.inject({ method: 'OPTIONS', url: INTROSPECT });
+    expectOAuthError(response, 400, 'invalid_request', 'the introspection endpoint accepts POST only');
+  });
+
   it.each(['GET', 'PUT', 'DELETE', 'PATCH'] as const)('RFC 7662 §2.1: %s is invalid_request', async (method) => {
     const token = await clientCredentialsToken(h);
     const response = await h.app.inject({ method, url: `${INTROSPECT}?token=${token}`, headers: basicAuthorization(APPS.cc, h.secrets.cc) });

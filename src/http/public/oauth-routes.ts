@@ -34,7 +34,9 @@ export async function registerOAuthRoutes(app: FastifyInstance, handlers: OAuthR
   const form = (handler: (req: EndpointRequest) => Promise<EndpointResponse>) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
     sendEndpointResponse(reply, await handler(toEndpointRequest(req)));
 
-  // Every method reaches the POST-only endpoints, so that anything but POST gets their own error body.
+  // Every method reaches the POST-only endpoints, so that anything but POST gets their own error
+  // body. OPTIONS too: Keygate answers no CORS preflight, and a 404 problem would name the
+  // endpoint as missing. HEAD comes with GET.
   const postOnly = [
     [PATHS.token, handlers.token],
     [PATHS.tokenAlias, handlers.token],
@@ -42,7 +44,7 @@ export async function registerOAuthRoutes(app: FastifyInstance, handlers: OAuthR
     [PATHS.revocation, handlers.revoke],
   ] as const;
   for (const [path, handler] of postOnly) {
-    app.route({ method: ['POST', 'GET', 'PUT', 'DELETE', 'PATCH'], url: path, ...oauthRoute, handler: form(handler) });
+    app.route({ method: ['POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], url: path, ...oauthRoute, handler: form(handler) });
   }
   app.route({ method: ['GET', 'POST'], url: PATHS.userinfo, ...oauthRoute, handler: form(handlers.userinfo) });
   app.get<{ Params: { orgId: string; userId: string } }>('/id/:orgId/:userId', oauthRoute, async (req, reply) =>
