@@ -1,5 +1,6 @@
 /** Login History: the filtered, paginated table and its CSV export. */
 import type { LoginHistoryFilter } from '../../domain/login-event.js';
+import { isCalendarDate } from '../../platform/calendar-date.js';
 import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
 import { loginHistoryCsvHeader, loginHistoryCsvRows } from '../admin-api/login-history-csv.js';
 import { loginHistoryPage, type HistoryQuery } from './pages/login-history-page.js';
@@ -19,10 +20,10 @@ function readQuery(raw: unknown): HistoryQuery {
 /** A `datetime-local` value read as UTC (the console shows every time in UTC). */
 function parseUtc(value: string): Date | null | 'invalid' {
   if (!value) return null;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return 'invalid';
-  const at = new Date(`${value}Z`);
   // A day the calendar lacks (02-31) would otherwise roll into the next month.
-  return Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== value.slice(0, 10) ? 'invalid' : at;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) || !isCalendarDate(value)) return 'invalid';
+  const at = new Date(`${value}Z`);
+  return Number.isNaN(at.getTime()) ? 'invalid' : at;
 }
 
 function toFilter(query: HistoryQuery): { filter: LoginHistoryFilter; error: string | null } {

@@ -1,5 +1,6 @@
 /** The Security Health Review: view the latest review, re-run it, accept and revoke risks. */
 import { AdminError } from '../../admin/admin-errors.js';
+import { isCalendarDate } from '../../platform/calendar-date.js';
 import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
 import { html } from './html.js';
 import { layout, type Notice } from './layout.js';
@@ -56,12 +57,10 @@ export function registerReviewRoutes(router: ConsoleRouter, deps: ConsoleDeps): 
   router.form('/review/accept', async ({ chrome, form }) => {
     if (!deps.review) return { status: 503, page: unavailable };
     const typed = form.texts('control', 'subject', 'reason', 'owner', 'expires');
-    const expires = /^\d{4}-\d{2}-\d{2}$/.test(typed.expires) ? new Date(`${typed.expires}T23:59:59.999Z`) : null;
+    // A day the calendar lacks (2026-02-31) would otherwise roll into the next month.
+    const expires = /^\d{4}-\d{2}-\d{2}$/.test(typed.expires) && isCalendarDate(typed.expires) ? new Date(`${typed.expires}T23:59:59.999Z`) : null;
     try {
-      // A day the calendar lacks (2026-02-31) would otherwise roll into the next month.
-      if (!expires || Number.isNaN(expires.getTime()) || expires.toISOString().slice(0, 10) !== typed.expires) {
-        throw new AdminError('validation_failed', 'expires: enter a date', 'expires');
-      }
+      if (!expires) throw new AdminError('validation_failed', 'expires: enter a date', 'expires');
       await deps.review.acceptRisk({ control: typed.control, subject: typed.subject, reason: typed.reason, owner: typed.owner, expires });
       await deps.review.run();
       return { redirect: '/console/review?saved=accepted' };
