@@ -61,8 +61,9 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Fastify's JSON parser, which refuses `__proto__` and `constructor.prototype` keys, with
  * three differences: bytes that are not UTF-8, and `\u` escapes of half a surrogate pair, are
- * refused rather than turned into U+FFFD in a stored name, a DELETE labelled JSON may come without a body (several HTTP clients send one
- * so), and a refused key is named instead of being called invalid JSON.
+ * refused rather than turned into U+FFFD in a stored name; a DELETE labelled JSON may come
+ * without a body (several HTTP clients send one so); and a refused key is named instead of
+ * being called invalid JSON.
  */
 export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffer> {
   return (req, bytes, done) => {
