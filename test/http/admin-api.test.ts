@@ -642,6 +642,24 @@ describe('admin API', () => {
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
 
+    it.each([
+      ['{"profile": "A", "profile": "B"}', 'profile'],
+      ['{"profile": "A", "\\u0070rofile": "B"}', 'profile'],
+      ['{"loginIpRanges": [], "approvedApps": [{"x": 1, "y": {"z": 1}}, {"y": 2, "y": 3}]}', 'approvedApps.1.y'],
+    ])('refuses a key given twice in one object (%s) with 400 naming it, instead of letting the last one win', async (payload, field) => {
+      const res = await server.app.inject({ method: 'PATCH', url: `${API}/users/${HELPER}`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS }, payload });
+      expectProblem(res, 400, { code: 'bad_request', field, detail: `the body names "${field}" more than once; send each key once` });
+      expect((await api('GET', `/users/${HELPER}`)).json()).toMatchObject({ profile: 'System Administrator' });
+    });
+
+    it('accepts the same key in different objects, and a key named like a string value', async () => {
+      const payload = '{"policies": {"profiles": ["System Administrator"], "permissionSets": ["profiles"]}, "scopes": ["api"]}';
+      const res = await server.app.inject({ method: 'PATCH', url: `${API}/apps/Reporting`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS }, payload });
+      expect(res.statusCode, res.body).toBe(200);
+      const nested = '{"policies": {"profiles": ["System Administrator"], "permissionSets": []}, "scopes": ["api"], "requireJti": false}';
+      expect((await server.app.inject({ method: 'PATCH', url: `${API}/apps/Reporting`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS }, payload: nested })).statusCode).toBe(200);
+    });
+
     it('refuses a body that is not UTF-8 instead of storing U+FFFD in a name', async () => {
       const payload = Buffer.concat([Buffer.from('{"username": "caf'), Buffer.from([0xe9]), Buffer.from('@acme.test"}')]);
       const res = await server.app.inject({ method: 'POST', url: `${API}/users`, headers: { authorization: `Bearer ${adminToken}`, ...JSON_HEADERS }, payload });

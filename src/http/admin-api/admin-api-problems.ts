@@ -30,6 +30,8 @@ export class HttpProblemError extends Error {
   constructor(
     readonly code: HttpProblemCode,
     readonly detail: string,
+    /** The dotted path of the offending part of the body, when there is one. */
+    readonly field?: string,
   ) {
     super(detail);
     this.name = 'HttpProblemError';
@@ -60,10 +62,11 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Fastify's JSON parser, which refuses `__proto__` and `constructor.prototype` keys, with
- * three differences: bytes that are not UTF-8, and `\u` escapes of half a surrogate pair, are
- * refused rather than turned into U+FFFD in a stored name; a DELETE labelled JSON may come
- * without a body (several HTTP clients send one so); and a refused key is named instead of
- * being called invalid JSON.
+ * four differences: bytes that are not UTF-8, and `\u` escapes of half a surrogate pair, are
+ * refused rather than turned into U+FFFD in a stored name, a DELETE labelled JSON may come without a body (several HTTP clients send one
+ * so), a refused key is named instead of being called invalid JSON, and a key given twice in
+ * one object is refused (RFC 8259 §4 leaves duplicates to the parser, and `JSON.parse` keeps the
+ * last silently: a proxy or log reading the first would see another request than the one applied).
  */
 export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffer> {
   return (req, bytes, done) => {
@@ -79,6 +82,8 @@ export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffe
       // A \uD800 escape decodes to half a character that no UTF-8 byte sequence carries: stored,
       // it would become U+FFFD just as a non-UTF-8 byte would.
       if (!err && !isWellFormedJson(value)) return done(new HttpProblemError('bad_request', 'the request body is not valid UTF-8: it escapes half of a surrogate pair'));
+      const duplicate = err ? null : duplicateKeyPath(body);
+      if (duplicate !== null) return done(new HttpProblemError('bad_request', `the body names "${duplicate}" more than once; send each key once`, duplicate));
       done(err, value);
     });
   };
@@ -104,6 +109,47 @@ function isWellFormedJson(root: unknown): boolean {
     }
   }
   return true;
+}
+
+type Frame = { readonly keys: Set<string>; key: string } | { index: number };
+
+/**
+ * The dotted path of the first key repeated within one object of `text`, which must be valid
+ * JSON, or null. Keys are compared as decoded (`"a"` and `"\u0061"` are the same key). One pass
+ * over the text with a stack, not recursion: a body may nest thousands of levels deep.
+ */
+function duplicateKeyPath(text: string): string | null {
+  const stack: Frame[] = [];
+  let expectKey = false;
+  const pathTo = (last: string): string => [...stack.slice(0, -1).map((f) => ('keys' in f ? f.key : String(f.index))), last].join('.');
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const top = stack.at(-1);
+      if (expectKey && top !== undefined && 'keys' in top) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (top.keys.has(key)) return pathTo(key);
+        top.keys.add(key);
+        top.key = key;
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{') {
+      stack.push({ keys: new Set(), key: '' });
+      expectKey = true;
+    } else if (c === '[') {
+      stack.push({ index: 0 });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      const top = stack.at(-1);
+      if (top !== undefined && 'keys' in top) expectKey = true;
+      else if (top !== undefined) top.index++;
+    }
+  }
+  return null;
 }
 
 function isJson(text: string): boolean {
@@ -168,7 +214,7 @@ export function sendAdminProblem(error: unknown, req: FastifyRequest, reply: Fas
   if (error instanceof AdminError) {
     problem = renderProblem(error, error.status);
   } else if (error instanceof HttpProblemError) {
-    problem = problemOf(error.code, error.detail);
+    problem = { ...problemOf(error.code, error.detail), ...(error.field !== undefined && { field: error.field }) };
   } else {
     const fastifyError = error as FastifyError;
     const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
