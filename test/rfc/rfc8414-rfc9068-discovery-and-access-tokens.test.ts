@@ -52,6 +52,16 @@ describe('RFC 8414: authorization server metadata', () => {
     }
   });
 
+  it.each(['token', 'introspection', 'revocation'])(
+    'RFC 8414 §2: the %s endpoint lists private_key_jwt, so it lists the algorithms a client assertion may use',
+    async (endpoint) => {
+      const metadata = jsonBody(await getWithToken(h, '/.well-known/oauth-authorization-server'));
+      expect(metadata[`${endpoint}_endpoint_auth_methods_supported`]).toContain('private_key_jwt');
+      // Client assertions are verified alike at every endpoint: one list, whatever the endpoint.
+      expect(metadata[`${endpoint}_endpoint_auth_signing_alg_values_supported`]).toStrictEqual(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);
+    },
+  );
+
   it('OpenID Connect Discovery §4: openid-configuration serves the same document', async () => {
     const oauth = jsonBody(await getWithToken(h, '/.well-known/oauth-authorization-server'));
     const oidc = jsonBody(await getWithToken(h, '/.well-known/openid-configuration'));

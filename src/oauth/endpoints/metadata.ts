@@ -33,8 +33,12 @@ export function authorizationServerMetadata(org: Org, grants: GrantRegistry): Re
     subject_types_supported: ['public'],
     token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
     token_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
+    // RFC 8414 §2: each endpoint that lists private_key_jwt MUST list the algorithms it accepts;
+    // all three verify a client assertion the same way.
     introspection_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
+    introspection_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
     revocation_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post', 'none'],
+    revocation_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
     scopes_supported: ['api', 'refresh_token', 'openid', 'id', 'full', 'admin'],
     access_token_signing_alg_values_supported: ['ES256'],
   };
