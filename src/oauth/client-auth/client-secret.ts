@@ -7,8 +7,11 @@ import { verifySecret } from '../../platform/secrets.js';
 import { InvalidClientError } from '../errors/oauth-error.js';
 import type { ClientDirectory, ClientRecord } from '../client-directory.js';
 
-/** A fixed hash verified when the client is unknown, to spend the same time as a real check. */
-const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+/**
+ * A fixed hash verified when the client (or, at the password grant, the user) is unknown or
+ * holds no secret, to spend the same time as a real check.
+ */
+export const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export function readBasicCredentials(authorization: string): { clientId: string; secret: string } {
   const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');

@@ -6,6 +6,7 @@ import { verifySecret } from '../../../platform/secrets.js';
 import { InvalidGrantError, InvalidRequestError, UnauthorizedClientError } from '../../errors/oauth-error.js';
 import { checkNetworkPolicy, checkPermittedUser, checkUserStanding, resolveScope } from '../../access-policy.js';
 import { CLIENT_AUTH_PARAMETERS } from '../../client-auth/client-authentication.js';
+import { DECOY_HASH } from '../../client-auth/client-secret.js';
 import { authenticateGrantClient } from '../authenticate-grant-client.js';
 import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
@@ -51,7 +52,10 @@ export function createPasswordGrant(deps: PasswordDeps): Grant<Validated> {
       request.trail.username = username;
       const found = deps.directory.userByUsername(username);
       const hash = found?.user.passwordHash ?? null;
-      if (hash === null || !(await verifySecret(password, hash))) {
+      // An unknown user, or one without a password, costs one scrypt like a wrong password:
+      // otherwise the answer's timing tells which usernames exist.
+      const matches = await verifySecret(password, hash ?? DECOY_HASH);
+      if (hash === null || !matches) {
         throw new InvalidGrantError('authentication failure', 'password_mismatch');
       }
       const user = checkUserStanding(found);
