@@ -29,6 +29,10 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 8
 export function parseTime(value: string, flag: string, now = Date.now()): string {
   const relative = /^(\d{1,6})([smhd])$/.exec(value);
   if (relative) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2]!]!).toISOString();
+  // As the admin API does: a time without an offset would be read in this machine's time zone.
+  if (/^\d{4}-\d{2}-\d{2}[T ][\d:.]+$/.test(value)) {
+    throw new CliError(`${flag} needs a time-zone offset (2025-01-31T12:00:00Z or 2025-01-31T13:00:00+01:00); not "${value}"`, 2);
+  }
   if (/^\d{4}-\d{2}-\d{2}/.test(value) && isCalendarDate(value) && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
   throw new CliError(`${flag} must be an RFC 3339 time (2025-01-31T12:00:00Z), a date, or a duration such as 30m, 12h, 7d; not "${value}"`, 2);
 }

@@ -33,6 +33,15 @@ describe('keygate history: --since and --until values', () => {
     },
   );
 
+  it.each(['2026-12-07T10:00', '2026-12-07T10:00:00', '2026-12-07 10:00:00.5'])(
+    'refuses %s, a time without an offset, as a usage error instead of reading it in this machine\'s time zone',
+    (value) => {
+      expect(() => parseTime(value, '--until', NOW)).toThrow(
+        expect.objectContaining({ exitCode: 2, message: `--until needs a time-zone offset (2025-01-31T12:00:00Z or 2025-01-31T13:00:00+01:00); not "${value}"` }),
+      );
+    },
+  );
+
   it('refuses a window that ends before it starts as a usage error, before asking the server', () => {
     expect(parseWindow('7d', '1d', NOW)).toEqual({ since: '2026-03-03T12:00:00.000Z', until: '2026-03-09T12:00:00.000Z' });
     expect(() => parseWindow('30m', '1d', NOW)).toThrow(

@@ -116,6 +116,16 @@ describe('admin API input refusals', () => {
     expectProblem(await api('GET', `/login-history?until=${encodeURIComponent(since)}`), 422, { code: 'validation_failed', field: 'until' });
   });
 
+  it.each(['2026-12-07T10:00', '2026-12-07T10:00:00', '2026-12-07 10:00:00.5'])('GET /login-history?since=%s is 422: a time without an offset is not read in the server\'s time zone', async (time) => {
+    const detail = /needs a time-zone offset, such as 2025-01-31T12:00:00Z/;
+    expectProblem(await api('GET', `/login-history?since=${encodeURIComponent(time)}`), 422, { code: 'validation_failed', field: 'since', detail });
+    expectProblem(await api('GET', `/login-history?until=${encodeURIComponent(time)}`), 422, { code: 'validation_failed', field: 'until', detail });
+  });
+
+  it.each(['2026-12-07T10:00:00Z', '2026-12-07T10:00:00.5+01:00', '2026-12-07'])('GET /login-history?since=%s is taken', async (time) => {
+    expect((await api('GET', `/login-history?since=${encodeURIComponent(time)}`)).statusCode).toBe(200);
+  });
+
   it('GET /login-history?since= takes a leap day', async () => {
     expect((await api('GET', '/login-history?since=2028-02-29')).statusCode).toBe(200);
   });

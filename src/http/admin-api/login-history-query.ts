@@ -10,9 +10,17 @@ import { isCalendarDate } from '../../platform/calendar-date.js';
 export const LOGIN_HISTORY_MAX_LIMIT = 1000;
 export const LOGIN_HISTORY_DEFAULT_LIMIT = 100;
 
+/**
+ * A time of day needs its offset (RFC 3339 §5.6 makes it part of a date-time): without one,
+ * `Date.parse` reads it in the server's own time zone, so the same query would select other rows
+ * on another server. A bare date is midnight UTC.
+ */
 const dateTime = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && isCalendarDate(v) && !Number.isNaN(Date.parse(v)), {
+  .refine((v) => !/^\d{4}-\d{2}-\d{2}[T ][\d:.]+$/.test(v), {
+    message: 'needs a time-zone offset, such as 2025-01-31T12:00:00Z or 2025-01-31T13:00:00+01:00: a time without one would be read in the server\'s own time zone',
+  })
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/.test(v) && isCalendarDate(v) && !Number.isNaN(Date.parse(v)), {
     message: 'must be an RFC 3339 date-time such as 2025-01-31T12:00:00Z, or a date',
   })
   .transform((v) => new Date(v));
