@@ -116,6 +116,18 @@ describe('RFC 6749 §3.2 and §5.2: malformed requests are invalid_request', () 
     await expectFreshAssertionStillWorks(h);
   });
 
+  it('RFC 6749 §3.2: a JSON body that does not parse is refused by the endpoint like any JSON body, and recorded', async () => {
+    // Broken syntax, and a member Fastify's JSON parser refuses: neither may bypass the endpoint.
+    for (const body of ['{"grant_type":', '{"__proto__":{"grant_type":"x"}}']) {
+      const before = (await h.recentLogins(1000)).length;
+      const response = await h.token(body, { contentType: 'application/json' });
+      expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+      expect((await h.recentLogins(1000)).length).toBe(before + 1);
+      await expectLoginFailure(h, 'invalid_request', 'content_type_not_form');
+    }
+    await expectFreshAssertionStillWorks(h);
+  });
+
   it('RFC 6749 §3.2: a form body labelled text/plain is invalid_request', async () => {
     const form = new URLSearchParams({ grant_type: JWT_BEARER, assertion: h.assertion() }).toString();
     expectOAuthError(await h.token(form, { contentType: 'text/plain' }), 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');

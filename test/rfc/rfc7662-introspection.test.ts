@@ -186,6 +186,11 @@ describe('RFC 7662 §2.1: the caller must authenticate', () => {
     expectOAuthError(response, 400, 'invalid_request', 'the introspection endpoint accepts POST only');
   });
 
+  it('RFC 7662 §2.1: a JSON body that does not parse is invalid_request from the endpoint too', async () => {
+    const response = await h.postForm(INTROSPECT, '{"token":', { contentType: 'application/json', headers: basicAuthorization(APPS.cc, h.secrets.cc) });
+    expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  });
+
   it('RFC 7662 §2.1: a JSON body is invalid_request', async () => {
     const response = await h.postForm(INTROSPECT, JSON.stringify({ token: 'x' }), { contentType: 'application/json', headers: basicAuthorization(APPS.cc, h.secrets.cc) });
     expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
