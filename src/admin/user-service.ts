@@ -1,6 +1,6 @@
 /** Org users: integration users, run-as users and administrators. */
 import { isDeepStrictEqual } from 'node:util';
-import type { User } from '../domain/user.js';
+import { usernameKey, type User } from '../domain/user.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { hashSecret } from '../platform/secrets.js';
@@ -51,8 +51,12 @@ export class UserService {
       tokensRevokedAt: null,
     };
     await this.deps.store.transaction(async (store) => {
-      if (await store.findUser({ username: user.username })) {
-        throw new AdminError('conflict', `a user named "${user.username}" already exists`, 'username');
+      // Usernames are unique regardless of letter case; every user is compared, since two that
+      // clashed before that rule (migration 0008) are not found by another spelling.
+      const taken = (await store.listUsers()).find((u) => usernameKey(u.username) === usernameKey(user.username));
+      if (taken) {
+        const asIs = taken.username === user.username ? '' : ` as "${taken.username}" (usernames do not differ by letter case)`;
+        throw new AdminError('conflict', `a user named "${user.username}" already exists${asIs}`, 'username');
       }
       // Users are found by id or username: a username that is another user's id would name both.
       if (await store.findUser({ id: user.username })) throw new AdminError('conflict', 'that username is another user\'s id', 'username');

@@ -58,6 +58,16 @@ export function isAdminGrade(user: Pick<User, 'permissions'>): boolean {
   return elevatedPermissionsOf(user).length > 0;
 }
 
+/**
+ * What usernames are compared by. Salesforce usernames are case-insensitive: `Dup@acme.test` and
+ * `dup@acme.test` name one user, stored with the letter case it was created with. Unicode
+ * lower-casing, the same on every backend (the database's own `lower()` differs between SQLite,
+ * ASCII only, and PostgreSQL).
+ */
+export function usernameKey(username: string): string {
+  return username.toLowerCase();
+}
+
 /** Whether the user may use the admin API and console. */
 export function canAdminister(user: Pick<User, 'permissions' | 'active' | 'locked'>): boolean {
   return user.active && !user.locked && user.permissions.includes('ManageUsers');

@@ -8,7 +8,7 @@ import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
 import { allowedAlgorithms, type Certificate } from '../domain/certificate.js';
 import type { ExternalClientApp } from '../domain/app.js';
 import type { Org } from '../domain/org.js';
-import type { User } from '../domain/user.js';
+import { usernameKey, type User } from '../domain/user.js';
 import { IpRangeSet } from '../platform/cidr.js';
 import type { DirectoryContents, DirectorySource } from './ports.js';
 
@@ -56,6 +56,8 @@ interface Indexes {
   readonly byConsumerKey: Map<string, ClientRecord>;
   readonly byAppId: Map<string, ClientRecord>;
   readonly byUsername: Map<string, UserRecord>;
+  /** By {@link usernameKey}; a key two users share (from before usernames were unique in any case) is left out. */
+  readonly byUsernameKey: Map<string, UserRecord | null>;
   readonly byUserId: Map<string, UserRecord>;
 }
 
@@ -73,13 +75,16 @@ function index(contents: DirectoryContents): Indexes {
     byAppId.set(app.id, record);
   }
   const byUsername = new Map<string, UserRecord>();
+  const byUsernameKey = new Map<string, UserRecord | null>();
   const byUserId = new Map<string, UserRecord>();
   for (const user of contents.users) {
     const record: UserRecord = { user, loginRanges: new IpRangeSet(user.loginIpRanges) };
     byUsername.set(user.username, record);
+    const key = usernameKey(user.username);
+    byUsernameKey.set(key, byUsernameKey.has(key) ? null : record);
     byUserId.set(user.id, record);
   }
-  return { org: contents.org, byConsumerKey, byAppId, byUsername, byUserId };
+  return { org: contents.org, byConsumerKey, byAppId, byUsername, byUsernameKey, byUserId };
 }
 
 /** A {@link ClientDirectory} held in memory and rebuilt from a {@link DirectorySource} on demand. */
@@ -130,8 +135,9 @@ export class CachedClientDirectory implements ClientDirectory {
   clientById(appId: string): ClientRecord | undefined {
     return this.#indexes.byAppId.get(appId);
   }
+  /** The user of that exact username, else the one user whose username differs only in letter case. */
   userByUsername(username: string): UserRecord | undefined {
-    return this.#indexes.byUsername.get(username);
+    return this.#indexes.byUsername.get(username) ?? this.#indexes.byUsernameKey.get(usernameKey(username)) ?? undefined;
   }
   userById(userId: string): UserRecord | undefined {
     return this.#indexes.byUserId.get(userId);

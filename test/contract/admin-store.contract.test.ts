@@ -50,6 +50,17 @@ describe.each(BACKENDS)('AdminStore on $name', (backend) => {
     expect(await suite.two.admin.findApp({ id: app.id })).toBeUndefined();
   });
 
+  it('finds a user by a username differing only in letter case, the exact spelling first, and refuses a second one so spelt (unique constraint)', async () => {
+    const user = aUser({ username: `Case-${Date.now()}@Example.com` });
+    await suite.one.admin.insertUser(user);
+    expect(await suite.two.admin.findUser({ username: user.username.toLowerCase() })).toEqual(user);
+    expect(await suite.two.admin.findUser({ username: user.username.toUpperCase() })).toEqual(user);
+    await expect(suite.two.admin.insertUser(aUser({ username: user.username.toLowerCase() }))).rejects.toThrow();
+    await suite.two.admin.updateUser({ ...user, profile: 'Changed' });
+    expect(await suite.one.admin.findUser({ username: user.username.toLowerCase() })).toMatchObject({ username: user.username, profile: 'Changed' });
+    await suite.one.admin.deleteUser(user.id);
+  });
+
   it('refuses a second app with the same name (unique constraint)', async () => {
     const app = anApp();
     await suite.one.admin.insertApp(app);

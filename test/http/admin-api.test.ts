@@ -269,6 +269,23 @@ describe('admin API', () => {
   });
 
   describe('users', () => {
+    it('treats usernames as case-insensitive, as Salesforce does: a second spelling is refused, and an assertion\'s sub in any case names the user', async () => {
+      expect((await api('POST', '/users', { username: 'Dup@Acme.test' })).statusCode).toBe(201);
+      expectProblem(await api('POST', '/users', { username: 'dup@acme.test' }), 409, {
+        code: 'conflict',
+        field: 'username',
+        detail: 'a user named "dup@acme.test" already exists as "Dup@Acme.test" (usernames do not differ by letter case)',
+      });
+      expect((await api('GET', '/users/DUP@ACME.TEST')).json()).toMatchObject({ username: 'Dup@Acme.test' });
+      expect((await api('GET', '/users')).json().items.filter((u: { username: string }) => u.username.toLowerCase() === 'dup@acme.test')).toHaveLength(1);
+      expect((await api('DELETE', '/users/dup@acme.test')).statusCode).toBe(204);
+
+      const token = await tokenFor('admin-cli', ADMIN.toUpperCase(), adminKey);
+      expect((await api('GET', '/org', undefined, token)).statusCode).toBe(200);
+      const rows = (await api('GET', `/login-history?user=${encodeURIComponent(ADMIN)}&limit=1`)).json().items;
+      expect(rows[0]).toMatchObject({ username: ADMIN, outcome: 'success' });
+    });
+
     it('creates, shows (by username and id), lists, updates and deletes a user; never returns the password hash', async () => {
       const created = await api('POST', '/users', {
         username: 'erp@acme.test',

@@ -67,8 +67,10 @@ describe('RFC 7523 §3 items 1 and 2: iss and sub', () => {
     }
   });
 
-  it('rules step 7: a user is found by exact username (no case folding)', async () => {
-    const response = await h.grant(h.assertion({ claims: { sub: USERS.integration.toUpperCase() } }));
+  it('rules step 7: a user is found by username regardless of letter case, as Salesforce usernames are case-insensitive', async () => {
+    const body = expectTokenResponse(await h.grant(h.assertion({ claims: { sub: USERS.integration.toUpperCase() } })));
+    expect(String(body.id).endsWith(`/${await h.userId(USERS.integration)}`)).toBe(true);
+    const response = await h.grant(h.assertion({ claims: { sub: `x${USERS.integration}` } }));
     await expectGrantRefused(h, response, 'invalid_grant', 'invalid user', 'user_unknown');
   });
 });

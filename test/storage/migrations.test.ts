@@ -53,7 +53,7 @@ async function databaseBeforeScope(): Promise<string> {
 describe('migrations on an existing SQLite database', () => {
   it('0004 adds the scope to the login history, 0005 the users\' token cut-off and 0006 the failure counts (0007 indexes expiries); older rows keep every field and read null', async () => {
     const dataDir = await databaseBeforeScope();
-    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope', '0005-user-token-cutoff', '0006-failure-counts', '0007-expiry-indexes']);
+    expect(await migrateStorage({ dataDir })).toEqual(['0004-login-history-scope', '0005-user-token-cutoff', '0006-failure-counts', '0007-expiry-indexes', '0008-username-case']);
     expect(await migrateStorage({ dataDir })).toEqual([]);
 
     const stores = await openStores({ dataDir });
@@ -94,6 +94,36 @@ describe('migrations on an existing SQLite database', () => {
       expect(plan('opaque_tokens').map((row) => row.detail)).toEqual([expect.stringContaining('USING COVERING INDEX opaque_tokens_expiry')]);
     } finally {
       await handle.db.destroy();
+    }
+  });
+
+  it('0008 keeps users whose usernames already differ only in case, each found by its exact username only, and makes usernames unique in any case', async () => {
+    const dataDir = await databaseBeforeScope();
+    const handle = openSqlite(dataDir);
+    for (const [id, username] of [['005000000000000dup', 'dup@acme.test'], ['005000000000000DUP', 'DUP@acme.test']]) {
+      handle.raw
+        .prepare(
+          `INSERT INTO users (id, username, email, profile, permission_sets, permissions, active, locked, login_ip_ranges, approved_apps)
+           VALUES (?, ?, ?, 'Integration', '[]', '[]', 1, 0, '[]', '[]')`,
+        )
+        .run(id, username, username);
+    }
+    await handle.db.destroy();
+    await migrateStorage({ dataDir });
+    const stores = await openStores({ dataDir });
+    try {
+      expect(await stores.admin.findUser({ username: 'ERP@acme.test' })).toMatchObject({ id: '005000000000000old', username: 'erp@acme.test' });
+      expect(await stores.admin.findUser({ username: 'dup@acme.test' })).toMatchObject({ id: '005000000000000dup' });
+      expect(await stores.admin.findUser({ username: 'DUP@acme.test' })).toMatchObject({ id: '005000000000000DUP' });
+      expect(await stores.admin.findUser({ username: 'Dup@acme.test' })).toBeUndefined();
+      expect((await stores.admin.listUsers()).map((u) => u.id).sort()).toEqual(['005000000000000DUP', '005000000000000dup', '005000000000000old']);
+      const user = (await stores.admin.findUser({ username: 'erp@acme.test' }))!;
+      await expect(stores.admin.insertUser({ ...user, id: '005000000000000new', username: 'Erp@Acme.test' })).rejects.toThrow();
+      // Once one of the pair is gone, the other is found by any spelling again.
+      await stores.admin.deleteUser('005000000000000DUP');
+      expect(await stores.admin.findUser({ username: 'Dup@acme.test' })).toMatchObject({ id: '005000000000000dup' });
+    } finally {
+      await stores.close();
     }
   });
 

@@ -18,7 +18,7 @@
  */
 import { ADMIN_SCOPE, type ExternalClientApp } from '../../domain/app.js';
 import { isCurrentlyValid } from '../../domain/certificate.js';
-import type { User } from '../../domain/user.js';
+import { usernameKey, type User } from '../../domain/user.js';
 import { checkNetworkPolicy, checkPermittedUser } from '../../oauth/access-policy.js';
 import type { ClientRecord, UserRecord } from '../../oauth/client-directory.js';
 import { IpRangeSet } from '../../platform/cidr.js';
@@ -65,7 +65,7 @@ export function lockoutReason(access: CallerAccess, clientAddress: string, now: 
   const permitted = passes(() => checkPermittedUser(rec.client, rec.user));
   const jwtBearer = app.flows.jwtBearer && app.certificates.some((c) => isCurrentlyValid(c, now));
   const password = app.flows.usernamePassword && user.passwordHash !== null;
-  const clientCredentials = app.flows.clientCredentials && app.clientCredentialsRunAs === user.username;
+  const clientCredentials = app.flows.clientCredentials && app.clientCredentialsRunAs !== null && usernameKey(app.clientCredentialsRunAs) === usernameKey(user.username);
   if (clientCredentials || (permitted && (jwtBearer || password))) return null;
   if (!permitted && (jwtBearer || password)) return 'the app\'s permitted-users policy would no longer admit your user, so it could not issue you another token';
   if (app.flows.jwtBearer && !jwtBearer) return 'the app would keep no currently valid certificate for its JWT Bearer flow, so it could not issue you another token';

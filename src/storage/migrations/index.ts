@@ -6,6 +6,7 @@ import * as loginHistoryScope from './0004-login-history-scope.js';
 import * as userTokenCutoff from './0005-user-token-cutoff.js';
 import * as failureCounts from './0006-failure-counts.js';
 import * as expiryIndexes from './0007-expiry-indexes.js';
+import * as usernameCase from './0008-username-case.js';
 
 /** Migrations, in order. Portable schema-builder code shared by every SQL backend. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-user-token-cutoff': userTokenCutoff,
   '0006-failure-counts': failureCounts,
   '0007-expiry-indexes': expiryIndexes,
+  '0008-username-case': usernameCase,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

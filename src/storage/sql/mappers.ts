@@ -3,7 +3,7 @@ import type { AppPolicies, ExternalClientApp } from '../../domain/app.js';
 import type { Certificate, KeyType } from '../../domain/certificate.js';
 import type { LoginEvent } from '../../domain/login-event.js';
 import type { Org } from '../../domain/org.js';
-import type { User } from '../../domain/user.js';
+import { usernameKey, type User } from '../../domain/user.js';
 import type { AppRow } from '../../admin/ports.js';
 import type { OpaqueTokenRecord } from '../../oauth/ports.js';
 import type { AppTable, CertificateTable, LoginHistoryTable, OpaqueTokenTable, OrgTable, UserTable } from './tables.js';
@@ -43,6 +43,7 @@ export function userToRow(user: User): UserTable {
   return {
     id: user.id,
     username: user.username,
+    username_key: usernameKey(user.username),
     email: user.email,
     profile: user.profile,
     permission_sets: json(user.permissionSets),

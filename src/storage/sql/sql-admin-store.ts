@@ -4,7 +4,7 @@ import type { ExternalClientApp } from '../../domain/app.js';
 import type { Certificate } from '../../domain/certificate.js';
 import type { LoginHistoryFilter, LoginEvent } from '../../domain/login-event.js';
 import type { Org } from '../../domain/org.js';
-import type { User } from '../../domain/user.js';
+import { usernameKey, type User } from '../../domain/user.js';
 import type { AdminStore, AppRow, LoginHistoryReader } from '../../admin/ports.js';
 import type { DirectoryContents, DirectorySource } from '../../oauth/ports.js';
 import {
@@ -52,9 +52,15 @@ export class SqlAdminStore implements AdminStore, DirectorySource, LoginHistoryR
     return rows.map(userFromRow);
   }
 
+  /** By id; or by username, exactly, else ignoring letter case (see usernameKey). */
   async findUser(by: { id: string } | { username: string }): Promise<User | undefined> {
     const query = this.db.selectFrom('users').selectAll();
-    const row = await ('id' in by ? query.where('id', '=', by.id) : query.where('username', '=', by.username)).executeTakeFirst();
+    if ('id' in by) {
+      const row = await query.where('id', '=', by.id).executeTakeFirst();
+      return row ? userFromRow(row) : undefined;
+    }
+    const row =
+      (await query.where('username', '=', by.username).executeTakeFirst()) ?? (await query.where('username_key', '=', usernameKey(by.username)).executeTakeFirst());
     return row ? userFromRow(row) : undefined;
   }
 
@@ -63,11 +69,20 @@ export class SqlAdminStore implements AdminStore, DirectorySource, LoginHistoryR
   }
 
   async updateUser(user: User): Promise<void> {
-    await this.db.updateTable('users').set(userToRow(user)).where('id', '=', user.id).execute();
+    // The username never changes, and the key of a user who clashed before migration 0008 must stay as it is.
+    const { username_key: _key, ...row } = userToRow(user);
+    await this.db.updateTable('users').set(row).where('id', '=', user.id).execute();
   }
 
   async deleteUser(id: string): Promise<void> {
-    await this.db.deleteFrom('users').where('id', '=', id).execute();
+    const gone = await this.db.deleteFrom('users').where('id', '=', id).returning('username').executeTakeFirst();
+    if (!gone) return;
+    // A user left alone with a username that clashed in case before migration 0008 gets the plain key back.
+    const key = usernameKey(gone.username);
+    const sharing = (await this.db.selectFrom('users').select(['id', 'username', 'username_key']).execute()).filter((u) => usernameKey(u.username) === key);
+    if (sharing.length === 1 && sharing[0]!.username_key !== key) {
+      await this.db.updateTable('users').set({ username_key: key }).where('id', '=', sharing[0]!.id).execute();
+    }
   }
 
   async listApps(): Promise<ExternalClientApp[]> {

@@ -18,6 +18,12 @@ export interface OrgTable {
 export interface UserTable {
   id: string;
   username: string;
+  /**
+   * usernameKey(username), unique (migration 0008). Users who already clashed in letter case
+   * when it ran hold the key followed by a line feed and their id, so each stays found by its
+   * exact username only.
+   */
+  username_key: string;
   email: string;
   profile: string;
   permission_sets: string;

@@ -100,6 +100,9 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       const username = subjectOf(jws.payload);
       request.trail.username = username;
       const user = checkUserStanding(directory.userByUsername(username));
+      // Usernames match regardless of letter case; the history names the user as stored, so a
+      // filter on the user finds the row whichever spelling the assertion used.
+      request.trail.username = user.user.username;
       request.trail.userId = user.user.id;
       checkPermittedUser(client, user);
       checkNetworkPolicy(client, user, request.clientAddress);
