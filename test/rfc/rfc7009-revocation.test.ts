@@ -4,10 +4,13 @@
  * (Salesforce's behaviour, rules "Tokens, identity and revocation"); unknown, garbage or
  * foreign tokens answer 200 and change nothing (§2.2). A revoked token is refused at once.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOAuthError } from '../helpers/expect-oauth.js';
 import {
   APPS,
+  BASE_URL,
+  CLIENT_ASSERTION_TYPE,
   basicAuthorization,
   clientCredentialsToken,
   getWithToken,
@@ -16,6 +19,7 @@ import {
   type Harness,
   type Response,
 } from '../helpers/keygate-harness.js';
+import { compactJws } from '../helpers/keys.js';
 
 const REVOKE = '/services/oauth2/revoke';
 const USERINFO = '/services/oauth2/userinfo';
@@ -55,6 +59,24 @@ describe('RFC 7009 §2.1: revoking with client authentication', () => {
     await expectTokenRevoked(token);
     const data = await getWithToken(h, '/services/data', token);
     expectOAuthError(data, 401, 'invalid_token', 'the access token has been revoked', { wwwAuthenticate: /error="invalid_token"/ });
+  });
+
+  it('RFC 7523 §3: a client assertion may name the revocation endpoint it is sent to, but not another endpoint', async () => {
+    const assertionFor = (aud: string) => ({
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: compactJws({
+        alg: h.keys.cc.alg,
+        header: {},
+        payload: { iss: APPS.cc, sub: APPS.cc, aud, exp: h.now() + 30, jti: randomUUID() },
+        key: h.keys.cc.privateKey,
+      }),
+    });
+    const token = await clientCredentialsToken(h);
+    const elsewhere = await h.postForm(REVOKE, { token, ...assertionFor(`${BASE_URL}/services/oauth2/introspect`) });
+    expectOAuthError(elsewhere, 401, 'invalid_client', 'client authentication failed');
+    await expectTokenWorks(token);
+    expectRevokeOk(await h.postForm(REVOKE, { token, ...assertionFor(`${BASE_URL}${REVOKE}`) }));
+    await expectTokenRevoked(token);
   });
 
   it('RFC 7009 §2.1: revoking twice answers 200 both times', async () => {

@@ -36,11 +36,11 @@ afterAll(async () => {
 
 const asCcApp = (form: Record<string, string>) => h.postForm(INTROSPECT, form, { headers: basicAuthorization(APPS.cc, h.secrets.cc) });
 
-function privateKeyJwt(consumerKey: string, key: TestKey): Record<string, string> {
+function privateKeyJwt(consumerKey: string, key: TestKey, aud: string = TOKEN_URL): Record<string, string> {
   const now = h.now();
   return {
     client_assertion_type: CLIENT_ASSERTION_TYPE,
-    client_assertion: compactJws({ alg: key.alg, header: {}, payload: { iss: consumerKey, sub: consumerKey, aud: TOKEN_URL, exp: now + 30, jti: randomUUID() }, key: key.privateKey }),
+    client_assertion: compactJws({ alg: key.alg, header: {}, payload: { iss: consumerKey, sub: consumerKey, aud, exp: now + 30, jti: randomUUID() }, key: key.privateKey }),
   };
 }
 
@@ -79,6 +79,13 @@ describe('RFC 7662 §2.2: the caller\'s own tokens', () => {
     const token = await clientCredentialsToken(h);
     expect(jsonBody(await h.postForm(INTROSPECT, { token, client_id: APPS.cc, client_secret: h.secrets.cc }))).toMatchObject({ active: true });
     expect(jsonBody(await h.postForm(INTROSPECT, { token, ...privateKeyJwt(APPS.cc, h.keys.cc) }))).toMatchObject({ active: true });
+  });
+
+  it('RFC 7523 §3: a client assertion may name the introspection endpoint it is sent to, but not another endpoint', async () => {
+    const token = await clientCredentialsToken(h);
+    expect(jsonBody(await h.postForm(INTROSPECT, { token, ...privateKeyJwt(APPS.cc, h.keys.cc, `${BASE_URL}${INTROSPECT}`) }))).toMatchObject({ active: true, client_id: APPS.cc });
+    const elsewhere = await h.postForm(INTROSPECT, { token, ...privateKeyJwt(APPS.cc, h.keys.cc, `${BASE_URL}/services/oauth2/revoke`) });
+    expectOAuthError(elsewhere, 401, 'invalid_client', 'client authentication failed');
   });
 
   it('RFC 7662 §2.2: an opaque token of the caller is described', async () => {

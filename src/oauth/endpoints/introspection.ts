@@ -9,7 +9,8 @@ import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient } from '../client-auth/client-authentication.js';
 import type { PrivateKeyJwtDeps } from '../client-auth/private-key-jwt.js';
-import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import { clientAssertionAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import { PATHS } from './metadata.js';
 import type { ReplayStore } from '../ports.js';
 import { spendNow } from '../replay-guard.js';
 import type { AccessTokens } from '../tokens/access-token.js';
@@ -34,7 +35,7 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps) {
       const org = deps.directory.org();
       const now = deps.clock.epochSeconds();
       const { client, replay } = await authenticateClient(
-        { params, authorization: req.authorization, now, audiences: acceptedAudiences(org) },
+        { params, authorization: req.authorization, now, audiences: clientAssertionAudiences(org, PATHS.introspection) },
         deps,
       );
       await spendNow(deps.replay, replay);

@@ -9,7 +9,8 @@ import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
 import { authenticateClient, hasClientCredentials } from '../client-auth/client-authentication.js';
 import type { ClientRecord } from '../client-directory.js';
-import { acceptedAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import { clientAssertionAudiences } from '../grants/jwt-bearer/assertion-claims.js';
+import { PATHS } from './metadata.js';
 import { spendNow } from '../replay-guard.js';
 import { errorResponse, type EndpointRequest, type EndpointResponse } from './endpoint-response.js';
 import { parseForm, requireFormBody, requirePost, requireToken } from './form.js';
@@ -25,7 +26,7 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
       const params = parseForm(req.body);
       const org = deps.directory.org();
       const now = deps.clock.epochSeconds();
-      const authRequest = { params, authorization: req.authorization, now, audiences: acceptedAudiences(org) };
+      const authRequest = { params, authorization: req.authorization, now, audiences: clientAssertionAudiences(org, PATHS.revocation) };
       let caller: ClientRecord | null = null;
       if (hasClientCredentials(authRequest)) {
         const authenticated = await authenticateClient(authRequest, deps);

@@ -66,6 +66,27 @@ export function acceptedAudiences(org: Org): ReadonlySet<string> {
   return audiences;
 }
 
+const clientAssertionAudiencesByOrg = new WeakMap<Org, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The audiences a client assertion (`private_key_jwt`) may name at an endpoint other than the
+ * token endpoint: those of {@link acceptedAudiences}, plus the URL of the endpoint it is sent
+ * to, which is what libraries that sign one assertion per endpoint put in `aud`.
+ */
+export function clientAssertionAudiences(org: Org, endpointPath: string): ReadonlySet<string> {
+  let byPath = clientAssertionAudiencesByOrg.get(org);
+  if (!byPath) {
+    byPath = new Map();
+    clientAssertionAudiencesByOrg.set(org, byPath);
+  }
+  let audiences = byPath.get(endpointPath);
+  if (!audiences) {
+    audiences = new Set([...acceptedAudiences(org), `${normalizeBaseUrl(org.baseUrl)}${endpointPath}`]);
+    byPath.set(endpointPath, audiences);
+  }
+  return audiences;
+}
+
 /** Step 6: a single audience (a string or a one-element array) that this server accepts. */
 export function checkAudience(payload: Readonly<Record<string, unknown>>, accepted: ReadonlySet<string>): void {
   const aud = Array.isArray(payload.aud) && payload.aud.length === 1 ? payload.aud[0] : payload.aud;
