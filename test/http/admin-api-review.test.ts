@@ -69,7 +69,7 @@ describe('admin API: Health Review', () => {
 
   const basic = (clientId: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` });
 
-  function api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) {
+  function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
     return server.app.inject({
       method,
       url: `${API}${path}`,
@@ -484,6 +484,20 @@ describe('admin API: Health Review', () => {
       for (const [method, path, body, field, detail] of cases) {
         const res = await api(method as 'GET', path, body);
         expectProblem(res, 422, { code: 'validation_failed', ...(field && { field }), detail });
+      }
+    });
+
+    it('POST /reviews/fix refuses a fix that would lock the caller out of the app their token comes from, and changes nothing', async () => {
+      const relaxed = await api('PATCH', '/apps/Admin%20CLI/policies', { ipRelaxation: 'relax', trustedIpRanges: ['10.0.0.0/8'] });
+      expect(relaxed.statusCode, relaxed.body).toBe(200);
+      try {
+        expectProblem(await api('POST', '/reviews/fix', { control: 'eca.policy.ip-relaxation-enforced', app: 'Admin CLI', confirm: true }), 409, {
+          code: 'conflict',
+          detail: /^this is the app your access token comes from, and this change would lock you out of the admin API: your address 127\.0\.0\.1 would be outside the app's trusted IP ranges/,
+        });
+        expect((await api('GET', '/apps/Admin%20CLI')).json().policies).toMatchObject({ ipRelaxation: 'relax' });
+      } finally {
+        expect((await api('PATCH', '/apps/Admin%20CLI/policies', { ipRelaxation: 'enforce', trustedIpRanges: [] })).statusCode).toBe(200);
       }
     });
 

@@ -323,7 +323,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
           return { items: events.map(toLoginEventDto), total, limit: query.limit, offset: query.offset };
         });
 
-        registerReviewRoutes(secured, services);
+        registerReviewRoutes(secured, services, (req, target, change) => refuseAppLockout(services, principal(req), target, now(), change));
       });
     },
     { prefix: ADMIN_API_PREFIX },

@@ -15,7 +15,8 @@ import { parseInput } from '../../admin/inputs.js';
 import type { ReviewSummary, StoredAcceptedRisk, StoredReview } from '../../admin/review-service.js';
 import { BUILT_IN_BASELINES, type BuiltInBaselineName } from '../../review/engine/baseline.js';
 import type { ReviewComparison } from '../../review/engine/compare-reviews.js';
-import type { FixPlan } from '../../review/fix/plan-fix.js';
+import type { ExternalClientApp } from '../../domain/app.js';
+import type { AppChange, FixPlan } from '../../review/fix/plan-fix.js';
 import type { JsonReport } from '../../review/report/json.js';
 import { jsonBody } from './admin-api-problems.js';
 
@@ -183,8 +184,23 @@ function created(reply: FastifyReply, location: string): FastifyReply {
   return reply.code(201).header('location', location);
 }
 
+/** The app as a planned change would leave it. */
+function withChange(app: ExternalClientApp, change: AppChange): ExternalClientApp {
+  switch (change.kind) {
+    case 'disableFlow':
+      return { ...app, flows: { ...app.flows, [change.flow]: false } };
+    case 'enforceIpRestrictions':
+      return { ...app, policies: { ...app.policies, ipRelaxation: 'enforce' } };
+    case 'requireJti':
+      return { ...app, requireJti: true };
+  }
+}
+
+/** Refuses a change to `target` that would lock the caller out (admin-lockout.ts). */
+export type LockoutGuard = (req: FastifyRequest, target: ExternalClientApp, change: (app: ExternalClientApp) => ExternalClientApp) => Promise<void>;
+
 /** Registers the review routes on the admin API's authenticated context. */
-export function registerReviewRoutes(secured: FastifyInstance, services: AdminServices): void {
+export function registerReviewRoutes(secured: FastifyInstance, services: AdminServices, refuseLockout: LockoutGuard): void {
   const prefix = secured.prefix;
 
   secured.post('/reviews', async (req, reply) => {
@@ -212,6 +228,10 @@ export function registerReviewRoutes(secured: FastifyInstance, services: AdminSe
   secured.post('/reviews/fix', async (req) => {
     const { control, app } = parseInput(ApplyFixBody, jsonBody(req));
     const plan = await planFix(services, control, app);
+    if (plan.changes.length > 0) {
+      const target = await services.apps.get({ name: plan.app });
+      await refuseLockout(req, target, (current) => plan.changes.reduce((next, planned) => withChange(next, planned.change), current));
+    }
     await services.reviews.applyFix(plan);
     return { applied: plan.changes.length > 0, ...toFixPlanDto(plan) };
   });
