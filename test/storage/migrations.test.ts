@@ -1,16 +1,24 @@
 /**
  * Upgrading a database that an older Keygate wrote: the migrations it lacks run at start-up and
- * keep every row. Here, login history recorded before the rows had a scope, and a user from
- * before users had a token cut-off.
+ * keep every row. Here, login history recorded before the rows had a scope, a user from before
+ * users had a token cut-off, and users whose usernames differ only in case (on both backends).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as initial from '../../src/storage/migrations/0001-initial.js';
 import * as consoleTables from '../../src/storage/migrations/0002-console.js';
 import * as reviews from '../../src/storage/migrations/0003-reviews.js';
+import * as loginHistoryScope from '../../src/storage/migrations/0004-login-history-scope.js';
+import * as userTokenCutoff from '../../src/storage/migrations/0005-user-token-cutoff.js';
+import * as failureCounts from '../../src/storage/migrations/0006-failure-counts.js';
+import * as expiryIndexes from '../../src/storage/migrations/0007-expiry-indexes.js';
+import { createSchema, dropSchema, openPostgres } from '../../src/storage/postgres/postgres-database.js';
+import { PostgresSchemaPlugin } from '../../src/storage/postgres/postgres-schema-plugin.js';
+import { TEST_DATABASE_URL } from '../contract/backends.js';
 import { NewerSchemaError } from '../../src/storage/migrations/index.js';
 import { migrateStorage, openStores } from '../../src/storage/open-stores.js';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.js';
@@ -138,5 +146,54 @@ describe('migrations on an existing SQLite database', () => {
     expect((refused as Error).message).toBe(
       'the database was migrated by a newer Keygate (migration 0999-from-a-newer-keygate); run that version, or restore a backup taken before the upgrade',
     );
+  });
+});
+
+describe('migrations on an existing PostgreSQL database', () => {
+  it('0008 keeps users whose usernames already differ only in case, each found by its exact username only', async () => {
+    const schema = `keygate_test_${randomBytes(6).toString('hex')}`;
+    await createSchema(TEST_DATABASE_URL, schema);
+    try {
+      const handle = openPostgres({ url: TEST_DATABASE_URL, schema });
+      try {
+        const older: Record<string, Migration> = {
+          '0001-initial': initial,
+          '0002-console': consoleTables,
+          '0003-reviews': reviews,
+          '0004-login-history-scope': loginHistoryScope,
+          '0005-user-token-cutoff': userTokenCutoff,
+          '0006-failure-counts': failureCounts,
+          '0007-expiry-indexes': expiryIndexes,
+        };
+        const migrator = new Migrator({
+          db: handle.db.withPlugin(new PostgresSchemaPlugin()) as unknown as Kysely<unknown>,
+          provider: { getMigrations: async () => older },
+          migrationTableName: 'keygate_migrations',
+          migrationLockTableName: 'keygate_migrations_lock',
+        });
+        expect((await migrator.migrateToLatest()).error).toBeUndefined();
+        for (const [id, username] of [['005000000000000dup', 'dup@acme.test'], ['005000000000000DUP', 'DUP@acme.test'], ['005000000000000one', 'One@acme.test']]) {
+          await sql`INSERT INTO users (id, username, email, profile, permission_sets, permissions, active, locked, login_ip_ranges, approved_apps)
+                    VALUES (${id}, ${username}, ${username}, 'Integration', '[]', '[]', 1, 0, '[]', '[]')`.execute(handle.db);
+        }
+      } finally {
+        await handle.close();
+      }
+      const options = { dataDir: '/nonexistent', databaseUrl: TEST_DATABASE_URL, databaseSchema: schema };
+      expect(await migrateStorage(options)).toEqual(['0008-username-case']);
+      const stores = await openStores(options);
+      try {
+        expect(await stores.admin.findUser({ username: 'one@ACME.test' })).toMatchObject({ id: '005000000000000one', username: 'One@acme.test' });
+        expect(await stores.admin.findUser({ username: 'dup@acme.test' })).toMatchObject({ id: '005000000000000dup' });
+        expect(await stores.admin.findUser({ username: 'DUP@acme.test' })).toMatchObject({ id: '005000000000000DUP' });
+        expect(await stores.admin.findUser({ username: 'Dup@acme.test' })).toBeUndefined();
+        const one = (await stores.admin.findUser({ username: 'One@acme.test' }))!;
+        await expect(stores.admin.insertUser({ ...one, id: '005000000000000new', username: 'ONE@acme.test' })).rejects.toThrow();
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      await dropSchema(TEST_DATABASE_URL, schema);
+    }
   });
 });
