@@ -28,12 +28,14 @@ const securedErrors: Schema = {
   '403': problemResponse('The token lacks the `admin` scope, or its user lacks `ManageUsers` (code `forbidden`).'),
 };
 const bodyErrors: Schema = {
-  '400': problemResponse('The body is not valid JSON, or is missing (code `bad_request`).'),
+  '400': problemResponse('The body is not valid JSON, is missing, or gives one key twice in an object (code `bad_request`; `field` names the repeated key).'),
   '415': problemResponse('The body is not `application/json` (code `unsupported_media_type`).'),
   '422': problemResponse('A field is invalid (code `validation_failed`; `field` names it).'),
 };
 const notFound = { '404': problemResponse('No such app, user, certificate or flow (code `not_found`).') };
 const conflict = (why: string) => ({ '409': problemResponse(why) });
+/** The no-self-lockout rule (docs/admin-api.md, Conventions), as the end of a 409 description. */
+const LOCKOUT = 'or the change would leave the app your token comes from unable to let you in (code `conflict`)';
 
 type Operation = { security?: unknown[]; responses: Schema };
 type PathItem = Record<string, unknown>;
@@ -509,7 +511,7 @@ export const ADMIN_API_OPENAPI = {
       post: {
         summary: 'Create a user',
         requestBody: jsonBody(ref('UserCreate')),
-        responses: { '201': json(ref('User'), 'Created; `Location` names the user.'), ...bodyErrors, ...conflict('The username is taken (code `conflict`).') },
+        responses: { '201': json(ref('User'), 'Created; `Location` names the user.'), ...bodyErrors, ...conflict('The username is taken, in any letter case (code `conflict`).') },
       },
     },
     '/users/{user}': {
@@ -518,7 +520,7 @@ export const ADMIN_API_OPENAPI = {
       patch: {
         summary: 'Change a user (deactivate, lock, unlock, permissions, …)',
         requestBody: jsonBody(ref('UserUpdate')),
-        responses: { '200': json(ref('User')), ...bodyErrors, ...notFound, ...conflict('You cannot remove your own administrator access (code `conflict`).') },
+        responses: { '200': json(ref('User')), ...bodyErrors, ...notFound, ...conflict('You cannot remove your own administrator access, nor change your user so that the app your token comes from no longer lets you in (code `conflict`).') },
       },
       delete: { summary: 'Delete a user', responses: { ...noContent, ...notFound, ...conflict('You cannot delete yourself (code `conflict`).') } },
     },
@@ -541,7 +543,7 @@ export const ADMIN_API_OPENAPI = {
       patch: {
         summary: 'Change an app\'s settings',
         requestBody: jsonBody(ref('AppUpdate')),
-        responses: { '200': json(ref('App')), ...bodyErrors, ...notFound, ...conflict('Enabling JWT Bearer without a valid certificate (code `certificate_required`).') },
+        responses: { '200': json(ref('App')), ...bodyErrors, ...notFound, ...conflict(`Enabling JWT Bearer without a valid certificate (code \`certificate_required\`), ${LOCKOUT}.`) },
       },
       delete: { summary: 'Delete an app', responses: { ...noContent, ...notFound, ...conflict('The app your token comes from (code `conflict`).') } },
     },
@@ -576,13 +578,17 @@ export const ADMIN_API_OPENAPI = {
           '200': json(ref('App')),
           ...bodyErrors,
           ...notFound,
-          ...conflict('JWT Bearer needs a currently valid certificate on the app (code `certificate_required`).'),
+          ...conflict(`JWT Bearer needs a currently valid certificate on the app (code \`certificate_required\`), ${LOCKOUT}.`),
         },
       },
     },
     '/apps/{app}/policies': {
       parameters: [appParam],
-      patch: { summary: 'Change the app\'s policies', requestBody: jsonBody(ref('Policies')), responses: { '200': json(ref('App')), ...bodyErrors, ...notFound } },
+      patch: {
+        summary: 'Change the app\'s policies',
+        requestBody: jsonBody(ref('Policies')),
+        responses: { '200': json(ref('App')), ...bodyErrors, ...notFound, ...conflict('The change would leave the app your token comes from unable to let you in (code `conflict`).') },
+      },
     },
     '/login-history': {
       get: {
@@ -593,8 +599,8 @@ export const ADMIN_API_OPENAPI = {
           query('user', 'User id or username'),
           query('outcome', 'Outcome', { enum: ['success', 'failure'] }),
           query('grant', 'Grant', { enum: ['jwt-bearer', 'client-credentials', 'password', 'console', 'unknown'] }),
-          query('since', 'Rows at or after this time (RFC 3339)', dateTime),
-          query('until', 'Rows before this time (RFC 3339)', dateTime),
+          query('since', 'Rows at or after this time (RFC 3339 with its offset, or a date meaning midnight UTC; a time without an offset is refused)', dateTime),
+          query('until', 'Rows before this time (same forms as `since`)', dateTime),
           query('limit', 'Rows per page', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
           query('offset', 'Rows to skip', { type: 'integer', minimum: 0, default: 0 }),
           query('format', 'Response format', { enum: ['json', 'csv'] }),
@@ -658,7 +664,7 @@ export const ADMIN_API_OPENAPI = {
           '200': json(ref('FixApplied'), 'The plan that was applied.'),
           ...bodyErrors,
           '404': problemResponse('No such app (code `not_found`, field `app`).'),
-          ...conflict('The fix is blocked, e.g. no trusted IP range to enforce (code `conflict`).'),
+          ...conflict(`The fix is blocked, e.g. no trusted IP range to enforce, ${LOCKOUT}.`),
         },
       },
     },
