@@ -8,6 +8,7 @@ import type { DeclaredApp, DeclaredConfig, DeclaredUser } from '../config/load.j
 import { ConfigError } from '../config/load.js';
 import { ADMIN_SCOPE, type ExternalClientApp } from '../domain/app.js';
 import { defaultSessionTimeoutMinutes } from '../domain/org.js';
+import { usernameKey } from '../domain/user.js';
 import { verifySecret } from '../platform/secrets.js';
 import { AdminError } from './admin-errors.js';
 import type { AdminServices } from './admin-services.js';
@@ -64,7 +65,11 @@ function judgeNewCertificates(deps: ApplyDeps, config: DeclaredConfig, apps: rea
 async function applyUser(deps: ApplyDeps, declared: DeclaredUser, path: string, result: ApplyResult): Promise<void> {
   const { passwordEnv: _env, password, ...fields } = declared;
   const values = { ...fields, email: fields.email ?? fields.username };
-  const existing = (await deps.users.list()).find((u) => u.username === declared.username);
+  // Usernames ignore letter case: the file's spelling updates the user of any spelling (the
+  // exact one first; a spelling that two older users share matches neither, and creating it is refused).
+  const users = await deps.users.list();
+  const sameKey = users.filter((u) => usernameKey(u.username) === usernameKey(declared.username));
+  const existing = users.find((u) => u.username === declared.username) ?? (sameKey.length === 1 ? sameKey[0] : undefined);
   if (!existing) {
     await at(path, () => deps.users.create({ ...values, password }));
     result.created.push(`user ${declared.username}`);
@@ -72,7 +77,7 @@ async function applyUser(deps: ApplyDeps, declared: DeclaredUser, path: string, 
   }
   const passwordChanged = password !== undefined && (existing.passwordHash === null || !(await verifySecret(password, existing.passwordHash)));
   const { username: _u, ...update } = values;
-  const after = await at(path, () => deps.users.update({ username: declared.username }, { ...update, ...(passwordChanged && { password }) }));
+  const after = await at(path, () => deps.users.update({ id: existing.id }, { ...update, ...(passwordChanged && { password }) }));
   if (!isDeepStrictEqual(after, existing)) result.updated.push(`user ${declared.username}`);
 }
 
@@ -178,8 +183,14 @@ async function prune(deps: ApplyDeps, config: DeclaredConfig, apps: readonly Ext
     await deps.apps.delete({ id: app.id });
     result.removed.push(`app ${app.name}`);
   }
+  // Declared as applyUser matches: by exact spelling, or in any case where one user holds that name.
   const usernames = new Set(config.users.map((u) => u.username));
-  for (const user of (await deps.users.list()).filter((u) => !usernames.has(u.username))) {
+  const keys = new Set(config.users.map((u) => usernameKey(u.username)));
+  const users = await deps.users.list();
+  const holders = new Map<string, number>();
+  for (const u of users) holders.set(usernameKey(u.username), (holders.get(usernameKey(u.username)) ?? 0) + 1);
+  const declared = (u: { username: string }) => usernames.has(u.username) || (keys.has(usernameKey(u.username)) && holders.get(usernameKey(u.username)) === 1);
+  for (const user of users.filter((u) => !declared(u))) {
     if (user.permissions.includes('ManageUsers')) {
       result.kept.push(`user ${user.username}, who holds ManageUsers`);
       continue;

@@ -85,4 +85,15 @@ describe('applying keygate.yaml: certificates the file no longer lists', () => {
     expect((await core.services.apps.list()).map((a) => a.name)).toEqual(['Admin CLI']);
     expect((await core.services.users.list()).map((u) => u.username)).toEqual(['root@acme.test']);
   });
+
+  it('a user declared in another letter case is the same user: updated, not created, and not pruned', async () => {
+    await core.services.users.create({ username: 'Mixed@Acme.test', profile: 'Integration' });
+    const declared = parseConfig(JSON.stringify({ org: { baseUrl: 'https://id.acme.test' }, users: [{ username: 'mixed@acme.test', profile: 'Analyst' }] }), { baseDir: dataDir, env: {} });
+    const result = await applyConfig(core.services, declared, { prune: true });
+    expect(result.created).toEqual([]);
+    expect(result.updated).toEqual(['user mixed@acme.test']);
+    expect(result.removed).not.toContain('user Mixed@Acme.test');
+    expect((await core.services.users.get({ username: 'MIXED@ACME.TEST' })).profile).toBe('Analyst');
+    await core.services.users.delete({ username: 'mixed@acme.test' });
+  });
 });

@@ -2,7 +2,7 @@
  * Who can obtain a token through a Keygate app, as review principals: the users the app's
  * permitted-users policy admits, and its client credentials run-as user.
  */
-import { elevatedPermissionsOf } from '../../domain/user.js';
+import { elevatedPermissionsOf, usernameKey } from '../../domain/user.js';
 import { unknownFact, type Principal } from '../engine/snapshot.js';
 
 /** The user facts the review needs, from a declared or a stored user. */
@@ -32,11 +32,15 @@ export class PrincipalDirectory {
   readonly #byPermissionSet = new Map<string, ReviewUser[]>();
   readonly #byApproval = new Map<string, ReviewUser[]>();
   readonly #byName = new Map<string, ReviewUser>();
+  /** By usernameKey (usernames ignore letter case); null where two users share a key. */
+  readonly #byKey = new Map<string, ReviewUser | null>();
   readonly #principal = new Map<string, Principal>();
 
   constructor(users: readonly ReviewUser[]) {
     for (const user of users) {
       this.#byName.set(user.username, user);
+      const key = usernameKey(user.username);
+      this.#byKey.set(key, this.#byKey.has(key) ? null : user);
       if (!user.active) continue;
       push(this.#byProfile, user.profile, user);
       for (const ps of user.permissionSets) push(this.#byPermissionSet, ps, user);
@@ -59,7 +63,7 @@ export class PrincipalDirectory {
   /** The run-as principal; a name with no user behind it holds nothing we can see. */
   runAs(app: PrincipalPolicy): Principal | null {
     if (app.clientCredentialsRunAs === null) return null;
-    const user = this.#byName.get(app.clientCredentialsRunAs);
+    const user = this.#byName.get(app.clientCredentialsRunAs) ?? this.#byKey.get(usernameKey(app.clientCredentialsRunAs)) ?? undefined;
     if (!user) {
       return {
         kind: 'user',
