@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
-import { usernameKey } from '../../domain/user.js';
+
+/**
+ * The key as this migration computes it, kept here rather than imported: a migration must do
+ * the same on every database it ever runs on, whatever the domain's usernameKey becomes.
+ */
+const usernameKey = (username: string): string => username.toLowerCase();
 
 /**
  * Usernames are unique regardless of letter case (see usernameKey): a `username_key` column
