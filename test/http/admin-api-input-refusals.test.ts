@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAssertion } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ADMIN_API_PREFIX } from '../../src/http/admin-api/admin-api-routes.js';
 import { buildKeygate, type RunningKeygate } from '../../src/main.js';
 import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { type AdminMethod, adminRequest, jwtBearerToken } from '../helpers/admin-api-client.js';
 import { expectProblem } from '../helpers/expect-problem.js';
 
 const BASE_URL = 'https://keygate.test';
@@ -26,14 +26,7 @@ describe('admin API input refusals', () => {
   let token: string;
   let spareCertificatePem: string;
 
-  function api(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown) {
-    return server.app.inject({
-      method,
-      url: `${API}${path}`,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { payload: JSON.stringify(body) }),
-    });
-  }
+  const api = (method: AdminMethod, path: string, body?: unknown) => adminRequest(server, token, method, path, body);
 
   beforeAll(async () => {
     const notBefore = new Date(clock.now().getTime() - 60_000);
@@ -60,15 +53,7 @@ describe('admin API input refusals', () => {
       { baseDir: dataDir, env: {} },
     );
     server = await buildKeygate({ dataDir, host: '127.0.0.1', port: 0, log: createLogger({ level: 'silent' }), clock, config }, false);
-    const assertion = await signAssertion({ issuer: 'admin-cli', subject: ADMIN, audience: BASE_URL, key: admin.privateKeyPem, clock });
-    const res = await server.app.inject({
-      method: 'POST',
-      url: '/services/oauth2/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion, scope: 'admin' }).toString(),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    token = res.json().access_token as string;
+    token = await jwtBearerToken(server, { clientId: 'admin-cli', username: ADMIN, key: admin.privateKeyPem, audience: BASE_URL, clock, scope: 'admin' });
   });
 
   afterAll(async () => {

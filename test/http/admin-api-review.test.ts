@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAssertion } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ADMIN_API_PREFIX } from '../../src/http/admin-api/admin-api-routes.js';
 import { buildKeygate, type RunningKeygate } from '../../src/main.js';
@@ -17,6 +16,7 @@ import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { expectProblem, PROBLEM_CONTENT_TYPE } from '../helpers/expect-problem.js';
+import { type AdminMethod, adminRequest, jwtBearerToken } from '../helpers/admin-api-client.js';
 
 const BASE_URL = 'https://keygate.test';
 const API = ADMIN_API_PREFIX;
@@ -52,10 +52,7 @@ describe('admin API: Health Review', () => {
   let adminToken: string;
 
   async function refreshAdminToken(): Promise<void> {
-    const assertion = await signAssertion({ issuer: 'admin-cli', subject: ADMIN, audience: BASE_URL, key: adminKey, clock });
-    const res = await token({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion });
-    expect(res.statusCode, res.body).toBe(200);
-    adminToken = res.json().access_token as string;
+    adminToken = await jwtBearerToken(server, { clientId: 'admin-cli', username: ADMIN, key: adminKey, audience: BASE_URL, clock });
   }
 
   function token(form: Record<string, string>, headers: Record<string, string> = {}) {
@@ -69,14 +66,7 @@ describe('admin API: Health Review', () => {
 
   const basic = (clientId: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` });
 
-  function api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
-    return server.app.inject({
-      method,
-      url: `${API}${path}`,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { payload: JSON.stringify(body) }),
-    });
-  }
+  const api = (method: AdminMethod, path: string, body?: unknown) => adminRequest(server, adminToken, method, path, body);
 
   /** Moves the clock on and gets an admin token valid at the new instant. */
   async function advance(seconds: number): Promise<void> {

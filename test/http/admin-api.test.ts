@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAssertion } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ADMIN_API_PREFIX, registerAdminApi } from '../../src/http/admin-api/admin-api-routes.js';
 import { ADMIN_API_OPENAPI } from '../../src/http/admin-api/openapi.js';
@@ -18,6 +17,7 @@ import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { generateWeakRsaCertificatePem } from './weak-certificate.js';
+import { type AdminMethod, adminRequest, jwtBearerToken, requestJwtBearerToken } from '../helpers/admin-api-client.js';
 import { expectProblem } from '../helpers/expect-problem.js';
 
 const BASE_URL = 'https://keygate.test';
@@ -34,30 +34,10 @@ describe('admin API', () => {
   let reportingKey: string;
   let adminToken: string;
 
-  async function requestToken(clientId: string, username: string, key: string, audience = BASE_URL) {
-    const assertion = await signAssertion({ issuer: clientId, subject: username, audience, key, clock });
-    return server.app.inject({
-      method: 'POST',
-      url: '/services/oauth2/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
-    });
-  }
-
-  async function tokenFor(clientId: string, username: string, key: string): Promise<string> {
-    const res = await requestToken(clientId, username, key);
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json().access_token as string;
-  }
-
-  function api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, token = adminToken) {
-    return server.app.inject({
-      method,
-      url: `${API}${path}`,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && JSON_HEADERS) },
-      ...(body !== undefined && { payload: JSON.stringify(body) }),
-    });
-  }
+  const requestToken = (clientId: string, username: string, key: string, audience = BASE_URL) =>
+    requestJwtBearerToken(server, { clientId, username, key, audience, clock });
+  const tokenFor = (clientId: string, username: string, key: string) => jwtBearerToken(server, { clientId, username, key, audience: BASE_URL, clock });
+  const api = (method: AdminMethod, path: string, body?: unknown, token = adminToken) => adminRequest(server, token, method, path, body);
 
   beforeAll(async () => {
     const notBefore = new Date(clock.now().getTime() - 60_000);
