@@ -50,3 +50,15 @@ export async function jwtBearerToken(server: RunningKeygate, request: JwtBearerR
   expect(res.statusCode, res.body).toBe(200);
   return res.json().access_token as string;
 }
+
+/** The declared app (keygate.yaml form) that issues admin tokens, as `keygate init` makes it. */
+export function adminCliApp(certificatePem: string) {
+  return {
+    name: 'Admin CLI',
+    consumerKey: 'admin-cli',
+    scopes: ['admin', 'api'],
+    certificates: [{ pem: certificatePem }],
+    flows: { jwtBearer: true },
+    policies: { profiles: ['System Administrator'] },
+  };
+}

@@ -12,7 +12,7 @@ import { buildKeygate, type RunningKeygate } from '../../src/main.js';
 import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { type AdminMethod, adminRequest, jwtBearerToken } from '../helpers/admin-api-client.js';
+import { type AdminMethod, adminCliApp, adminRequest, jwtBearerToken } from '../helpers/admin-api-client.js';
 import { expectProblem } from '../helpers/expect-problem.js';
 
 const BASE_URL = 'https://keygate.test';
@@ -39,14 +39,7 @@ describe('admin API input refusals', () => {
         org: { baseUrl: BASE_URL },
         users: [{ username: ADMIN, profile: 'System Administrator', permissions: ['ApiEnabled', 'ManageUsers'] }],
         apps: [
-          {
-            name: 'Admin CLI',
-            consumerKey: 'admin-cli',
-            scopes: ['admin', 'api'],
-            certificates: [{ pem: admin.certificatePem }],
-            flows: { jwtBearer: true },
-            policies: { profiles: ['System Administrator'] },
-          },
+          adminCliApp(admin.certificatePem),
           { name: 'Reporting', consumerKey: 'reporting', scopes: ['api'] },
         ],
       }),

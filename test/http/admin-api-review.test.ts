@@ -16,7 +16,7 @@ import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { expectProblem, PROBLEM_CONTENT_TYPE } from '../helpers/expect-problem.js';
-import { type AdminMethod, adminRequest, jwtBearerToken } from '../helpers/admin-api-client.js';
+import { type AdminMethod, adminCliApp, adminRequest, jwtBearerToken } from '../helpers/admin-api-client.js';
 
 const BASE_URL = 'https://keygate.test';
 const API = ADMIN_API_PREFIX;
@@ -101,14 +101,7 @@ describe('admin API: Health Review', () => {
           { username: PW, profile: 'Integration', passwordEnv: 'PW_PASSWORD' },
         ],
         apps: [
-          {
-            name: 'Admin CLI',
-            consumerKey: 'admin-cli',
-            scopes: ['admin', 'api'],
-            certificates: [{ pem: admin.certificatePem }],
-            flows: { jwtBearer: true },
-            policies: { profiles: ['System Administrator'] },
-          },
+          adminCliApp(admin.certificatePem),
           {
             name: EXPORT_APP,
             consumerKey: 'nightly-export',

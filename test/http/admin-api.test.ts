@@ -17,7 +17,7 @@ import { FixedClock } from '../../src/platform/clock.js';
 import { generateKeyPairWithCertificate } from '../../src/platform/keygen.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { generateWeakRsaCertificatePem } from './weak-certificate.js';
-import { type AdminMethod, adminRequest, jwtBearerToken, requestJwtBearerToken } from '../helpers/admin-api-client.js';
+import { type AdminMethod, adminCliApp, adminRequest, jwtBearerToken, requestJwtBearerToken } from '../helpers/admin-api-client.js';
 import { expectProblem } from '../helpers/expect-problem.js';
 
 const BASE_URL = 'https://keygate.test';
@@ -54,14 +54,7 @@ describe('admin API', () => {
           { username: HELPER, profile: 'System Administrator', permissions: ['ApiEnabled'] },
         ],
         apps: [
-          {
-            name: 'Admin CLI',
-            consumerKey: 'admin-cli',
-            scopes: ['admin', 'api'],
-            certificates: [{ pem: admin.certificatePem }],
-            flows: { jwtBearer: true },
-            policies: { profiles: ['System Administrator'] },
-          },
+          adminCliApp(admin.certificatePem),
           {
             name: 'Reporting',
             consumerKey: 'reporting',
