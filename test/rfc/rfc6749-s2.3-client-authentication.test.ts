@@ -251,6 +251,12 @@ describe('RFC 6749 §4.3: the legacy password grant', () => {
     expect(await h.lastLogin()).toMatchObject({ outcome: 'success', grant: 'password', credential: 'password', username: USERS.pw });
   });
 
+  it('RFC 6749 §4.3.2: the username matches in any letter case, and the history names the user as stored', async () => {
+    const upper = { ...passwordForm(h.secrets.userPassword), username: USERS.pw.toUpperCase() };
+    expectTokenResponse(await h.token(upper, { headers: basic(APPS.password, h.secrets.passwordApp) }));
+    expect(await h.lastLogin()).toMatchObject({ outcome: 'success', grant: 'password', username: USERS.pw, userId: await h.userId(USERS.pw) });
+  });
+
   it('RFC 6749 §5.2: a wrong password is invalid_grant', async () => {
     const response = await h.token(passwordForm('wrong-password-123'), { headers: basic(APPS.password, h.secrets.passwordApp) });
     expectOAuthError(response, 400, 'invalid_grant', 'authentication failure');

@@ -74,3 +74,12 @@ export function recordClientOn(trail: LoginTrail) {
     trail.credential = credential;
   };
 }
+
+/**
+ * Records the user a request acts as, by the username as stored: usernames match in any letter
+ * case, and the history names one user one way, so a filter on it finds every row.
+ */
+export function recordUserOn(trail: LoginTrail, user: { user: { id: string; username: string } }): void {
+  trail.userId = user.user.id;
+  trail.username = user.user.username;
+}

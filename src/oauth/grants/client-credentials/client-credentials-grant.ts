@@ -12,7 +12,7 @@ import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
 import type { ReplayGuard } from '../../replay-guard.js';
-import type { Grant } from '../grant.js';
+import { type Grant, recordUserOn } from '../grant.js';
 
 export interface ClientCredentialsDeps extends PrivateKeyJwtDeps {
   readonly tokens: AccessTokens;
@@ -40,7 +40,7 @@ export function createClientCredentialsGrant(deps: ClientCredentialsDeps): Grant
       if (runAs === null) throw new InvalidGrantError(SALESFORCE_DESCRIPTIONS.invalidUser, 'run_as_user_unset');
       request.trail.username = runAs;
       const user = checkUserStanding(deps.directory.userByUsername(runAs));
-      request.trail.userId = user.user.id;
+      recordUserOn(request.trail, user);
       checkNetworkPolicy(client, user, request.clientAddress);
       return { client, user, scope: resolveScope(client, request.params.get('scope')), replay };
     },

@@ -18,7 +18,7 @@ import type { AccessTokens } from '../../tokens/access-token.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
 import { spendNow, type ReplayGuard } from '../../replay-guard.js';
 import { authenticateGrantClient } from '../authenticate-grant-client.js';
-import type { Grant, TokenRequest } from '../grant.js';
+import { type Grant, recordUserOn, type TokenRequest } from '../grant.js';
 import { acceptedAudiences, checkAudience, checkTimes, replayKey, subjectOf } from './assertion-claims.js';
 
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -100,10 +100,7 @@ export function createJwtBearerGrant(deps: JwtBearerDeps): Grant<Validated> {
       const username = subjectOf(jws.payload);
       request.trail.username = username;
       const user = checkUserStanding(directory.userByUsername(username));
-      // Usernames match regardless of letter case; the history names the user as stored, so a
-      // filter on the user finds the row whichever spelling the assertion used.
-      request.trail.username = user.user.username;
-      request.trail.userId = user.user.id;
+      recordUserOn(request.trail, user);
       checkPermittedUser(client, user);
       checkNetworkPolicy(client, user, request.clientAddress);
       const scope = resolveScope(client, request.params.get('scope'));

@@ -12,7 +12,7 @@ import type { ClientRecord, UserRecord } from '../../client-directory.js';
 import { issueTokenResponse } from '../../tokens/token-response.js';
 import type { ReplayStore } from '../../ports.js';
 import { spendNow } from '../../replay-guard.js';
-import type { Grant } from '../grant.js';
+import { type Grant, recordUserOn } from '../grant.js';
 import type { ClientCredentialsDeps } from '../client-credentials/client-credentials-grant.js';
 
 interface Validated {
@@ -59,7 +59,7 @@ export function createPasswordGrant(deps: PasswordDeps): Grant<Validated> {
         throw new InvalidGrantError('authentication failure', 'password_mismatch');
       }
       const user = checkUserStanding(found);
-      request.trail.userId = user.user.id;
+      recordUserOn(request.trail, user);
       checkPermittedUser(client, user);
       checkNetworkPolicy(client, user, request.clientAddress);
       return { client, user, scope: resolveScope(client, request.params.get('scope')), replay: null };
