@@ -7,19 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as initial from '../../src/storage/migrations/0001-initial.js';
-import * as consoleTables from '../../src/storage/migrations/0002-console.js';
-import * as reviews from '../../src/storage/migrations/0003-reviews.js';
-import * as loginHistoryScope from '../../src/storage/migrations/0004-login-history-scope.js';
-import * as userTokenCutoff from '../../src/storage/migrations/0005-user-token-cutoff.js';
-import * as failureCounts from '../../src/storage/migrations/0006-failure-counts.js';
-import * as expiryIndexes from '../../src/storage/migrations/0007-expiry-indexes.js';
 import { createSchema, dropSchema, openPostgres } from '../../src/storage/postgres/postgres-database.js';
 import { PostgresSchemaPlugin } from '../../src/storage/postgres/postgres-schema-plugin.js';
 import { TEST_DATABASE_URL } from '../contract/backends.js';
-import { NewerSchemaError } from '../../src/storage/migrations/index.js';
+import { NewerSchemaError, keygateMigrator } from '../../src/storage/migrations/index.js';
 import { migrateStorage, openStores } from '../../src/storage/open-stores.js';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.js';
 
@@ -33,14 +26,7 @@ async function databaseBeforeScope(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'keygate-migrate-'));
   dirs.push(dir);
   const handle = openSqlite(dir);
-  const older: Record<string, Migration> = { '0001-initial': initial, '0002-console': consoleTables, '0003-reviews': reviews };
-  const migrator = new Migrator({
-    db: handle.db as unknown as Kysely<unknown>,
-    provider: { getMigrations: async () => older },
-    migrationTableName: 'keygate_migrations',
-    migrationLockTableName: 'keygate_migrations_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
+  const { error } = await keygateMigrator(handle.db as unknown as Kysely<unknown>).migrateTo('0003-reviews');
   expect(error).toBeUndefined();
   handle.raw
     .prepare(
@@ -156,22 +142,8 @@ describe('migrations on an existing PostgreSQL database', () => {
     try {
       const handle = openPostgres({ url: TEST_DATABASE_URL, schema });
       try {
-        const older: Record<string, Migration> = {
-          '0001-initial': initial,
-          '0002-console': consoleTables,
-          '0003-reviews': reviews,
-          '0004-login-history-scope': loginHistoryScope,
-          '0005-user-token-cutoff': userTokenCutoff,
-          '0006-failure-counts': failureCounts,
-          '0007-expiry-indexes': expiryIndexes,
-        };
-        const migrator = new Migrator({
-          db: handle.db.withPlugin(new PostgresSchemaPlugin()) as unknown as Kysely<unknown>,
-          provider: { getMigrations: async () => older },
-          migrationTableName: 'keygate_migrations',
-          migrationLockTableName: 'keygate_migrations_lock',
-        });
-        expect((await migrator.migrateToLatest()).error).toBeUndefined();
+        const migrator = keygateMigrator(handle.db.withPlugin(new PostgresSchemaPlugin()) as unknown as Kysely<unknown>);
+        expect((await migrator.migrateTo('0007-expiry-indexes')).error).toBeUndefined();
         for (const [id, username] of [['005000000000000dup', 'dup@acme.test'], ['005000000000000DUP', 'DUP@acme.test'], ['005000000000000one', 'One@acme.test']]) {
           await sql`INSERT INTO users (id, username, email, profile, permission_sets, permissions, active, locked, login_ip_ranges, approved_apps)
                     VALUES (${id}, ${username}, ${username}, 'Integration', '[]', '[]', 1, 0, '[]', '[]')`.execute(handle.db);

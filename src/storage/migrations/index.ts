@@ -22,13 +22,17 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** Kysely's migrator over Keygate's migrations and its bookkeeping tables. */
+export function keygateMigrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({ db, provider, migrationTableName: 'keygate_migrations', migrationLockTableName: 'keygate_migrations_lock' });
+}
+
 /**
  * Brings the schema up to date. Kysely takes a lock first (an advisory lock on PostgreSQL),
  * so instances starting together do not race.
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'keygate_migrations', migrationLockTableName: 'keygate_migrations_lock' });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await keygateMigrator(db).migrateToLatest();
   // Kysely's word for it: the first recorded migration this build lacks.
   const unknown = error instanceof Error ? /previously executed migration (\S+) is missing/.exec(error.message)?.[1] : undefined;
   if (unknown !== undefined) throw new NewerSchemaError(unknown);
