@@ -62,11 +62,14 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Fastify's JSON parser, which refuses `__proto__` and `constructor.prototype` keys, with
- * four differences: bytes that are not UTF-8, and `\u` escapes of half a surrogate pair, are
- * refused rather than turned into U+FFFD in a stored name, a DELETE labelled JSON may come without a body (several HTTP clients send one
- * so), a refused key is named instead of being called invalid JSON, and a key given twice in
- * one object is refused (RFC 8259 §4 leaves duplicates to the parser, and `JSON.parse` keeps the
- * last silently: a proxy or log reading the first would see another request than the one applied).
+ * four differences:
+ * - bytes that are not UTF-8, and `\u` escapes of half a surrogate pair, are refused rather
+ *   than turned into U+FFFD in a stored name;
+ * - a DELETE labelled JSON may come without a body (several HTTP clients send one so);
+ * - a refused key is named instead of being called invalid JSON;
+ * - a key given twice in one object is refused: RFC 8259 §4 leaves duplicates to the parser,
+ *   and `JSON.parse` keeps the last silently, so a proxy or log reading the first would see
+ *   another request than the one applied.
  */
 export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffer> {
   return (req, bytes, done) => {
