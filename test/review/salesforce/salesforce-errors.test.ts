@@ -194,13 +194,40 @@ describe('symbolic links', () => {
   const eca = (name: string): Record<string, string> => ({ [`${name}.eca-meta.xml`]: `<ExternalClientApplication ${NS}><label>${name}</label></ExternalClientApplication>` });
   const appsOf = (dir: string): string[] => (snapshotFromSalesforce(dir, { now: REVIEWED_AT }).apps.map((a) => a.name)).sort();
 
-  it('links to files and folders are followed, wherever they point, so no app is left out of the gate', () => {
-    const shared = folderWith({ ...eca('Shared_File'), ...eca('Beside') });
-    const sharedFolder = folderWith(eca('Linked_Folder'));
-    const dir = folderWith({ 'externalClientApps/Local.eca-meta.xml': eca('Local')['Local.eca-meta.xml']! });
-    symlinkSync(join(shared, 'Shared_File.eca-meta.xml'), join(dir, 'externalClientApps/Shared_File.eca-meta.xml'));
-    symlinkSync(sharedFolder, join(dir, 'more'));
+  it('links to files and folders inside the reviewed folder are followed, so no app is left out of the gate', () => {
+    const dir = folderWith({
+      'shared/Shared_File.eca-meta.xml': eca('Shared_File')['Shared_File.eca-meta.xml']!,
+      'elsewhere/inner/Linked_Folder.eca-meta.xml': eca('Linked_Folder')['Linked_Folder.eca-meta.xml']!,
+      'force-app/externalClientApps/Local.eca-meta.xml': eca('Local')['Local.eca-meta.xml']!,
+    });
+    symlinkSync(join(dir, 'shared/Shared_File.eca-meta.xml'), join(dir, 'force-app/externalClientApps/Shared_File.eca-meta.xml'));
+    symlinkSync(join(dir, 'elsewhere/inner'), join(dir, 'force-app/more'));
     expect(appsOf(dir)).toEqual(['Linked_Folder', 'Local', 'Shared_File']);
+    // The same links lead out of force-app when force-app alone is reviewed.
+    expect(errorOf(() => review(join(dir, 'force-app'))).message).toMatch(/: is a symbolic link that leads out of the reviewed folder; /);
+  });
+
+  it('a link to a file outside the reviewed folder is refused, not followed and not skipped', () => {
+    const outside = folderWith(eca('Outside'));
+    const dir = folderWith(eca('Local'));
+    symlinkSync(join(outside, 'Outside.eca-meta.xml'), join(dir, 'Outside.eca-meta.xml'));
+    expect(errorOf(() => review(dir)).message).toBe(`${join(dir, 'Outside.eca-meta.xml')}: is a symbolic link that leads out of the reviewed folder; review a folder that holds its target too`);
+  });
+
+  it('a link to a folder outside, such as the root of the file system, is refused before anything under it is read', () => {
+    const dir = folderWith(eca('Local'));
+    symlinkSync('/', join(dir, 'everything'));
+    const reads: string[] = [];
+    const reader = { ...NODE_FOLDER_READER, readdir: (path: string): Dirent[] => (reads.push(path), NODE_FOLDER_READER.readdir(path)) };
+    expect(errorOf(() => findMetadataFiles(dir, reader)).message).toBe(`${join(dir, 'everything')}: is a symbolic link that leads out of the reviewed folder; review a folder that holds its target too`);
+    expect(reads).toEqual([dir]);
+  });
+
+  it('the reviewed folder may itself be reached through a link', () => {
+    const real = folderWith(eca('A'));
+    const parent = mkdtempSync(join(tmpdir(), 'keygate-sf-link-'));
+    symlinkSync(real, join(parent, 'force-app'));
+    expect(appsOf(join(parent, 'force-app'))).toEqual(['A']);
   });
 
   it('a loop of links ends, and a file reached by two paths is read once', () => {

@@ -5,7 +5,7 @@
  * (forcedotcom/source-deploy-retrieve `metadataRegistry.json`); see docs/salesforce-review.md.
  */
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { hasControlCharacter } from '../../report/printable.js';
 import { checkedName, SalesforceMetadataError } from './salesforce-metadata-error.js';
 
@@ -110,10 +110,13 @@ function codeOf(err: unknown): string {
 
 /**
  * Every metadata file of a known type under `dir`, in a stable order. Symbolic links are
- * followed, to files and folders, wherever they point: a skipped link could hide an app from a
- * gate. Each folder and file is read once, by the first path that reaches it, so a link loop
- * ends. Throws {@link SalesforceMetadataError} when `dir`, a folder inside it or a link's
- * target cannot be read, or a metadata file name is not a regular file.
+ * followed to files and folders inside `dir`; a link that leads out of it is refused, not
+ * skipped: skipping could hide an app from a gate, and following would let a link in a pull
+ * request point the review at any file or folder of the machine it runs on (a link to `/`
+ * walks the whole file system). Each folder and file is read once, by the first path that
+ * reaches it, so a link loop ends. Throws {@link SalesforceMetadataError} when `dir`, a folder
+ * inside it or a link's target cannot be read, a link leads out of `dir`, or a metadata file
+ * name is not a regular file.
  */
 export function findMetadataFiles(dir: string, reader: MetadataFolderReader = NODE_FOLDER_READER): MetadataFile[] {
   let kind: ReturnType<MetadataFolderReader['kind']>;
@@ -126,6 +129,7 @@ export function findMetadataFiles(dir: string, reader: MetadataFolderReader = NO
 
   const found: MetadataFile[] = [];
   const seen = new Set<string>();
+  let root: string | undefined;
   /** Whether `path` was reached before (by another link, or around a loop); marks it reached. */
   const reachedBefore = (path: string): boolean => {
     let real: string;
@@ -133,6 +137,10 @@ export function findMetadataFiles(dir: string, reader: MetadataFolderReader = NO
       real = reader.realpath(path);
     } catch (err) {
       throw new SalesforceMetadataError(`cannot resolve the path (${codeOf(err)})`, path);
+    }
+    root ??= real;
+    if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
+      throw new SalesforceMetadataError('is a symbolic link that leads out of the reviewed folder; review a folder that holds its target too', path);
     }
     if (seen.has(real)) return true;
     seen.add(real);
