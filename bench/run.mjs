@@ -57,6 +57,9 @@ async function grantBenchmark({ mode, label, goal }) {
     line('keygate', `${r.keygate.per_second} req/s, p99 ${r.keygate.p99_ms} ms, p50 ${median(r.rounds.keygate.map((x) => x.p50_ms))} ms, all 200: ${r.keygate.all_ok}`);
     line(`ratio to peer (goal >= ${goal})`, `${r.ratio} ${r.ratio >= goal ? 'met' : 'NOT met'}`);
     line('fraction of ceiling', r.of_ceiling);
+    // Every round, so a reader sees how far the sides moved between rounds of one run.
+    const perRound = r.rounds.peer.map((_, i) => ['peer', 'ceiling', 'keygate'].map((side) => Math.round(r.rounds[side][i].per_second)).join(' / '));
+    line('each round: peer / ceiling / keygate req/s', perRound.join(', '));
     line('p99 no worse than the peer', r.keygate.p99_ms <= r.peer.p99_ms ? 'met' : 'NOT met');
     line('resident memory (goal < 200 MB per process)', `${memory.rss_mb} MB in ${memory.processes} process(es), peak ${memory.peak_rss_mb} MB`);
     return { mode, ...r, memory };
