@@ -72,7 +72,7 @@ export function registerOrgCommand(program: Command): void {
       .option('--clock-skew <seconds>', 'allowed clock difference for exp, nbf and iat (0 to 300)')
       .option('--max-assertion-lifetime <seconds>', 'longest an assertion may live (30 to 3600)')
       .option('--access-token-lifetime <seconds>', 'access-token lifetime of apps created without a session timeout (60 to 86400)')
-      .option('--require-certificates <on|off>', 'org-wide rule: refuse consumer secrets and passwords at the token endpoint')
+      .option('--require-certificates <on|off>', 'org-wide rule: refuse consumer secrets (token, introspection, revocation) and the password grant')
       .option('--json', 'print JSON'),
   ).action(async (opts: OrgUpdateOptions) => {
     const body = updateBody(opts);

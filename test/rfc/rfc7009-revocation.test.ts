@@ -6,11 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectOAuthError } from '../helpers/expect-oauth.js';
+import { expectOAuthError, jsonBody } from '../helpers/expect-oauth.js';
 import {
   APPS,
   BASE_URL,
   CLIENT_ASSERTION_TYPE,
+  TOKEN_URL,
   basicAuthorization,
   clientCredentialsToken,
   getWithToken,
@@ -174,5 +175,76 @@ describe('RFC 7009: self-revocation without client authentication', () => {
   it('RFC 7009 §2.1: a body that is not a form is invalid_request', async () => {
     const response = await h.postForm(REVOKE, JSON.stringify({ token: 'x' }), { contentType: 'application/json' });
     expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  });
+});
+
+describe('org rule requireAsymmetricM2M: a consumer secret does not authenticate the caller', () => {
+  const requireCertificates = (on: boolean) => h.services.orgs.upsert({ requireAsymmetricM2M: on });
+  beforeAll(() => requireCertificates(true));
+  afterAll(() => requireCertificates(false));
+
+  /** A private_key_jwt client assertion of the client credentials app. */
+  const privateKeyJwt = (aud: string = TOKEN_URL) => ({
+    client_assertion_type: CLIENT_ASSERTION_TYPE,
+    client_assertion: compactJws({
+      alg: h.keys.cc.alg,
+      header: {},
+      payload: { iss: APPS.cc, sub: APPS.cc, aud, exp: h.now() + 30, jti: randomUUID() },
+      key: h.keys.cc.privateKey,
+    }),
+  });
+
+  /** A token of the client credentials app, got with its private key as the rule requires. */
+  async function ccToken(): Promise<string> {
+    const response = await h.token({ grant_type: 'client_credentials', ...privateKeyJwt() });
+    expect(response.statusCode, response.body).toBe(200);
+    return (JSON.parse(response.body) as { access_token: string }).access_token;
+  }
+
+  /** What introspection, asked with the app's private key, says of the token. */
+  async function introspect(token: string): Promise<Record<string, unknown>> {
+    return jsonBody(await h.postForm('/services/oauth2/introspect', { token, ...privateKeyJwt() }));
+  }
+
+  it('org rule requireAsymmetricM2M: a right consumer secret over Basic is 401 invalid_client, and the token stays active', async () => {
+    const token = await ccToken();
+    const response = await h.postForm(REVOKE, { token }, { headers: basicAuthorization(APPS.cc, h.secrets.cc) });
+    expectOAuthError(response, 401, 'invalid_client', 'client authentication failed', { wwwAuthenticate: 'Basic realm="keygate"' });
+    expect(await introspect(token)).toMatchObject({ active: true, client_id: APPS.cc });
+    await expectTokenWorks(token);
+  });
+
+  it('org rule requireAsymmetricM2M: a right consumer secret in the form is 401 invalid_client without a challenge, and the token stays active', async () => {
+    const token = await ccToken();
+    const response = await h.postForm(REVOKE, { token, client_id: APPS.cc, client_secret: h.secrets.cc });
+    expectOAuthError(response, 401, 'invalid_client', 'client authentication failed', { wwwAuthenticate: null });
+    expect(await introspect(token)).toMatchObject({ active: true, client_id: APPS.cc });
+  });
+
+  it('org rule requireAsymmetricM2M: a private_key_jwt caller still revokes its token', async () => {
+    const token = await ccToken();
+    expectRevokeOk(await h.postForm(REVOKE, { token, ...privateKeyJwt(`${BASE_URL}${REVOKE}`) }));
+    expect(await introspect(token)).toStrictEqual({ active: false });
+    await expectTokenRevoked(token);
+  });
+
+  it('org rule requireAsymmetricM2M: a token still revokes itself without client authentication, as no client authenticates', async () => {
+    const token = await ccToken();
+    expectRevokeOk(await h.postForm(REVOKE, { token }));
+    await expectTokenRevoked(token);
+  });
+
+  it('org rule requireAsymmetricM2M: once the rule is off, the consumer secret revokes again', async () => {
+    const basicToken = await ccToken();
+    const postToken = await ccToken();
+    await requireCertificates(false);
+    try {
+      expectRevokeOk(await h.postForm(REVOKE, { token: basicToken }, { headers: basicAuthorization(APPS.cc, h.secrets.cc) }));
+      expectRevokeOk(await h.postForm(REVOKE, { token: postToken, client_id: APPS.cc, client_secret: h.secrets.cc }));
+    } finally {
+      await requireCertificates(true);
+    }
+    await expectTokenRevoked(basicToken);
+    await expectTokenRevoked(postToken);
   });
 });

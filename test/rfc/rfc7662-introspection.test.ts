@@ -203,3 +203,55 @@ describe('RFC 7662 §2.1: the caller must authenticate', () => {
     expectOAuthError(response, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
   });
 });
+
+describe('org rule requireAsymmetricM2M: a consumer secret does not authenticate the caller', () => {
+  const requireCertificates = (on: boolean) => h.services.orgs.upsert({ requireAsymmetricM2M: on });
+  beforeAll(() => requireCertificates(true));
+  afterAll(() => requireCertificates(false));
+
+  /** A token of the client credentials app, got with its private key as the rule requires. */
+  async function ccToken(): Promise<string> {
+    const response = await h.token({ grant_type: 'client_credentials', ...privateKeyJwt(APPS.cc, h.keys.cc) });
+    expect(response.statusCode, response.body).toBe(200);
+    return (JSON.parse(response.body) as { access_token: string }).access_token;
+  }
+
+  /** Everything on the wire but the date: two refusals that must be indistinguishable. */
+  function wire(response: Response) {
+    const { date: _date, ...headers } = response.headers;
+    return { status: response.statusCode, headers, body: response.body };
+  }
+
+  it('org rule requireAsymmetricM2M: a right consumer secret over Basic is 401 invalid_client, and nothing about the token is told', async () => {
+    const token = await ccToken();
+    const right = await asCcApp({ token });
+    expectOAuthError(right, 401, 'invalid_client', 'client authentication failed', { wwwAuthenticate: 'Basic realm="keygate"' });
+    const wrong = await h.postForm(INTROSPECT, { token }, { headers: basicAuthorization(APPS.cc, `${h.secrets.cc}x`) });
+    expect(wire(right)).toStrictEqual(wire(wrong));
+  });
+
+  it('org rule requireAsymmetricM2M: a right consumer secret in the form is 401 invalid_client without a challenge', async () => {
+    const token = await ccToken();
+    const response = await h.postForm(INTROSPECT, { token, client_id: APPS.cc, client_secret: h.secrets.cc });
+    expectOAuthError(response, 401, 'invalid_client', 'client authentication failed', { wwwAuthenticate: null });
+  });
+
+  it('org rule requireAsymmetricM2M: a private_key_jwt caller still introspects its token', async () => {
+    const token = await ccToken();
+    const response = await h.postForm(INTROSPECT, { token, ...privateKeyJwt(APPS.cc, h.keys.cc) });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(jsonBody(response)).toMatchObject({ active: true, client_id: APPS.cc, username: USERS.svc });
+  });
+
+  it('org rule requireAsymmetricM2M: once the rule is off, the consumer secret introspects again', async () => {
+    const token = await ccToken();
+    await requireCertificates(false);
+    try {
+      expect(jsonBody(await asCcApp({ token }))).toMatchObject({ active: true, client_id: APPS.cc });
+      expect(jsonBody(await h.postForm(INTROSPECT, { token, client_id: APPS.cc, client_secret: h.secrets.cc }))).toMatchObject({ active: true });
+    } finally {
+      await requireCertificates(true);
+    }
+  });
+});

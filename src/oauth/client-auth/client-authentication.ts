@@ -1,8 +1,10 @@
 /**
  * Client authentication at the token, introspection and revocation endpoints (RFC 6749
- * §2.3): exactly one method per request, chosen from what the request carries.
+ * §2.3): exactly one method per request, chosen from what the request carries, and the org's
+ * rule on which methods it accepts applied here, so that every endpoint applies it.
  */
 import type { CredentialKind } from '../../domain/login-event.js';
+import type { Org } from '../../domain/org.js';
 import { InvalidClientError, InvalidRequestError } from '../errors/oauth-error.js';
 import type { ClientRecord } from '../client-directory.js';
 import type { ReplayGuard } from '../replay-guard.js';
@@ -43,7 +45,8 @@ export function hasClientCredentials(request: Pick<ClientAuthRequest, 'params' |
 
 /**
  * Authenticates the client, or throws `invalid_client` (401) with one body for every failure.
- * Two methods at once is `invalid_request` (RFC 6749 §2.3).
+ * Two methods at once is `invalid_request` (RFC 6749 §2.3). While the org requires
+ * certificates, a consumer secret is refused even when right ({@link requireSecretAccepted}).
  */
 export async function authenticateClient(request: ClientAuthRequest, deps: PrivateKeyJwtDeps): Promise<AuthenticatedClient> {
   const basic = request.authorization?.toLowerCase().startsWith('basic ') === true;
@@ -62,17 +65,26 @@ export async function authenticateClient(request: ClientAuthRequest, deps: Priva
     const clientId = request.params.get('client_id');
     if (clientId !== undefined && clientId !== credentials.clientId) throw new InvalidClientError('client_id_mismatch', true);
     const client = await authenticateWithClientSecret(credentials, deps.directory, true, (c) => request.identified?.(c, 'client-secret'));
+    requireSecretAccepted(deps.directory.org(), true);
     return { client, credential: 'client-secret', replay: null };
   }
   const clientId = request.params.get('client_id');
   const secret = request.params.get('client_secret');
   if (clientId !== undefined && secret !== undefined) {
-    return {
-      client: await authenticateWithClientSecret({ clientId, secret }, deps.directory, false, (c) => request.identified?.(c, 'client-secret')),
-      credential: 'client-secret',
-      replay: null,
-    };
+    const client = await authenticateWithClientSecret({ clientId, secret }, deps.directory, false, (c) => request.identified?.(c, 'client-secret'));
+    requireSecretAccepted(deps.directory.org(), false);
+    return { client, credential: 'client-secret', replay: null };
   }
   if (request.authorization !== undefined) throw new InvalidClientError('client_auth_scheme_unsupported', true);
   throw new InvalidClientError('client_auth_missing');
+}
+
+/**
+ * The org-wide rule `requireAsymmetricM2M`: while it is on, a consumer secret no longer proves
+ * a client at any endpoint, and only a private_key_jwt assertion does (RFC 6749 §5.2: a method
+ * the server does not accept is `invalid_client`). Checked after the secret, so that a right
+ * secret gets the same response as a wrong one and only the login history tells them apart.
+ */
+function requireSecretAccepted(org: Pick<Org, 'requireAsymmetricM2M'>, basic: boolean): void {
+  if (org.requireAsymmetricM2M) throw new InvalidClientError('org_requires_certificate', basic);
 }

@@ -1,7 +1,9 @@
 /**
  * Token introspection (RFC 7662), `POST /services/oauth2/introspect`. The caller must
  * authenticate as an app, and learns only about that app's own tokens: anything else,
- * including a token it does not own, is `{"active": false}` and nothing more (§2.2).
+ * including a token it does not own, is `{"active": false}` and nothing more (§2.2). While
+ * the org requires certificates, a consumer secret does not authenticate the caller
+ * ({@link authenticateClient}).
  */
 import type { Logger } from 'pino';
 import { honoursTokenOf } from '../../domain/user.js';

@@ -4,6 +4,8 @@
  * may revoke itself: holding it proves the right to end it, unless a `client_id` names
  * another app. Unknown, expired or foreign tokens answer 200 and change nothing (§2.2); a
  * token revoked before is revoked again, which changes nothing once every store holds it.
+ * While the org requires certificates, a consumer secret is refused here as at the token
+ * endpoint ({@link authenticateClient}); a request with no credentials is unaffected.
  */
 import { OAuthError } from '../errors/oauth-error.js';
 import { NO_STORE_HEADERS } from '../errors/render.js';
@@ -28,6 +30,9 @@ export function createRevocationEndpoint(deps: IntrospectionDeps) {
       const now = deps.clock.epochSeconds();
       const authRequest = { params, authorization: req.authorization, now, audiences: clientAssertionAudiences(org, PATHS.revocation) };
       let caller: ClientRecord | null = null;
+      // Without credentials no client authenticates, so the org's certificate rule has nothing
+      // to refuse: such a request can end only the token it presents, which its holder could
+      // stop using anyway.
       if (hasClientCredentials(authRequest)) {
         const authenticated = await authenticateClient(authRequest, deps);
         await spendNow(deps.replay, authenticated.replay);

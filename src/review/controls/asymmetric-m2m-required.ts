@@ -1,7 +1,7 @@
 /**
  * Org: Asymmetric Machine-to-Machine Authentication Required. The org-wide switch
- * (`org.requireAsymmetricM2M`) that refuses any machine-to-machine token request not made
- * with a signed assertion: the seed control's guidance for high-security environments.
+ * (`org.requireAsymmetricM2M`) that refuses any machine-to-machine client authentication not
+ * made with a signed assertion: the seed control's guidance for high-security environments.
  */
 import type { OrgControl, RiskCondition } from '../engine/control.js';
 import { hasElevatedPrincipal, listNames } from '../engine/conditions.js';
@@ -24,7 +24,7 @@ export const asymmetricM2MRequired: OrgControl = {
     family: 'Org',
     recommendedConfiguration: 'Turn on `requireAsymmetricM2M` for the org once every machine-to-machine app signs its requests.',
     overview:
-      'With the org-wide rule on, Keygate refuses every machine-to-machine token request that is not authenticated with a private-key signature, whatever an individual app allows.',
+      'With the org-wide rule on, Keygate refuses every machine-to-machine client authentication that is not a private-key signature, at the token, introspection and revocation endpoints alike, whatever an individual app allows.',
     riskIfNotConfigured:
       'Each app decides for itself, so one app switched back to a secret (for a test, a migration, a vendor) quietly reopens the weakest path into the org.',
     threatScenarios:
@@ -37,7 +37,7 @@ export const asymmetricM2MRequired: OrgControl = {
       'Turning it on breaks every integration still using a secret; the review lists them, and the traffic-aware review shows which still authenticate that way.',
     remediation: [
       'Move every app off secret-based flows (see the JWT Bearer control for each).',
-      'Turn the rule on: `keygate org update --require-certificates on`, `org.requireAsymmetricM2M: true` in keygate.yaml, `PATCH /org` on the admin API, or the console\'s Org Settings page. From then on the token endpoint refuses consumer secrets and passwords.',
+      'Turn the rule on: `keygate org update --require-certificates on`, `org.requireAsymmetricM2M: true` in keygate.yaml, `PATCH /org` on the admin API, or the console\'s Org Settings page. From then on consumer secrets are refused at the token, introspection and revocation endpoints, and so is the password grant.',
     ],
     guidance:
       'Security Health Review treats asymmetric machine-to-machine authentication as mandatory for high-security environments; under the high-security baseline this control is critical.',

@@ -75,7 +75,7 @@ ${checkbox({
   id: 'requireAsymmetricM2M',
   label: 'Machine-to-machine requests must use a certificate',
   checked: v.requireAsymmetricM2M,
-  hint: 'The token endpoint then refuses consumer secrets and passwords for every app, whatever its flows allow: only signed assertions (JWT Bearer, private_key_jwt) get tokens.',
+  hint: 'Consumer secrets are then refused for every app, whatever its flows allow, at the token, introspection and revocation endpoints, and so is the password grant: only signed assertions (JWT Bearer, private_key_jwt) get tokens.',
 })}
 <button type="submit">Save</button>
 </form>
