@@ -134,6 +134,45 @@ describe('admin API input refusals', () => {
     expect(res.json().username).toBe('\u{1F600}@acme.test');
   });
 
+  const latin1Post = (charset: string, username: string) =>
+    server.app.inject({
+      method: 'POST',
+      url: `${API}/users`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': `application/json; charset=${charset}` },
+      payload: Buffer.from(JSON.stringify({ username }), 'latin1'),
+    });
+
+  it.each(['latin1', 'ISO-8859-1', '"windows-1252"', 'utf-16'])('RFC 9110 §8.3.1: POST /users labelled charset=%s is 415 unsupported_charset, not read as UTF-8', async (charset) => {
+    // In Latin-1, "Ã©" is the bytes C3 A9: read as UTF-8 they are "é", a name the client never sent.
+    const res = await latin1Post(charset, 'Ã©@acme.test');
+    const detail = `the body must be UTF-8: send it labelled charset=utf-8 or with no charset, not charset=${charset.replaceAll('"', '').toLowerCase()}`;
+    expectProblem(res, 415, { code: 'unsupported_charset', detail });
+    expectProblem(await latin1Post(charset, 'café@acme.test'), 415, { code: 'unsupported_charset', detail });
+    expectProblem(await api('GET', '/users/é@acme.test'), 404, { code: 'not_found' });
+  });
+
+  it('a DELETE labelled with another charset is 415 too, though it has no body', async () => {
+    const res = await server.app.inject({
+      method: 'DELETE',
+      url: `${API}/users/nobody@acme.test`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=latin1' },
+    });
+    expectProblem(res, 415, { code: 'unsupported_charset' });
+  });
+
+  it.each(['utf-8', 'UTF-8', '"utf-8"'])('a body labelled charset=%s is read as UTF-8', async (charset) => {
+    const username = `charset-${charset.replaceAll('"', 'q')}-é@acme.test`;
+    const res = await server.app.inject({
+      method: 'POST',
+      url: `${API}/users`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': `application/json; charset=${charset}` },
+      payload: Buffer.from(JSON.stringify({ username }), 'utf8'),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().username).toBe(username);
+    expect((await api('DELETE', `/users/${encodeURIComponent(username)}`)).statusCode).toBe(204);
+  });
+
   it('the state is unchanged by every refusal above', async () => {
     const org = (await api('GET', '/org')).json();
     expect(org.clockSkewSeconds).not.toBe(10);

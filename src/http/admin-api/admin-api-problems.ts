@@ -13,11 +13,12 @@ import { StoreUnavailableError } from '../../oauth/ports.js';
 import { STORE_OUTAGE_PROBLEM, renderProblem, type Problem } from '../problem.js';
 
 /** Problems raised by the HTTP layer of the admin API rather than by the services. */
-export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'payload_too_large' | 'not_acceptable' | 'internal_error';
+export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'unsupported_charset' | 'payload_too_large' | 'not_acceptable' | 'internal_error';
 
 const HTTP_PROBLEMS: Record<HttpProblemCode, { status: number; title: string }> = {
   bad_request: { status: 400, title: 'The request is not valid' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  unsupported_charset: { status: 415, title: 'Unsupported charset' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   internal_error: { status: 500, title: 'Internal error' },
@@ -60,9 +61,27 @@ type BodyParser<B> = (req: FastifyRequest, body: B, done: Done) => void;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** One `; name=value` parameter of a media type (RFC 9110 §5.6.6), the value a token or a quoted-string. */
+const MEDIA_TYPE_PARAMETER = /;[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=("(?:[^"\\]|\\.)*"|[!#$%&'*+.^_`|~0-9A-Za-z-]*)/g;
+
+/**
+ * The first `charset` a Content-Type declares other than UTF-8, lower-cased and unquoted, or
+ * null. A parameter's name is case-insensitive (RFC 9110 §5.6.6), and so is a charset (§8.3.2).
+ */
+function foreignCharset(contentType: string | undefined): string | null {
+  for (const [, name = '', value = ''] of (contentType ?? '').matchAll(MEDIA_TYPE_PARAMETER)) {
+    if (name.toLowerCase() !== 'charset') continue;
+    const charset = (value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value).toLowerCase();
+    if (charset !== 'utf-8') return charset;
+  }
+  return null;
+}
+
 /**
  * Fastify's JSON parser, which refuses `__proto__` and `constructor.prototype` keys, with
- * four differences:
+ * five differences:
+ * - a body labelled with a charset other than UTF-8 is refused rather than read as UTF-8:
+ *   Latin-1 `Ã©` is the bytes of UTF-8 `é`, so it would be stored as a name the client never sent;
  * - bytes that are not UTF-8, and `\u` escapes of half a surrogate pair, are refused rather
  *   than turned into U+FFFD in a stored name;
  * - a DELETE labelled JSON may come without a body (several HTTP clients send one so);
@@ -73,6 +92,10 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function adminJsonParser(parseJson: BodyParser<string>): BodyParser<Buffer> {
   return (req, bytes, done) => {
+    const charset = foreignCharset(req.headers['content-type']);
+    if (charset !== null) {
+      return done(new HttpProblemError('unsupported_charset', `the body must be UTF-8: send it labelled charset=utf-8 or with no charset, not charset=${charset.slice(0, 40)}`));
+    }
     let body: string;
     try {
       body = UTF8.decode(bytes);

@@ -29,7 +29,7 @@ const securedErrors: Schema = {
 };
 const bodyErrors: Schema = {
   '400': problemResponse('The body is not valid JSON, is missing, or gives one key twice in an object (code `bad_request`; `field` names the repeated key).'),
-  '415': problemResponse('The body is not `application/json` (code `unsupported_media_type`).'),
+  '415': problemResponse('The body is not `application/json` (code `unsupported_media_type`), or its `charset` is not `utf-8` (code `unsupported_charset`).'),
   '422': problemResponse('A field is invalid (code `validation_failed`; `field` names it).'),
 };
 const notFound = { '404': problemResponse('No such app, user, certificate or flow (code `not_found`).') };
