@@ -687,6 +687,42 @@ describe('admin API', () => {
       expectProblem(await api('GET', '/nope'), 404, { code: 'not_found', detail: `no route for GET ${API}/nope` });
     });
 
+    it.each([
+      ['DELETE', '/org', 'GET, HEAD, PATCH'],
+      ['PUT', '/users', 'GET, HEAD, POST'],
+      ['OPTIONS', '/apps/Reporting', 'DELETE, GET, HEAD, PATCH'],
+      ['GET', '/apps/Reporting/secret', 'DELETE, POST'],
+      ['PATCH', '/reviews/compare?before=a&after=b', 'GET, HEAD'],
+      ['POST', '/openapi.json', 'GET, HEAD'],
+    ] as const)('RFC 9110 §15.5.6: %s %s is 405 with Allow naming the methods the route takes', async (method, path, allow) => {
+      for (const token of [adminToken, undefined]) {
+        const res = await server.app.inject({ method, url: `${API}${path}`, headers: { ...(token && { authorization: `Bearer ${token}` }) } });
+        const target = `${API}${path.split('?')[0]}`;
+        expectProblem(res, 405, { code: 'method_not_allowed', detail: `${target} does not take ${method}; it takes ${allow}` });
+        expect(res.headers.allow).toBe(allow);
+      }
+    });
+
+    it('a method on a path no admin route has is still 404, without Allow', async () => {
+      const res = await server.app.inject({ method: 'DELETE', url: `${API}/nope`, headers: { authorization: `Bearer ${adminToken}` } });
+      expectProblem(res, 404, { code: 'not_found', detail: `no route for DELETE ${API}/nope` });
+      expect(res.headers.allow).toBeUndefined();
+    });
+
+    it('leaves the answers outside the admin API as they were: /healthz, the console and the OAuth endpoints', async () => {
+      const health = await server.app.inject({ method: 'DELETE', url: '/healthz' });
+      expectProblem(health, 404, { code: 'not_found', detail: 'no route for DELETE /healthz' });
+      expect(health.headers.allow).toBeUndefined();
+      const page = await server.app.inject({ method: 'DELETE', url: '/console/apps' });
+      expect(page.statusCode).toBe(404);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers.allow).toBeUndefined();
+      const token = await server.app.inject({ method: 'OPTIONS', url: '/services/oauth2/token' });
+      expect(token.statusCode).toBe(400);
+      expect(token.json()).toMatchObject({ error: 'invalid_request' });
+      expect(token.headers.allow).toBeUndefined();
+    });
+
     it.each(['/apps/%ZZ', '/apps/%ED%A0%80'])('answers a path that does not percent-decode (%s) with a 400 problem', async (path) => {
       expectProblem(await api('GET', path), 400, { code: 'bad_request', detail: 'the request could not be read' });
     });

@@ -13,10 +13,18 @@ import { StoreUnavailableError } from '../../oauth/ports.js';
 import { STORE_OUTAGE_PROBLEM, renderProblem, type Problem } from '../problem.js';
 
 /** Problems raised by the HTTP layer of the admin API rather than by the services. */
-export type HttpProblemCode = 'bad_request' | 'unsupported_media_type' | 'unsupported_charset' | 'payload_too_large' | 'not_acceptable' | 'internal_error';
+export type HttpProblemCode =
+  | 'bad_request'
+  | 'method_not_allowed'
+  | 'unsupported_media_type'
+  | 'unsupported_charset'
+  | 'payload_too_large'
+  | 'not_acceptable'
+  | 'internal_error';
 
 const HTTP_PROBLEMS: Record<HttpProblemCode, { status: number; title: string }> = {
   bad_request: { status: 400, title: 'The request is not valid' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unsupported_charset: { status: 415, title: 'Unsupported charset' },
   payload_too_large: { status: 413, title: 'The request body is too large' },

@@ -9,7 +9,7 @@
  * apps are addressed by id or name, users by id or username. docs/admin-api.md describes each
  * route and openapi.ts is its machine-readable twin (a test keeps both in step with the routes).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { z } from 'zod';
 import { AdminError } from '../../admin/admin-errors.js';
 import type { AdminServices } from '../../admin/admin-services.js';
@@ -184,6 +184,22 @@ async function historyFilter(services: AdminServices, query: ReturnType<typeof p
   };
 }
 
+/**
+ * A request no admin route took. When the path is a route's, under another method, the answer
+ * is 405 with `Allow` naming the methods it takes (RFC 9110 §15.5.6), asked of the router itself
+ * so that no list of methods is kept beside the routes; otherwise 404.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6
+ */
+function refuseUnrouted(api: FastifyInstance, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = req.url.split('?')[0];
+  const allowed = (api.supportedMethods as HTTPMethods[]).filter((method) => api.findRoute({ method, url: req.url }) !== null).sort();
+  if (allowed.length === 0) return sendAdminProblem(new AdminError('not_found', `no route for ${req.method} ${path}`), req, reply);
+  const allow = allowed.join(', ');
+  reply.header('allow', allow);
+  return sendAdminProblem(new HttpProblemError('method_not_allowed', `${path} does not take ${req.method}; it takes ${allow}`), req, reply);
+}
+
 function created(reply: FastifyReply, location: string): FastifyReply {
   return reply.code(201).header('location', location);
 }
@@ -195,6 +211,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
   await app.register(
     async (api) => {
       api.setErrorHandler((error, req, reply) => sendAdminProblem(error, req, reply));
+      api.setNotFoundHandler((req, reply) => refuseUnrouted(api, req, reply));
       api.addContentTypeParser('application/json', { parseAs: 'buffer' }, adminJsonParser(api.getDefaultJsonParser('error', 'error')));
       api.addHook('onRequest', async (_req, reply) => {
         // Admin responses describe credentials and users: never cached by a browser or proxy.
