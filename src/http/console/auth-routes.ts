@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { clientAddressOf } from '../endpoint-adapter.js';
 import { FormFields } from './forms.js';
-import { type ConsoleDeps, type ConsoleRouter, CSRF_REFUSAL, errorPage, isContentType, sendPage } from './console-context.js';
+import { type ConsoleDeps, type ConsoleRouter, CSRF_REFUSAL, errorPage, isContentType, sendPage, SESSION_NOTICES } from './console-context.js';
 import { secondFactorPage, signInPage } from './pages/sign-in-pages.js';
 import { SessionManager } from './sessions.js';
 
@@ -15,10 +15,11 @@ function refuseWhileLimited(reply: FastifyReply, wait: number): FastifyReply {
 export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter, deps: ConsoleDeps): void {
   const limit = deps.signInLimit;
 
-  scope.get<{ Querystring: { signed_out?: string } }>('/sign-in', async (req, reply) => {
+  scope.get<{ Querystring: { signed_out?: string; session?: string } }>('/sign-in', async (req, reply) => {
     if (await deps.sessions.current(req, 'active')) return reply.redirect('/console/apps', 303);
     const csrfToken = deps.sessions.preSessionToken(req, reply);
-    return sendPage(reply, 200, signInPage({ csrfToken, notice: req.query.signed_out ? 'You have signed out.' : null }));
+    const ended = typeof req.query.session === 'string' ? (SESSION_NOTICES[req.query.session] ?? null) : null;
+    return sendPage(reply, 200, signInPage({ csrfToken, notice: req.query.signed_out ? 'You have signed out.' : null, warning: ended }));
   });
 
   scope.post('/sign-in', async (req, reply) => {
@@ -43,7 +44,7 @@ export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter
 
   scope.get('/sign-in/verify', async (req, reply) => {
     const pending = await deps.sessions.current(req, 'second_factor');
-    if (!pending) return reply.redirect('/console/sign-in', 303);
+    if (!pending) return reply.redirect((await deps.sessions.ended(req)) ? '/console/sign-in?session=verify' : '/console/sign-in', 303);
     return sendPage(reply, 200, secondFactorPage({ csrfToken: pending.csrfToken }));
   });
 
@@ -52,7 +53,7 @@ export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter
     const wait = limit?.retryAfter(address) ?? 0;
     if (wait > 0) return refuseWhileLimited(reply, wait);
     const pending = await deps.sessions.current(req, 'second_factor');
-    if (!pending) return reply.redirect('/console/sign-in', 303);
+    if (!pending) return reply.redirect('/console/sign-in?session=verify', 303);
     const form = FormFields.fromUrlEncoded(isContentType(req, 'application/x-www-form-urlencoded') ? req.body : '');
     if (!SessionManager.checkCsrf(pending, form.raw('csrf_token'))) return sendPage(reply, 403, errorPage('Request refused', CSRF_REFUSAL));
     const result = await deps.auth.verifySecondFactor({ userId: pending.session.userId, code: form.text('code') ?? '', clientAddress: address });
@@ -70,8 +71,13 @@ export function registerAuthRoutes(scope: FastifyInstance, router: ConsoleRouter
     return sendPage(reply, 401, secondFactorPage({ csrfToken: pending.csrfToken, error: message }));
   });
 
-  router.form('/sign-out', async ({ req, reply }) => {
-    await deps.sessions.end(req, reply);
-    return { redirect: '/console/sign-in?signed_out=1' };
-  });
+  router.form(
+    '/sign-out',
+    async ({ req, reply }) => {
+      await deps.sessions.end(req, reply);
+      return { redirect: '/console/sign-in?signed_out=1' };
+    },
+    // Signing out of a session that has already ended needs no sign-in first.
+    '/console/sign-in?signed_out=1',
+  );
 }

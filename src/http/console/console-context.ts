@@ -81,6 +81,19 @@ export function errorPage(title: string, message: string, chrome?: AdminChrome):
 const CSRF_REFUSAL =
   "The form's security token is missing or out of date, so nothing was changed. Go back, reload the page and submit it again.";
 
+/**
+ * Why the sign-in page is shown instead of the page asked for, as its `session` query value:
+ * `ended` when a page is opened with a session that has expired or was signed out, `unsaved`
+ * when a form arrives without a session (it was not saved), `verify` when a pending second
+ * factor has expired. Without it, a lapsed session would drop the administrator on a blank
+ * sign-in form with no word that their change was lost.
+ */
+export const SESSION_NOTICES: Readonly<Record<string, string>> = {
+  ended: 'Your session has ended: sign in again.',
+  unsaved: 'Your session had ended, so the form you sent was not saved. Sign in again, then make the change again.',
+  verify: 'The sign-in was not completed in time: enter your username and password again.',
+};
+
 /** Registers console routes behind the session guard. */
 export class ConsoleRouter {
   constructor(
@@ -105,20 +118,28 @@ export class ConsoleRouter {
     };
   }
 
-  /** A GET page for signed-in administrators; others are sent to sign in. */
+  /** A GET page for signed-in administrators; others are sent to sign in, told when their session ended. */
   page<P = Record<string, string>>(url: string, handler: (ctx: AdminRequest, params: P) => Promise<ConsoleAnswer>): void {
     this.scope.get(url, async (req, reply) => {
       const found = await this.#signedIn(req);
-      if (!found) return reply.redirect('/console/sign-in', 303);
+      if (!found) return reply.redirect((await this.deps.sessions.ended(req)) ? '/console/sign-in?session=ended' : '/console/sign-in', 303);
       return sendAnswer(reply, await handler(this.#context(req, reply, found), req.params as P));
     });
   }
 
-  /** A URL-encoded form POST: signed in, CSRF token checked before the handler runs. */
-  form<P = Record<string, string>>(url: string, handler: (ctx: AdminSubmission, params: P) => Promise<ConsoleAnswer>): void {
+  /**
+   * A URL-encoded form POST: signed in, CSRF token checked before the handler runs. A form
+   * sent without a session leads to `signedOut` (by default the sign-in page saying the
+   * form was not saved).
+   */
+  form<P = Record<string, string>>(
+    url: string,
+    handler: (ctx: AdminSubmission, params: P) => Promise<ConsoleAnswer>,
+    signedOut = '/console/sign-in?session=unsaved',
+  ): void {
     this.scope.post(url, async (req, reply) => {
       const found = await this.#signedIn(req);
-      if (!found) return reply.redirect('/console/sign-in', 303);
+      if (!found) return reply.redirect(signedOut, 303);
       if (!isContentType(req, 'application/x-www-form-urlencoded')) return sendPage(reply, 415, errorPage('Unsupported form', 'The console accepts HTML form submissions only.'));
       const form = FormFields.fromUrlEncoded(req.body);
       return this.#submit(req, reply, found, form, new Map(), handler);
@@ -130,7 +151,7 @@ export class ConsoleRouter {
     const options: RouteShorthandOptions = { bodyLimit: MULTIPART_LIMITS.bodyBytes };
     this.scope.post(url, options, async (req, reply) => {
       const found = await this.#signedIn(req);
-      if (!found) return reply.redirect('/console/sign-in', 303);
+      if (!found) return reply.redirect('/console/sign-in?session=unsaved', 303);
       if (!Buffer.isBuffer(req.body)) return sendPage(reply, 415, errorPage('Unsupported form', 'This form must be sent as multipart/form-data.'));
       const parsed = parseMultipart(req.body, req.headers['content-type']);
       return this.#submit(req, reply, found, parsed.fields, parsed.files, handler);

@@ -121,6 +121,15 @@ export class SessionManager {
     return { session, csrfToken: csrfTokenFor(token) };
   }
 
+  /**
+   * Whether the request carries a session cookie whose session no longer exists: it expired,
+   * or it was signed out. (A pending second factor still exists, so it is not "ended".)
+   */
+  async ended(req: FastifyRequest): Promise<boolean> {
+    const token = readToken(req, SESSION_COOKIE_SECURE, SESSION_COOKIE);
+    return token !== undefined && (await this.store.findConsoleSession(sha256Hex(token))) === undefined;
+  }
+
   async end(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = readToken(req, SESSION_COOKIE_SECURE, SESSION_COOKIE);
     if (token) await this.store.deleteConsoleSession(sha256Hex(token));

@@ -2,11 +2,17 @@
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, layout, textField } from '../layout.js';
 
-export function signInPage(options: { csrfToken: string; username?: string; error?: string | null; notice?: string | null }): SafeHtml {
+export function signInPage(options: { csrfToken: string; username?: string; error?: string | null; notice?: string | null; warning?: string | null }): SafeHtml {
   return layout(
     {
       title: 'Sign in',
-      notice: options.error ? { kind: 'error', text: options.error } : options.notice ? { kind: 'ok', text: options.notice } : null,
+      notice: options.error
+        ? { kind: 'error', text: options.error }
+        : options.warning
+          ? { kind: 'warn', text: options.warning }
+          : options.notice
+            ? { kind: 'ok', text: options.notice }
+            : null,
     },
     html`<section class="card sign-in" aria-label="Sign in to the Keygate Console">
 <form method="post" action="/console/sign-in">
