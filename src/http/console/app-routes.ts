@@ -101,6 +101,10 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
     const flows: Flows = { jwtBearer: values.jwtBearer, clientCredentials: values.clientCredentials, usernamePassword: values.usernamePassword };
     const runAs = values.runAs || null;
     try {
+      // A file chosen but empty would otherwise read as no file, and the form as saved.
+      if (upload && upload.data.toString('utf8').trim() === '') {
+        throw new AdminError('certificate_rejected', `the file "${upload.filename}" is empty: choose the .crt.pem that holds the certificate`, 'certificate');
+      }
       // The form is saved whole or not at all: a refused certificate must not leave a new
       // run-as user behind.
       await apps.updateOAuthSettings(
