@@ -81,11 +81,16 @@ function requireCertificateFor(flows: Flows, certificates: readonly Certificate[
   }
 }
 
-/** An app whose Client Credentials flow is on names a run-as user that exists: its tokens are issued as that user. */
+/**
+ * An app's run-as user is a user that exists, whether or not its Client Credentials flow is on:
+ * the flow's tokens are issued as that user, and a missing one kept while the flow is off would
+ * be found only when it is switched on. While the flow is on, the app has one.
+ */
 async function requireRunAsFor(store: Pick<AdminStore, 'findUser'>, flows: Flows, runAs: string | null): Promise<void> {
-  if (!flows.clientCredentials) return;
-  if (!runAs) throw new AdminError('validation_failed', 'the Client Credentials flow needs a run-as user (clientCredentialsRunAs)', 'clientCredentialsRunAs');
-  if (!(await store.findUser({ username: runAs }))) {
+  if (flows.clientCredentials && !runAs) {
+    throw new AdminError('validation_failed', 'the Client Credentials flow needs a run-as user (clientCredentialsRunAs)', 'clientCredentialsRunAs');
+  }
+  if (runAs !== null && !(await store.findUser({ username: runAs }))) {
     throw new AdminError('validation_failed', `the run-as user "${runAs}" does not exist: create the user first`, 'clientCredentialsRunAs');
   }
 }
@@ -271,10 +276,11 @@ export class AppService {
       if (!certificate && isDeepStrictEqual(next, app)) return { id: app.id, changed: false };
       const certificates = certificate ? [...app.certificates, certificate] : app.certificates;
       // A flow's preconditions are checked when it is switched on (or its run-as user changes),
-      // not on every write: an app whose certificate has expired since must still take an
-      // unrelated change, and a restart that restates the file must not stop the server.
+      // not on every write: an app whose certificate has expired, or whose run-as user was
+      // deleted, since must still take an unrelated change, and a restart that restates the file
+      // must not stop the server.
       if (!app.flows.jwtBearer) requireCertificateFor(next.flows, certificates, now);
-      if (!app.flows.clientCredentials || next.clientCredentialsRunAs !== app.clientCredentialsRunAs) {
+      if ((next.flows.clientCredentials && !app.flows.clientCredentials) || next.clientCredentialsRunAs !== app.clientCredentialsRunAs) {
         await requireRunAsFor(store, next.flows, next.clientCredentialsRunAs);
       }
       if (certificate) await store.addCertificate(app.id, certificate);

@@ -391,13 +391,31 @@ describe('admin API', () => {
       const detail = 'the run-as user "nobody@acme.test" does not exist: create the user first';
       expectProblem(ghost, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail });
       expect((await api('GET', '/apps/CC%20Ghost')).statusCode).toBe(404);
-      // Named while the flow is off, the missing user stops the flow from being switched on.
-      expect((await api('POST', '/apps', { name: 'CC Later', clientCredentialsRunAs: 'nobody@acme.test' })).statusCode).toBe(201);
-      const enable = await api('PUT', '/apps/CC%20Later/flows/client-credentials', { enabled: true });
-      expectProblem(enable, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail });
-      expect((await api('PATCH', '/apps/CC%20Later', { clientCredentialsRunAs: HELPER })).statusCode).toBe(200);
+    });
+
+    it('refuses a run-as user that does not exist while the Client Credentials flow is off too, on create and on update', async () => {
+      const detail = 'the run-as user "nobody@acme.test" does not exist: create the user first';
+      const create = await api('POST', '/apps', { name: 'CC Later', clientCredentialsRunAs: 'nobody@acme.test' });
+      expectProblem(create, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail });
+      expectProblem(await api('GET', '/apps/CC%20Later'), 404, { code: 'not_found' });
+      expect((await api('POST', '/apps', { name: 'CC Later', flows: { clientCredentials: false } })).statusCode).toBe(201);
+      const update = await api('PATCH', '/apps/CC%20Later', { clientCredentialsRunAs: 'nobody@acme.test' });
+      expectProblem(update, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail });
+      expect((await api('GET', '/apps/CC%20Later')).json()).toMatchObject({ clientCredentialsRunAs: null, flows: { clientCredentials: false } });
+      expect((await api('PATCH', '/apps/CC%20Later', { clientCredentialsRunAs: HELPER })).json()).toMatchObject({ clientCredentialsRunAs: HELPER });
       expect((await api('PUT', '/apps/CC%20Later/flows/client-credentials', { enabled: true })).json()).toMatchObject({ flows: { clientCredentials: true } });
       expect((await api('DELETE', '/apps/CC%20Later')).statusCode).toBe(204);
+    });
+
+    it('an app whose run-as user was deleted since still takes other changes, but not the Client Credentials flow', async () => {
+      expect((await api('POST', '/users', { username: 'leaver@acme.test' })).statusCode).toBe(201);
+      expect((await api('POST', '/apps', { name: 'CC Leaver', clientCredentialsRunAs: 'leaver@acme.test' })).statusCode).toBe(201);
+      expect((await api('DELETE', '/users/leaver@acme.test')).statusCode).toBe(204);
+      expect((await api('PATCH', '/apps/CC%20Leaver', { contactEmail: 'ops@acme.test' })).json()).toMatchObject({ contactEmail: 'ops@acme.test', clientCredentialsRunAs: 'leaver@acme.test' });
+      const enable = await api('PUT', '/apps/CC%20Leaver/flows/client-credentials', { enabled: true });
+      expectProblem(enable, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail: 'the run-as user "leaver@acme.test" does not exist: create the user first' });
+      expect((await api('PATCH', '/apps/CC%20Leaver', { clientCredentialsRunAs: null })).json()).toMatchObject({ clientCredentialsRunAs: null });
+      expect((await api('DELETE', '/apps/CC%20Leaver')).statusCode).toBe(204);
     });
 
     it('refuses to delete the app the caller\'s token comes from', async () => {
