@@ -160,7 +160,7 @@ describe('admin API input refusals', () => {
     expectProblem(res, 415, { code: 'unsupported_charset' });
   });
 
-  it.each(['utf-8', 'UTF-8', '"utf-8"'])('a body labelled charset=%s is read as UTF-8', async (charset) => {
+  it.each(['utf-8', 'UTF-8', '"utf-8"', 'utf8'])('a body labelled charset=%s is read as UTF-8', async (charset) => {
     const username = `charset-${charset.replaceAll('"', 'q')}-é@acme.test`;
     const res = await server.app.inject({
       method: 'POST',

@@ -72,6 +72,9 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** One `; name=value` parameter of a media type (RFC 9110 §5.6.6), the value a token or a quoted-string. */
 const MEDIA_TYPE_PARAMETER = /;[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=("(?:[^"\\]|\\.)*"|[!#$%&'*+.^_`|~0-9A-Za-z-]*)/g;
 
+/** The names UTF-8 goes by as a charset: its IANA name and the alias many clients send. */
+const UTF8_LABELS = new Set(['utf-8', 'utf8']);
+
 /**
  * The first `charset` a Content-Type declares other than UTF-8, lower-cased and unquoted, or
  * null. A parameter's name is case-insensitive (RFC 9110 §5.6.6), and so is a charset (§8.3.2).
@@ -80,7 +83,7 @@ function foreignCharset(contentType: string | undefined): string | null {
   for (const [, name = '', value = ''] of (contentType ?? '').matchAll(MEDIA_TYPE_PARAMETER)) {
     if (name.toLowerCase() !== 'charset') continue;
     const charset = (value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value).toLowerCase();
-    if (charset !== 'utf-8') return charset;
+    if (!UTF8_LABELS.has(charset)) return charset;
   }
   return null;
 }
