@@ -42,7 +42,7 @@ describe('console risk acceptance', () => {
 
     const noSuchDay = await browser.post('/console/review/accept', { csrf_token: csrf, control: control!, subject: subject!, reason: 'r', owner: 'o', expires: '2099-02-31' });
     expect(noSuchDay.statusCode).toBe(422);
-    expect(noSuchDay.body).toContain('The risk was not accepted: expires: enter a date.');
+    expect(noSuchDay.body).toContain('The risk was not accepted: Expires: enter a date.');
     expect(await h.server.services.reviews.listAcceptedRisks()).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { AdminError } from '../../admin/admin-errors.js';
 import type { Flows } from '../../domain/app.js';
 import { isValidCidr } from '../../platform/cidr.js';
 import type { AdminSubmission, ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
+import { refusalMessage, type FieldLabels } from './forms.js';
 import type { SafeHtml } from './html.js';
 import type { Notice } from './layout.js';
 import { latestStatusByApp } from './review-routes.js';
@@ -33,11 +34,16 @@ const SAVED: Record<string, string> = {
   'secret-deleted': 'The consumer secret was deleted; nothing can authenticate with it any more.',
 };
 
-/** The message shown beside a form for a refused write. */
-export function refusalMessage(err: AdminError): string {
-  if (err.code === 'certificate_rejected') return `The certificate was refused: ${err.detail}.`;
-  return `${err.detail.charAt(0).toUpperCase()}${err.detail.slice(1)}.`;
-}
+const NEW_APP_LABELS: FieldLabels = { name: 'Name', contactEmail: 'Contact email', scopes: 'Scopes' };
+const OAUTH_LABELS: FieldLabels = { scopes: 'Scopes', clientCredentialsRunAs: 'Client Credentials run-as user' };
+const POLICY_LABELS: FieldLabels = {
+  'policies.permittedUsers': 'Permitted users',
+  'policies.profiles': 'Profiles',
+  'policies.permissionSets': 'Permission sets',
+  'policies.ipRelaxation': 'IP relaxation',
+  'policies.trustedIpRanges': 'Trusted IP ranges',
+  'policies.sessionTimeoutMinutes': 'Session timeout',
+};
 
 function savedNotice(query: unknown): Notice | null {
   const key = (query as { saved?: string }).saved;
@@ -71,7 +77,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
       return { redirect: `/console/apps/${app.id}?saved=created` };
     } catch (err) {
       if (!(err instanceof AdminError)) throw err;
-      return { status: err.status, page: newAppPage({ admin: chrome, values, error: { field: err.field?.split('.')[0], message: refusalMessage(err) } }) };
+      return { status: err.status, page: newAppPage({ admin: chrome, values, error: { field: err.field?.split('.')[0], message: refusalMessage(err, NEW_APP_LABELS) } }) };
     }
   });
 
@@ -121,7 +127,7 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
       if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
       const [current, userList] = await Promise.all([apps.get({ id }), users.list()]);
       const field = err.code === 'certificate_rejected' ? 'certificate' : err.field;
-      return { status: err.status, page: oauthSettingsPage({ admin: chrome, app: current, users: userList, values, error: { field, message: refusalMessage(err) } }) };
+      return { status: err.status, page: oauthSettingsPage({ admin: chrome, app: current, users: userList, values, error: { field, message: refusalMessage(err, OAUTH_LABELS) } }) };
     }
   });
 
@@ -188,6 +194,6 @@ async function savePolicies({ chrome, form }: AdminSubmission, deps: ConsoleDeps
     return { redirect: `/console/apps/${id}?saved=policies` };
   } catch (err) {
     if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
-    return refuse(err.field ?? '', refusalMessage(err));
+    return refuse(err.field ?? '', refusalMessage(err, POLICY_LABELS));
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Form bodies of the console. URL-encoded forms arrive as the raw string the server's parser
- * keeps; the certificate upload arrives as multipart/form-data (see multipart.ts).
+ * keeps; the certificate upload arrives as multipart/form-data (see multipart.ts). A refused
+ * write is told beside the form in the form's own words ({@link refusalMessage}).
  */
+import type { AdminError } from '../../admin/admin-errors.js';
 
 /** The fields of a submitted form; repeated names (checkbox groups) keep every value. */
 export class FormFields {
@@ -47,4 +49,31 @@ export class FormFields {
       .map((v) => v.trim())
       .filter(Boolean);
   }
+}
+
+/** A form's labels by the service's field path (`contactEmail`, `policies.profiles`). */
+export type FieldLabels = Readonly<Record<string, string>>;
+
+/**
+ * The service's refusal in the words of the form: the field it names is called by the
+ * form's label (`contactEmail: Invalid email address` reads `Contact email: Invalid email
+ * address`), and a field name in parentheses, meant for the admin API, is left out. The
+ * longest labelled prefix of the path counts: `permissionSets.0` is "Permission sets".
+ */
+export function labelledDetail(err: AdminError, labels: FieldLabels): string {
+  const path = err.field?.split('.') ?? [];
+  for (let n = path.length; n > 0; n -= 1) {
+    const label = labels[path.slice(0, n).join('.')];
+    if (!label) continue;
+    if (err.detail.startsWith(`${err.field}: `)) return `${label}: ${err.detail.slice(err.field!.length + 2)}`;
+    return err.detail.replace(` (${err.field})`, '');
+  }
+  return err.detail;
+}
+
+/** The message shown beside a form for a refused write. */
+export function refusalMessage(err: AdminError, labels: FieldLabels = {}): string {
+  if (err.code === 'certificate_rejected') return `The certificate was refused: ${err.detail}.`;
+  const detail = labelledDetail(err, labels);
+  return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}.`;
 }

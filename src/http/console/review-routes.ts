@@ -2,6 +2,7 @@
 import { AdminError } from '../../admin/admin-errors.js';
 import { isCalendarDate } from '../../platform/calendar-date.js';
 import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
+import { labelledDetail } from './forms.js';
 import { html } from './html.js';
 import { layout, type Notice } from './layout.js';
 import type { AppReviewStatus } from './pages/app-pages.js';
@@ -67,7 +68,7 @@ export function registerReviewRoutes(router: ConsoleRouter, deps: ConsoleDeps): 
     } catch (err) {
       if (!(err instanceof AdminError)) throw err;
       // What was typed goes back into the finding's form, opened, beside the message.
-      const text = `The risk was not accepted: ${err.detail}.`;
+      const text = `The risk was not accepted: ${labelledDetail(err, { reason: 'Reason', owner: 'Owner', expires: 'Expires' })}.`;
       return render(chrome, deps.review, { kind: 'error', text }, err.status, { ...typed, field: err.field, message: text });
     }
   });

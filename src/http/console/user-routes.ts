@@ -4,9 +4,19 @@ import { generateTotpSecret, totpUri } from '../../admin/console-auth-totp.js';
 import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
 import type { Notice } from './layout.js';
 import { totpSecretPage, userPage, usersPage, type NewUserValues } from './pages/user-pages.js';
-import { refusalMessage } from './app-routes.js';
+import { refusalMessage, type FieldLabels } from './forms.js';
 
 type IdParams = { id: string };
+
+const USER_LABELS: FieldLabels = {
+  username: 'Username',
+  email: 'Email',
+  profile: 'Profile',
+  permissionSets: 'Permission sets',
+  permissions: 'Permissions',
+  password: 'Password',
+};
+const ACCESS_LABELS: FieldLabels = { ...USER_LABELS, password: 'New password' };
 
 const SAVED: Record<string, string> = {
   created: 'The user was created.',
@@ -52,7 +62,7 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
       if (!(err instanceof AdminError)) throw err;
       return {
         status: err.status,
-        page: usersPage({ admin: chrome, users: await users.list(), values, error: { field: err.field?.split('.')[0], message: refusalMessage(err) } }),
+        page: usersPage({ admin: chrome, users: await users.list(), values, error: { field: err.field?.split('.')[0], message: refusalMessage(err, USER_LABELS) } }),
       };
     }
   });
@@ -87,7 +97,7 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
       return { redirect: `/console/users/${id}?saved=saved` };
     } catch (err) {
       if (!(err instanceof AdminError) || err.code === 'not_found') throw err;
-      return refuse(err.field?.split('.')[0], refusalMessage(err));
+      return refuse(err.field?.split('.')[0], refusalMessage(err, ACCESS_LABELS));
     }
   });
 
