@@ -83,9 +83,24 @@ export class UserService {
     return this.#write(ref, (user) => ({ ...user, totpSecret: secret }));
   }
 
+  /**
+   * Deletes a user, unless an app runs its Client Credentials flow as them: that app would be
+   * left naming nobody, and its next token request would fail. Change the app's run-as user
+   * first.
+   */
   async delete(ref: UserRef): Promise<void> {
-    const user = await this.get(ref);
-    await this.deps.store.deleteUser(user.id);
+    await this.deps.store.transaction(async (store) => {
+      const user = await store.findUser(ref);
+      if (!user) throw new AdminError('not_found', `no user with ${describeRef(ref)}`);
+      const runBy: string[] = [];
+      for (const app of await store.listApps()) {
+        if (app.clientCredentialsRunAs !== null && (await store.findUser({ username: app.clientCredentialsRunAs }))?.id === user.id) runBy.push(app.name);
+      }
+      if (runBy.length > 0) {
+        throw new AdminError('conflict', `the Client Credentials flow of ${runBy.map((name) => `"${name}"`).join(', ')} runs as this user: give it another run-as user first`);
+      }
+      await store.deleteUser(user.id);
+    });
     await this.deps.notifier.changed();
   }
 

@@ -96,4 +96,16 @@ describe('applying keygate.yaml: certificates the file no longer lists', () => {
     expect((await core.services.users.get({ username: 'MIXED@ACME.TEST' })).profile).toBe('Analyst');
     await core.services.users.delete({ username: 'mixed@acme.test' });
   });
+
+  it('--prune keeps, and names, an undeclared user that a declared app runs its Client Credentials flow as', async () => {
+    await core.services.users.create({ username: 'runner@acme.test' });
+    const declared = parseConfig(
+      JSON.stringify({ org: { baseUrl: 'https://id.acme.test' }, apps: [{ name: 'payroll', clientCredentialsRunAs: 'Runner@acme.test' }] }),
+      { baseDir: dataDir, env: {} },
+    );
+    const result = await applyConfig(core.services, declared, { prune: true });
+    expect(result.removed).toEqual([]);
+    expect(result.kept).toContain("user runner@acme.test, whom an app's Client Credentials flow runs as");
+    expect((await core.services.users.get({ username: 'runner@acme.test' })).username).toBe('runner@acme.test');
+  });
 });

@@ -407,14 +407,16 @@ describe('admin API', () => {
       expect((await api('DELETE', '/apps/CC%20Later')).statusCode).toBe(204);
     });
 
-    it('an app whose run-as user was deleted since still takes other changes, but not the Client Credentials flow', async () => {
+    it('refuses to delete a user an app\'s Client Credentials flow runs as, whatever the flow switch says, until the app names another', async () => {
       expect((await api('POST', '/users', { username: 'leaver@acme.test' })).statusCode).toBe(201);
       expect((await api('POST', '/apps', { name: 'CC Leaver', clientCredentialsRunAs: 'leaver@acme.test' })).statusCode).toBe(201);
-      expect((await api('DELETE', '/users/leaver@acme.test')).statusCode).toBe(204);
-      expect((await api('PATCH', '/apps/CC%20Leaver', { contactEmail: 'ops@acme.test' })).json()).toMatchObject({ contactEmail: 'ops@acme.test', clientCredentialsRunAs: 'leaver@acme.test' });
-      const enable = await api('PUT', '/apps/CC%20Leaver/flows/client-credentials', { enabled: true });
-      expectProblem(enable, 422, { code: 'validation_failed', field: 'clientCredentialsRunAs', detail: 'the run-as user "leaver@acme.test" does not exist: create the user first' });
+      expect((await api('POST', '/apps', { name: 'CC Leaver Too', clientCredentialsRunAs: 'LEAVER@acme.test' })).statusCode).toBe(201);
+      const detail = 'the Client Credentials flow of "CC Leaver", "CC Leaver Too" runs as this user: give it another run-as user first';
+      expectProblem(await api('DELETE', '/users/leaver@acme.test'), 409, { code: 'conflict', detail });
+      expect((await api('GET', '/users/leaver@acme.test')).statusCode).toBe(200);
+      expect((await api('DELETE', '/apps/CC%20Leaver%20Too')).statusCode).toBe(204);
       expect((await api('PATCH', '/apps/CC%20Leaver', { clientCredentialsRunAs: null })).json()).toMatchObject({ clientCredentialsRunAs: null });
+      expect((await api('DELETE', '/users/leaver@acme.test')).statusCode).toBe(204);
       expect((await api('DELETE', '/apps/CC%20Leaver')).statusCode).toBe(204);
     });
 
