@@ -180,6 +180,29 @@ describe('console in Chromium', () => {
   );
 
   it(
+    'sends a double-clicked form once: the app is created and its one-time secret shown',
+    async () => {
+      const context = await newContext(h);
+      const page = await context.newPage();
+      await signIn(page);
+      await page.getByRole('button', { name: 'New External Client App' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('double-clicked');
+      await page.getByLabel('Generate a consumer secret').check();
+      let posts = 0;
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/console/apps')) posts += 1;
+      });
+      await page.getByRole('button', { name: 'Create' }).dblclick();
+      await page.getByRole('heading', { name: 'App created' }).waitFor();
+      expect(await page.getByRole('textbox', { name: 'Consumer secret' }).inputValue()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(posts).toBe(1);
+      expect((await h.server.services.apps.list()).filter((a) => a.name === 'double-clicked')).toHaveLength(1);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'refuses a wrong password, and locks the account after 5 failures',
     async () => {
       await h.server.services.users.create({ username: 'second-admin@acme.test', permissions: ['ManageUsers'], password: 'the second password' });

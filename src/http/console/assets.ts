@@ -3,8 +3,9 @@
  * (no front-end build, nothing to copy into dist/) and are served from /console/assets/, so
  * the Content-Security-Policy can forbid inline script and style outright.
  *
- * The script only enhances: it reveals and wires the copy button beside a consumer secret.
- * Every form works without it.
+ * The script only enhances: it reveals and wires the copy button beside a consumer secret,
+ * and sends each form once (a double-click does not repeat the write). Every form works
+ * without it.
  */
 
 export const CONSOLE_CSS = `
@@ -78,7 +79,8 @@ details summary { cursor: pointer; color: var(--brand); }
 `;
 
 export const CONSOLE_JS = `
-// Progressive enhancement only: reveals the copy buttons beside one-time secrets.
+// Progressive enhancement only: reveals the copy buttons beside one-time secrets, and sends
+// each form once.
 document.querySelectorAll('button[data-copy-target]').forEach(function (button) {
   var target = document.getElementById(button.getAttribute('data-copy-target'));
   if (!target || !navigator.clipboard) return;
@@ -88,6 +90,22 @@ document.querySelectorAll('button[data-copy-target]').forEach(function (button) 
       var status = document.getElementById(button.getAttribute('aria-describedby') || '');
       if (status) status.textContent = 'Copied to the clipboard.';
     });
+  });
+});
+// A second submit while the first is on its way (a double-click) would repeat the write, and
+// the page would show the second answer ("already exists") instead of the first (the app
+// created, its secret shown once): the browser sends a form once per page.
+document.addEventListener('submit', function (event) {
+  var form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method !== 'post') return;
+  if (form.hasAttribute('data-sent')) event.preventDefault();
+  else form.setAttribute('data-sent', '');
+});
+// A page restored from the back-forward cache may send its forms again.
+window.addEventListener('pageshow', function (event) {
+  if (!event.persisted) return;
+  document.querySelectorAll('form[data-sent]').forEach(function (form) {
+    form.removeAttribute('data-sent');
   });
 });
 `;
