@@ -203,6 +203,28 @@ describe('console in Chromium', () => {
   );
 
   it(
+    'lays out the App Manager: the count under the table, the button clear of the card',
+    async () => {
+      await h.server.services.apps.create({ name: 'layout-check' });
+      const context = await newContext(h);
+      const page = await context.newPage();
+      await signIn(page);
+      await page.getByRole('heading', { name: 'External Client App Manager' }).waitFor();
+      const caption = await page.locator('table caption').boundingBox();
+      const body = await page.locator('table tbody').boundingBox();
+      // Below the rows, not a stray row between the column headings and the first app.
+      expect(caption!.y).toBeGreaterThanOrEqual(body!.y + body!.height - 1);
+      const count = (await h.server.services.apps.list()).length;
+      expect(await page.locator('table caption').textContent()).toBe(`${count} ${count === 1 ? 'app' : 'apps'}`);
+      const button = await page.getByRole('button', { name: 'New External Client App' }).boundingBox();
+      const card = await page.locator('section.card').first().boundingBox();
+      expect(card!.y).toBeGreaterThan(button!.y + button!.height);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'refuses a wrong password, and locks the account after 5 failures',
     async () => {
       await h.server.services.users.create({ username: 'second-admin@acme.test', permissions: ['ManageUsers'], password: 'the second password' });

@@ -35,6 +35,8 @@ section.card, .card { background: var(--card); border: 1px solid var(--line); bo
 table { width: 100%; border-collapse: collapse; background: var(--card); }
 th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: .85rem; color: var(--muted); font-weight: 600; }
+/* .hint's display: block would turn a caption into a row of the table, between its head and body. */
+caption.hint { display: table-caption; caption-side: bottom; text-align: left; margin: 0; padding: .5rem .6rem 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.25rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -76,6 +78,8 @@ fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1r
 .finding p { margin: .25rem 0; }
 details summary { cursor: pointer; color: var(--brand); }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; }
+main > .actions { margin: 0 0 1rem; }
+dl.facts + .actions { margin-top: .75rem; }
 `;
 
 export const CONSOLE_JS = `

@@ -74,7 +74,7 @@ export function appListPage(options: {
 ${
   options.apps.length === 0
     ? html`<p>No External Client Apps yet.</p>`
-    : html`<table><caption class="hint">${options.apps.length} apps</caption><thead><tr><th scope="col">Name</th><th scope="col">Flows</th><th scope="col">Certificate expiry</th><th scope="col">Review status</th></tr></thead><tbody>${rows}</tbody></table>`
+    : html`<table><caption class="hint">${options.apps.length} ${options.apps.length === 1 ? 'app' : 'apps'}</caption><thead><tr><th scope="col">Name</th><th scope="col">Flows</th><th scope="col">Certificate expiry</th><th scope="col">Review status</th></tr></thead><tbody>${rows}</tbody></table>`
 }
 </section>`,
   );
