@@ -47,7 +47,7 @@ function reviewCell(status: AppReviewStatus | null | undefined): SafeHtml {
   if (status === undefined) return pill('muted', 'Not reviewed');
   if (status === null) return pill('muted', 'Not reviewed');
   if (status.failing > 0) return pill('bad', `${status.failing} failing`);
-  if (status.warnings > 0) return pill('warn', `${status.warnings} warnings`);
+  if (status.warnings > 0) return pill('warn', `${status.warnings} ${status.warnings === 1 ? 'warning' : 'warnings'}`);
   return pill('ok', status.accepted > 0 ? `Passing (${status.accepted} accepted)` : 'Passing');
 }
 
