@@ -10,8 +10,9 @@ import { html, type SafeHtml } from '../html.js';
 import { csrfField, formatDate, formatTime, layout, pill, textField, type Notice } from '../layout.js';
 import type { AdminChrome } from './app-pages.js';
 
-/** Where in the console each app control's setting is changed. */
-const FIX_LOCATIONS: Record<string, { readonly path: 'oauth' | 'policies' | 'app' | 'users'; readonly label: string }> = {
+/** Where in the console each control's setting is changed. */
+const FIX_LOCATIONS: Record<string, { readonly path: 'oauth' | 'policies' | 'app' | 'users' | 'org'; readonly label: string }> = {
+  'org.m2m.asymmetric-required': { path: 'org', label: 'Org Settings' },
   'eca.oauth-flow.jwt-bearer-enabled': { path: 'oauth', label: 'Edit OAuth Settings' },
   'eca.oauth-flow.client-credentials-constrained': { path: 'oauth', label: 'Edit OAuth Settings' },
   'eca.oauth-flow.username-password-disabled': { path: 'oauth', label: 'Edit OAuth Settings' },
@@ -29,6 +30,7 @@ const FIX_LOCATIONS: Record<string, { readonly path: 'oauth' | 'policies' | 'app
 
 function fixLink(finding: JsonFinding, appId: string | undefined): SafeHtml {
   const fix = FIX_LOCATIONS[finding.control];
+  if (fix?.path === 'org') return html`<p><a href="/console/org">${fix.label}</a></p>`;
   if (!fix || !appId) return html``;
   const href = fix.path === 'users' ? '/console/users' : fix.path === 'app' ? `/console/apps/${appId}` : `/console/apps/${appId}/${fix.path}`;
   return html`<p><a href="${href}">${fix.label}</a></p>`;
