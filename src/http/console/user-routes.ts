@@ -18,6 +18,13 @@ const USER_LABELS: FieldLabels = {
 };
 const ACCESS_LABELS: FieldLabels = { ...USER_LABELS, password: 'New password' };
 
+/** The access form's fields a user cannot be without, and what an emptied one is told. */
+const REQUIRED_ACCESS_FIELDS = ['email', 'profile'] as const;
+const REQUIRED_MESSAGES: Record<(typeof REQUIRED_ACCESS_FIELDS)[number], string> = {
+  email: 'Email: enter an email address; a user cannot be left without one.',
+  profile: 'Profile: enter a profile; every user has one (Standard User unless another is given).',
+};
+
 const SAVED: Record<string, string> = {
   created: 'The user was created.',
   saved: 'Saved.',
@@ -83,12 +90,16 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
     if (id === admin.id && !permissions.includes('ManageUsers')) {
       return refuse('permissions', 'You cannot remove ManageUsers from your own account: you would lose access to the console.');
     }
+    // Every user has an email and a profile (the admin API refuses null for either): a field
+    // emptied here cannot be saved as empty, and keeping the old value would not be what was asked.
+    const missing = REQUIRED_ACCESS_FIELDS.find((field) => form.text(field) === '');
+    if (missing) return refuse(missing, REQUIRED_MESSAGES[missing]);
     try {
       await users.update(
         { id },
         {
-          ...(form.text('email') && { email: form.text('email') }),
-          ...(form.text('profile') && { profile: form.text('profile') }),
+          ...(form.text('email') !== undefined && { email: form.text('email') }),
+          ...(form.text('profile') !== undefined && { profile: form.text('profile') }),
           permissionSets: lines(form.text('permissionSets')),
           permissions,
           ...(password && { password }),

@@ -101,8 +101,8 @@ ${
 <h2 id="access-heading">Profile and permission sets</h2>
 <form method="post" action="/console/users/${user.id}">
 ${csrfField(admin.csrfToken)}
-${textField({ id: 'email', label: 'Email', type: 'email', value: values.email, error: err('email') })}
-${textField({ id: 'profile', label: 'Profile', value: values.profile, error: err('profile') })}
+${textField({ id: 'email', label: 'Email', type: 'email', value: values.email, required: true, error: err('email') })}
+${textField({ id: 'profile', label: 'Profile', value: values.profile, required: true, error: err('profile') })}
 ${textField({ id: 'permissionSets', label: 'Permission sets', value: values.permissionSets, multiline: true, hint: 'One per line.', error: err('permissionSets') })}
 ${textField({ id: 'permissions', label: 'Permissions', value: values.permissions, multiline: true, hint: 'One per line.', error: err('permissions') })}
 ${textField({ id: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', hint: 'Leave empty to keep the current password.', error: err('password') })}
