@@ -190,7 +190,7 @@ describe('console', () => {
 
       const oversized = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'big.pem', content: 'x'.repeat(40 * 1024) });
       expect(oversized.statusCode).toBe(413);
-      expect(oversized.body).toContain('the file &quot;big.pem&quot; is larger than 32 KiB.');
+      expect(alertOf(oversized.body)).toBe('The file &quot;big.pem&quot; is larger than 32 KiB.');
 
       const weak = await generateWeakRsaCertificatePem({ subject: 'weak', days: 30 });
       const weakResponse = await browser.postMultipart(`${appUrl}/oauth`, { csrf_token: csrf, jwtBearer: 'on', scopes: 'api', runAs: '' }, { name: 'certificate', filename: 'weak.pem', content: weak });

@@ -34,6 +34,11 @@ export const CONSOLE_CSP = [
   "base-uri 'none'",
 ].join('; ');
 
+/** A service's or parser's lower-case detail as the console shows it: a sentence. */
+function sentence(detail: string): string {
+  return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}.`;
+}
+
 export interface ConsoleOptions {
   readonly services: AdminServices;
   readonly clock: Clock;
@@ -74,9 +79,9 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       });
       scope.setErrorHandler((error: FastifyError | Error, req, reply) => {
         if (error instanceof AdminError) {
-          return sendPage(reply, error.status, errorPage(error.code === 'not_found' ? 'Not found' : error.title, `${error.detail.charAt(0).toUpperCase()}${error.detail.slice(1)}.`));
+          return sendPage(reply, error.status, errorPage(error.code === 'not_found' ? 'Not found' : error.title, sentence(error.detail)));
         }
-        if (error instanceof MultipartError) return sendPage(reply, error.status, errorPage('The form could not be read', `${error.message}.`));
+        if (error instanceof MultipartError) return sendPage(reply, error.status, errorPage('The form could not be read', sentence(error.message)));
         const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
         if (status === 413) return sendPage(reply, 413, errorPage('Too large', 'The upload is too large: a certificate is a few kilobytes of PEM.'));
         if (status < 500) return sendPage(reply, status, errorPage('Request refused', 'The request could not be understood.'));
