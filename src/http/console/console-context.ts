@@ -78,6 +78,22 @@ export function errorPage(title: string, message: string, chrome?: AdminChrome):
   );
 }
 
+/**
+ * The navigation an error page (404, 413, 400, 500) shows: the signed-in administrator's, when
+ * the request carries a valid session of one, else none, so an anonymous visitor learns
+ * nothing. Read only ({@link SessionManager.peek}): an error page neither creates nor extends a
+ * session. A failing lookup (the fault being reported may be the store's) leaves the page bare.
+ */
+export async function errorPageChrome(deps: Pick<ConsoleDeps, 'sessions' | 'auth'>, req: FastifyRequest): Promise<AdminChrome | undefined> {
+  try {
+    const session = await deps.sessions.peek(req);
+    const admin = session && (await deps.auth.currentAdministrator(session.session.userId));
+    return session && admin ? { username: admin.username, csrfToken: session.csrfToken } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const CSRF_REFUSAL =
   "The form's security token is missing or out of date, so nothing was changed. Go back, reload the page and submit it again.";
 
@@ -140,7 +156,9 @@ export class ConsoleRouter {
     this.scope.post(url, async (req, reply) => {
       const found = await this.#signedIn(req);
       if (!found) return reply.redirect(signedOut, 303);
-      if (!isContentType(req, 'application/x-www-form-urlencoded')) return sendPage(reply, 415, errorPage('Unsupported form', 'The console accepts HTML form submissions only.'));
+      if (!isContentType(req, 'application/x-www-form-urlencoded')) {
+        return sendPage(reply, 415, errorPage('Unsupported form', 'The console accepts HTML form submissions only.', this.#context(req, reply, found).chrome));
+      }
       const form = FormFields.fromUrlEncoded(req.body);
       return this.#submit(req, reply, found, form, new Map(), handler);
     });
@@ -152,7 +170,7 @@ export class ConsoleRouter {
     this.scope.post(url, options, async (req, reply) => {
       const found = await this.#signedIn(req);
       if (!found) return reply.redirect('/console/sign-in?session=unsaved', 303);
-      if (!Buffer.isBuffer(req.body)) return sendPage(reply, 415, errorPage('Unsupported form', 'This form must be sent as multipart/form-data.'));
+      if (!Buffer.isBuffer(req.body)) return sendPage(reply, 415, errorPage('Unsupported form', 'This form must be sent as multipart/form-data.', this.#context(req, reply, found).chrome));
       const parsed = parseMultipart(req.body, req.headers['content-type']);
       return this.#submit(req, reply, found, parsed.fields, parsed.files, handler);
     });

@@ -13,7 +13,7 @@ import type { Clock } from '../../platform/clock.js';
 import { registerAppRoutes } from './app-routes.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { registerAuthRoutes } from './auth-routes.js';
-import { ConsoleRouter, errorPage, sendPage, type ConsoleDeps, type SignInLimit } from './console-context.js';
+import { ConsoleRouter, errorPage, errorPageChrome, sendPage, type ConsoleDeps, type SignInLimit } from './console-context.js';
 import { registerHistoryRoutes } from './history-routes.js';
 import { registerOrgRoutes } from './org-routes.js';
 import { MultipartError } from './multipart.js';
@@ -77,23 +77,25 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         reply.header('content-security-policy', CONSOLE_CSP);
         return payload;
       });
-      scope.setErrorHandler((error: FastifyError | Error, req, reply) => {
-        if (error instanceof AdminError) {
-          return sendPage(reply, error.status, errorPage(error.code === 'not_found' ? 'Not found' : error.title, sentence(error.detail)));
-        }
-        if (error instanceof MultipartError) return sendPage(reply, error.status, errorPage('The form could not be read', sentence(error.message)));
-        const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
-        if (status === 413) return sendPage(reply, 413, errorPage('Too large', 'The upload is too large: a certificate is a few kilobytes of PEM.'));
-        if (status < 500) return sendPage(reply, status, errorPage('Request refused', 'The request could not be understood.'));
+      // An error page keeps the navigation for a signed-in administrator (errorPageChrome).
+      scope.setErrorHandler(async (error: FastifyError | Error, req, reply) => {
         if (error instanceof StoreUnavailableError) {
           warnStoreOutage(error, req.log);
           reply.header('retry-after', String(error.retryAfterSeconds));
           return sendPage(reply, 503, errorPage('Temporarily unavailable', 'The database cannot be reached right now. Try again in a moment.'));
         }
+        const chrome = await errorPageChrome(deps, req);
+        if (error instanceof AdminError) {
+          return sendPage(reply, error.status, errorPage(error.code === 'not_found' ? 'Not found' : error.title, sentence(error.detail), chrome));
+        }
+        if (error instanceof MultipartError) return sendPage(reply, error.status, errorPage('The form could not be read', sentence(error.message), chrome));
+        const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+        if (status === 413) return sendPage(reply, 413, errorPage('Too large', 'The upload is too large: a certificate is a few kilobytes of PEM.', chrome));
+        if (status < 500) return sendPage(reply, status, errorPage('Request refused', 'The request could not be understood.', chrome));
         req.log.error({ err: error, url: req.routeOptions.url }, 'console request failed');
-        return sendPage(reply, 500, errorPage('Something went wrong', 'The console could not complete the request; the details are in the server log.'));
+        return sendPage(reply, 500, errorPage('Something went wrong', 'The console could not complete the request; the details are in the server log.', chrome));
       });
-      scope.setNotFoundHandler((_req, reply) => sendPage(reply, 404, errorPage('Not found', 'There is no console page at this address.')));
+      scope.setNotFoundHandler(async (req, reply) => sendPage(reply, 404, errorPage('Not found', 'There is no console page at this address.', await errorPageChrome(deps, req))));
 
       scope.get('/assets/console.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CONSOLE_CSS));
       scope.get('/assets/console.js', async (_req, reply) =>

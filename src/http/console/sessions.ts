@@ -109,8 +109,7 @@ export class SessionManager {
     const session = await this.store.findConsoleSession(idHash);
     if (!session) return null;
     const now = this.now().getTime();
-    const idleLimit = (session.stage === 'active' ? this.policy.idleMinutes : this.policy.secondFactorMinutes) * 60_000;
-    if (now - session.lastSeenAt.getTime() > idleLimit || now - session.createdAt.getTime() > this.policy.absoluteHours * 3_600_000) {
+    if (this.#expired(session, now)) {
       await this.store.deleteConsoleSession(idHash);
       return null;
     }
@@ -119,6 +118,24 @@ export class SessionManager {
       await this.store.touchConsoleSession(idHash, new Date(now));
     }
     return { session, csrfToken: csrfTokenFor(token) };
+  }
+
+  /**
+   * The request's signed-in session, read only: for an error page, which shows the navigation
+   * to a signed-in administrator but must not keep a session alive (a stray 404 is not a sign
+   * of use), so nothing is written, not even the removal of an expired session.
+   */
+  async peek(req: FastifyRequest): Promise<ActiveSession | null> {
+    const token = readToken(req, SESSION_COOKIE_SECURE, SESSION_COOKIE);
+    if (!token) return null;
+    const session = await this.store.findConsoleSession(sha256Hex(token));
+    if (!session || session.stage !== 'active' || this.#expired(session, this.now().getTime())) return null;
+    return { session, csrfToken: csrfTokenFor(token) };
+  }
+
+  #expired(session: ConsoleSession, now: number): boolean {
+    const idleLimit = (session.stage === 'active' ? this.policy.idleMinutes : this.policy.secondFactorMinutes) * 60_000;
+    return now - session.lastSeenAt.getTime() > idleLimit || now - session.createdAt.getTime() > this.policy.absoluteHours * 3_600_000;
   }
 
   /**
