@@ -225,6 +225,28 @@ describe('console in Chromium', () => {
   );
 
   it(
+    'logs no error in the browser console on a visit: the tab icon is linked, so no /favicon.ico 404',
+    async () => {
+      const context = await newContext(h);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      await signIn(page);
+      await page.getByRole('heading', { name: 'External Client App Manager' }).waitFor();
+      await page.goto('/console/users');
+      await page.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+      // The browser asks for the icon after the page has loaded, out of the page's sight.
+      await page.waitForLoadState('load');
+      await page.waitForTimeout(1000);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'refuses a wrong password, and locks the account after 5 failures',
     async () => {
       await h.server.services.users.create({ username: 'second-admin@acme.test', permissions: ['ManageUsers'], password: 'the second password' });

@@ -1,7 +1,7 @@
 /**
- * The console's only static files: one stylesheet and one small script. They live in code
- * (no front-end build, nothing to copy into dist/) and are served from /console/assets/, so
- * the Content-Security-Policy can forbid inline script and style outright.
+ * The console's only static files: one stylesheet, one small script and the icon. They live
+ * in code (no front-end build, nothing to copy into dist/) and are served from
+ * /console/assets/, so the Content-Security-Policy can forbid inline script and style outright.
  *
  * The script only enhances: it reveals and wires the copy button beside a consumer secret,
  * and sends each form once (a double-click does not repeat the write). Every form works
@@ -112,4 +112,15 @@ window.addEventListener('pageshow', function (event) {
     form.removeAttribute('data-sent');
   });
 });
+`;
+
+/**
+ * The tab icon, linked from every page: without a link the browser asks for /favicon.ico,
+ * which the console does not serve, and logs a 404 on every visit. Shapes and presentation
+ * attributes only, so it needs nothing the Content-Security-Policy forbids.
+ */
+export const CONSOLE_ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">\
+<rect width="32" height="32" rx="6" fill="#032d60"/>\
+<circle cx="11" cy="16" r="5" fill="none" stroke="#fff" stroke-width="3"/>\
+<path d="M16 16h11M23 16v5M27 16v4" fill="none" stroke="#fff" stroke-width="3"/></svg>
 `;

@@ -2,7 +2,7 @@
  * The admin web console at /console: server-rendered pages over the admin services. Registered
  * in its own encapsulated scope, apart from the public OAuth routes, with its own cookie
  * parsing, multipart parser, error pages and a strict Content-Security-Policy (no inline
- * script or style; the one stylesheet and script are served from /console/assets/).
+ * script or style; the one stylesheet, script and icon are served from /console/assets/).
  */
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -11,7 +11,7 @@ import { AdminError } from '../../admin/admin-errors.js';
 import { ConsoleAuthService, type ConsoleAuthPolicy, type SignInRecorder, type SignInStateStore } from '../../admin/console-auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { registerAppRoutes } from './app-routes.js';
-import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import { CONSOLE_CSS, CONSOLE_ICON_SVG, CONSOLE_JS } from './assets.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { ConsoleRouter, errorPage, errorPageChrome, sendPage, type ConsoleDeps, type SignInLimit } from './console-context.js';
 import { registerHistoryRoutes } from './history-routes.js';
@@ -101,6 +101,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
       scope.get('/assets/console.js', async (_req, reply) =>
         reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CONSOLE_JS),
       );
+      scope.get('/assets/icon.svg', async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=3600').send(CONSOLE_ICON_SVG));
       scope.get('/', async (_req, reply) => reply.redirect('/console/apps', 303));
 
       const router = new ConsoleRouter(scope, deps);
