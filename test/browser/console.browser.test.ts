@@ -198,6 +198,8 @@ describe('console in Chromium', () => {
       expect(posts).toBe(1);
       expect((await h.server.services.apps.list()).filter((a) => a.name === 'double-clicked')).toHaveLength(1);
       await context.close();
+      // Gone again, so the App Manager's screenshot shows only the app the docs describe.
+      await h.server.services.apps.delete({ name: 'double-clicked' });
     },
     TEST_TIMEOUT,
   );
@@ -220,6 +222,7 @@ describe('console in Chromium', () => {
       const card = await page.locator('section.card').first().boundingBox();
       expect(card!.y).toBeGreaterThan(button!.y + button!.height);
       await context.close();
+      await h.server.services.apps.delete({ name: 'layout-check' });
     },
     TEST_TIMEOUT,
   );
