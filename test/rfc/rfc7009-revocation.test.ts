@@ -52,6 +52,17 @@ async function expectTokenRevoked(token: string): Promise<void> {
 
 const asCcApp = { headers: basicAuthorization(APPS.cc, '') };
 
+/** A private_key_jwt client assertion of the client credentials app. */
+const privateKeyJwt = (aud: string = TOKEN_URL) => ({
+  client_assertion_type: CLIENT_ASSERTION_TYPE,
+  client_assertion: compactJws({
+    alg: h.keys.cc.alg,
+    header: {},
+    payload: { iss: APPS.cc, sub: APPS.cc, aud, exp: h.now() + 30, jti: randomUUID() },
+    key: h.keys.cc.privateKey,
+  }),
+});
+
 describe('RFC 7009 §2.1: revoking with client authentication', () => {
   it('RFC 7009 §2.1: an app revokes its own token; the token is refused at the resources at once', async () => {
     const token = await clientCredentialsToken(h);
@@ -63,20 +74,11 @@ describe('RFC 7009 §2.1: revoking with client authentication', () => {
   });
 
   it('RFC 7523 §3: a client assertion may name the revocation endpoint it is sent to, but not another endpoint', async () => {
-    const assertionFor = (aud: string) => ({
-      client_assertion_type: CLIENT_ASSERTION_TYPE,
-      client_assertion: compactJws({
-        alg: h.keys.cc.alg,
-        header: {},
-        payload: { iss: APPS.cc, sub: APPS.cc, aud, exp: h.now() + 30, jti: randomUUID() },
-        key: h.keys.cc.privateKey,
-      }),
-    });
     const token = await clientCredentialsToken(h);
-    const elsewhere = await h.postForm(REVOKE, { token, ...assertionFor(`${BASE_URL}/services/oauth2/introspect`) });
+    const elsewhere = await h.postForm(REVOKE, { token, ...privateKeyJwt(`${BASE_URL}/services/oauth2/introspect`) });
     expectOAuthError(elsewhere, 401, 'invalid_client', 'client authentication failed');
     await expectTokenWorks(token);
-    expectRevokeOk(await h.postForm(REVOKE, { token, ...assertionFor(`${BASE_URL}${REVOKE}`) }));
+    expectRevokeOk(await h.postForm(REVOKE, { token, ...privateKeyJwt(`${BASE_URL}${REVOKE}`) }));
     await expectTokenRevoked(token);
   });
 
@@ -183,16 +185,6 @@ describe('org rule requireAsymmetricM2M: a consumer secret does not authenticate
   beforeAll(() => requireCertificates(true));
   afterAll(() => requireCertificates(false));
 
-  /** A private_key_jwt client assertion of the client credentials app. */
-  const privateKeyJwt = (aud: string = TOKEN_URL) => ({
-    client_assertion_type: CLIENT_ASSERTION_TYPE,
-    client_assertion: compactJws({
-      alg: h.keys.cc.alg,
-      header: {},
-      payload: { iss: APPS.cc, sub: APPS.cc, aud, exp: h.now() + 30, jti: randomUUID() },
-      key: h.keys.cc.privateKey,
-    }),
-  });
 
   /** A token of the client credentials app, got with its private key as the rule requires. */
   async function ccToken(): Promise<string> {
