@@ -143,5 +143,6 @@ interface ServeOptions {
 function reportApplied({ created, updated, removed, undeclared, kept }: ApplyResult): void {
   printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
   for (const name of undeclared) warn(`keygate: warning: ${name} is not in the configuration file and stays; --prune removes it`);
-  for (const name of kept) warn(`keygate: warning: --prune kept ${name}: it is not in the configuration file, but deleting it could lock administrators out; delete it by name if it should go`);
+  // Each name says why it was kept (an admin way in, or a run-as user an app still names).
+  for (const name of kept) warn(`keygate: warning: --prune kept ${name}, though the configuration file does not declare it; delete it by name if it should go`);
 }
