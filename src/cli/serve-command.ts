@@ -1,6 +1,8 @@
 /** `keygate serve`: apply the configuration file (if any) and serve HTTP(S). */
 import cluster from 'node:cluster';
+import { statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { Command } from 'commander';
 import { applyConfig, type ApplyResult } from '../admin/apply-config.js';
@@ -46,6 +48,7 @@ export function registerServeCommand(program: Command): void {
       if ((!storage.databaseUrl || storage.databaseUrl.startsWith('sqlite:')) && cluster.isPrimary) {
         makeDirectory(dataDir, 0o700);
         lockDataDirectory(dataDir);
+        warnIfOthersCanRead(join(dataDir, 'keygate.db'));
       }
       const announce = (url: string) => {
         // On PostgreSQL nothing else creates the data directory.
@@ -140,6 +143,23 @@ interface ServeOptions {
 }
 
 /** One line of counts, and a warning for each certificate or secret the file no longer lists but that stays. */
+/**
+ * Warns when the SQLite file, which holds the server's signing key, is open to other users: a
+ * file from before Keygate created it 0600, or one copied or restored with a wider mode. It is
+ * the operator's file to change, so the mode is named, not changed.
+ */
+function warnIfOthersCanRead(file: string): void {
+  let mode: number;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    return; // not created yet: it will be created 0600
+  }
+  if ((mode & 0o077) !== 0) {
+    warn(`keygate: warning: ${file} is open to other users (mode ${mode.toString(8).padStart(4, '0')}) and holds the server's signing key: make it and its -wal and -shm files readable by their owner only (chmod 600)`);
+  }
+}
+
 function reportApplied({ created, updated, removed, undeclared, kept }: ApplyResult): void {
   printLine(`configuration applied: ${created.length} created, ${updated.length} updated, ${removed.length} removed`);
   for (const name of undeclared) warn(`keygate: warning: ${name} is not in the configuration file and stays; --prune removes it`);
