@@ -66,9 +66,17 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   };
 }
 
-/** A fresh browser context; `bypassCSP` only for injecting axe-core with addScriptTag. */
-export async function newContext(h: BrowserHarness, options: { bypassCSP?: boolean } = {}): Promise<BrowserContext> {
-  const context = await h.browser.newContext({ baseURL: h.server.url, bypassCSP: options.bypassCSP ?? false, viewport: { width: 1280, height: 900 } });
+/**
+ * A fresh browser context; `bypassCSP` only for injecting axe-core with addScriptTag;
+ * `javaScriptEnabled: false` for a form that must work without the console's script.
+ */
+export async function newContext(h: BrowserHarness, options: { bypassCSP?: boolean; javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  const context = await h.browser.newContext({
+    baseURL: h.server.url,
+    bypassCSP: options.bypassCSP ?? false,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: 1280, height: 900 },
+  });
   context.setDefaultTimeout(10_000);
   return context;
 }

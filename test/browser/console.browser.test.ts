@@ -205,6 +205,31 @@ describe('console in Chromium', () => {
   );
 
   it(
+    'asks before deleting the consumer secret, with JavaScript off: Cancel keeps it, Confirm deletes it',
+    async () => {
+      const { app } = await h.server.services.apps.create({ name: 'confirm-check', generateSecret: true });
+      const context = await newContext(h, { javaScriptEnabled: false });
+      const page = await context.newPage();
+      await signIn(page);
+      await page.goto(`/console/apps/${app.id}`);
+      await page.getByRole('link', { name: 'Delete consumer secret' }).click();
+      await page.getByRole('heading', { name: 'Delete the consumer secret of confirm-check?' }).waitFor();
+      await page.getByText('Every integration that authenticates with the current consumer secret').waitFor();
+      await page.getByRole('link', { name: 'Cancel' }).click();
+      await page.getByRole('heading', { name: 'confirm-check', exact: true }).waitFor();
+      expect((await h.server.services.apps.get({ id: app.id })).consumerSecretHash).not.toBeNull();
+      await page.getByRole('link', { name: 'Delete consumer secret' }).click();
+      await page.getByRole('button', { name: 'Delete consumer secret' }).click();
+      await page.getByText('The consumer secret was deleted').waitFor();
+      expect((await h.server.services.apps.get({ id: app.id })).consumerSecretHash).toBeNull();
+      await context.close();
+      // Gone again, so the App Manager's screenshot shows only the app the docs describe.
+      await h.server.services.apps.delete({ id: app.id });
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'lays out the App Manager: the count under the table, the button clear of the card',
     async () => {
       await h.server.services.apps.create({ name: 'layout-check' });
@@ -277,6 +302,8 @@ describe('console in Chromium', () => {
       const context = await newContext(h, { bypassCSP: true });
       const page = await context.newPage();
       const app = await h.server.services.apps.get({ name: 'erp' }).catch(async () => (await h.server.services.apps.create({ name: 'erp' })).app);
+      // The confirmation page asks only about a secret the app has.
+      if (!app.consumerSecretHash) await h.server.services.apps.rotateSecret({ id: app.id });
       const admin = await h.server.services.users.get({ username: ADMIN.username });
       if ((await h.server.services.reviews.list(1)).length === 0) await h.server.services.reviews.run();
       const pages: Array<[string, string]> = [
@@ -286,6 +313,7 @@ describe('console in Chromium', () => {
         ['app', `/console/apps/${app.id}`],
         ['oauth-settings', `/console/apps/${app.id}/oauth`],
         ['policies', `/console/apps/${app.id}/policies`],
+        ['confirm-rotate-secret', `/console/apps/${app.id}/secret`],
         ['users', '/console/users'],
         ['user', `/console/users/${admin.id}`],
         ['login-history', '/console/login-history'],

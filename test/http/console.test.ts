@@ -226,7 +226,8 @@ describe('console', () => {
       const page = await browser.get(`/console/apps/${app.id}`);
       expect(page.body).not.toContain(secret);
       expect(page.body).toContain('never shown again');
-      const deleted = await browser.post(`/console/apps/${app.id}/secret/delete`, { csrf_token: csrfOf(page.body) });
+      const ask = await browser.get(`/console/apps/${app.id}/secret/delete`);
+      const deleted = await browser.post(`/console/apps/${app.id}/secret/delete`, { csrf_token: csrfOf(ask.body), confirm: 'yes' });
       expect(deleted.headers.location).toBe(`/console/apps/${app.id}?saved=secret-deleted`);
       expect((await h.server.services.apps.get({ id: app.id })).consumerSecretHash).toBeNull();
     });
@@ -237,8 +238,8 @@ describe('console', () => {
       const { app } = await h.server.services.apps.create({ name: 'last-cert-app', scopes: ['api'] });
       await h.server.services.apps.updateOAuthSettings({ id: app.id }, { certificatePem: key.certificatePem, flows: { jwtBearer: true } });
       const certificate = (await h.server.services.apps.get({ id: app.id })).certificates[0]!;
-      const page = await browser.get(`/console/apps/${app.id}`);
-      const refused = await browser.post(`/console/apps/${app.id}/certificates/${certificate.id}/remove`, { csrf_token: csrfOf(page.body) });
+      const ask = await browser.get(`/console/apps/${app.id}/certificates/${certificate.id}/remove`);
+      const refused = await browser.post(`/console/apps/${app.id}/certificates/${certificate.id}/remove`, { csrf_token: csrfOf(ask.body), confirm: 'yes' });
       expect(refused.statusCode).toBe(409);
       expect(refused.body).toContain('This is the app&#39;s last valid certificate and the JWT Bearer flow is on: add the replacement certificate first, or disable the flow.');
       expect(refused.body).toContain('>Certificates</h2>');

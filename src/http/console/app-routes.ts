@@ -2,18 +2,25 @@
  * External Client App routes. Every write goes through the AppService, the same service the
  * admin API and the CLI call; the console only turns forms into its inputs and its errors
  * into messages beside the form.
+ *
+ * A change that cuts integrations off (rotating or deleting the consumer secret, removing a
+ * certificate) is asked about first: its address answers GET with a confirmation page, and a
+ * POST acts only when it carries the field that page's form adds ({@link CONFIRM_FIELD});
+ * without it, the POST shows the same page and changes nothing.
  */
 import { AdminError } from '../../admin/admin-errors.js';
 import type { Flows } from '../../domain/app.js';
 import { isValidCidr } from '../../platform/cidr.js';
 import type { AdminSubmission, ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
-import { refusalMessage, type FieldLabels } from './forms.js';
+import { refusalMessage, type FieldLabels, type FormFields } from './forms.js';
 import type { SafeHtml } from './html.js';
 import type { Notice } from './layout.js';
 import { latestStatusByApp } from './review-routes.js';
 import {
   appListPage,
   appPage,
+  CONFIRM_FIELD,
+  confirmChangePage,
   newAppPage,
   oauthSettingsPage,
   policiesPage,
@@ -25,6 +32,7 @@ import {
 } from './pages/app-pages.js';
 
 type IdParams = { id: string };
+type CertificateParams = { id: string; certificateId: string };
 
 const SAVED: Record<string, string> = {
   created: 'The app was created.',
@@ -48,6 +56,10 @@ const POLICY_LABELS: FieldLabels = {
 function savedNotice(query: unknown): Notice | null {
   const key = (query as { saved?: string }).saved;
   return key && SAVED[key] ? { kind: 'ok', text: SAVED[key] } : null;
+}
+
+function confirmed(form: FormFields): boolean {
+  return form.text(CONFIRM_FIELD.name) === CONFIRM_FIELD.value;
 }
 
 function words(text: string): string[] {
@@ -135,12 +147,36 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
 
   router.form<IdParams>('/apps/:id/policies', async (ctx, { id }) => savePolicies(ctx, deps, id));
 
-  router.form<IdParams>('/apps/:id/secret', async ({ chrome }, { id }) => {
+  /** The confirmation page of a change to the app; null when there is nothing to confirm (no secret to replace). */
+  const askAbout = async (chrome: AdminChrome, id: string, kind: 'rotate-secret' | 'delete-secret'): Promise<ConsoleAnswer | null> => {
+    const app = await apps.get({ id });
+    if (!app.consumerSecretHash) return null;
+    return confirmChangePage({ admin: chrome, app, change: { kind }, now: deps.clock.now() });
+  };
+
+  const askToRemoveCertificate = async (chrome: AdminChrome, { id, certificateId }: CertificateParams): Promise<ConsoleAnswer> => {
+    const app = await apps.get({ id });
+    const certificate = app.certificates.find((c) => c.id === certificateId);
+    if (!certificate) throw new AdminError('not_found', `the app has no certificate ${certificateId}`);
+    return confirmChangePage({ admin: chrome, app, change: { kind: 'remove-certificate', certificate }, now: deps.clock.now() });
+  };
+
+  const backToApp = (id: string): ConsoleAnswer => ({ redirect: `/console/apps/${id}` });
+
+  router.page<IdParams>('/apps/:id/secret', async ({ chrome }, { id }) => (await askAbout(chrome, id, 'rotate-secret')) ?? backToApp(id));
+
+  router.form<IdParams>('/apps/:id/secret', async ({ chrome, form }, { id }) => {
+    // Generating the app's first secret cuts no one off, so only replacing one is asked about.
+    const ask = confirmed(form) ? null : await askAbout(chrome, id, 'rotate-secret');
+    if (ask) return ask;
     const { app, consumerSecret } = await apps.rotateSecret({ id });
     return secretOncePage({ admin: chrome, app, secret: consumerSecret!, created: false });
   });
 
-  router.form<IdParams>('/apps/:id/secret/delete', async ({ chrome }, { id }) => {
+  router.page<IdParams>('/apps/:id/secret/delete', async ({ chrome }, { id }) => (await askAbout(chrome, id, 'delete-secret')) ?? backToApp(id));
+
+  router.form<IdParams>('/apps/:id/secret/delete', async ({ chrome, form }, { id }) => {
+    if (!confirmed(form)) return (await askAbout(chrome, id, 'delete-secret')) ?? backToApp(id);
     try {
       await apps.removeSecret({ id });
       return { redirect: `/console/apps/${id}?saved=secret-deleted` };
@@ -150,7 +186,11 @@ export function registerAppRoutes(router: ConsoleRouter, deps: ConsoleDeps): voi
     }
   });
 
-  router.form<{ id: string; certificateId: string }>('/apps/:id/certificates/:certificateId/remove', async ({ chrome }, { id, certificateId }) => {
+  router.page<CertificateParams>('/apps/:id/certificates/:certificateId/remove', async ({ chrome }, params) => askToRemoveCertificate(chrome, params));
+
+  router.form<CertificateParams>('/apps/:id/certificates/:certificateId/remove', async ({ chrome, form }, params) => {
+    if (!confirmed(form)) return askToRemoveCertificate(chrome, params);
+    const { id, certificateId } = params;
     try {
       await apps.removeCertificate({ id }, certificateId);
       return { redirect: `/console/apps/${id}?saved=certificate-removed` };

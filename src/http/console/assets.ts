@@ -44,7 +44,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 button, .button { display: inline-block; font: inherit; padding: .45rem .95rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; text-decoration: none; }
 button:hover, .button:hover { background: var(--brand-dark); }
 button.secondary, .button.secondary { background: #fff; color: var(--brand); }
-button.danger { background: #fff; color: var(--bad); border-color: var(--bad); }
+button.danger, .button.danger { background: #fff; color: var(--bad); border-color: var(--bad); }
 form.inline { display: inline; }
 .field { margin: 0 0 1rem; }
 .field > label, fieldset legend { display: block; font-weight: 600; margin-bottom: .25rem; }
@@ -79,7 +79,7 @@ fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1r
 details summary { cursor: pointer; color: var(--brand); }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; }
 main > .actions { margin: 0 0 1rem; }
-dl.facts + .actions { margin-top: .75rem; }
+dl.facts + .actions, dl.facts + form { margin-top: .75rem; }
 `;
 
 export const CONSOLE_JS = `

@@ -1,6 +1,7 @@
 /**
  * External Client App pages: the App Manager list, the creation form, the app page with its
- * four sections, "Edit OAuth Settings", "Edit Policies", and the one-time consumer secret.
+ * four sections, "Edit OAuth Settings", "Edit Policies", the one-time consumer secret, and
+ * the confirmation asked before a change that cuts integrations off.
  */
 import type { ExternalClientApp } from '../../../domain/app.js';
 import { describeTimeLeft, isCurrentlyValid, isExpiringSoon, type Certificate } from '../../../domain/certificate.js';
@@ -185,12 +186,11 @@ ${flowLine('Username-Password Flow', app.flows.usernamePassword)}
 <dt>Review status</dt><dd>${reviewCell(options.review)} <a href="/console/review#app-${app.id}">Security Health Review</a></dd>
 </dl>
 ${current ? html`<h3>Current certificate</h3>${certificateFacts(current)}` : ''}
-<div class="actions"><form class="inline" method="post" action="/console/apps/${app.id}/secret">${csrfField(admin.csrfToken)}<button type="submit" class="secondary">${
-      app.consumerSecretHash ? 'Rotate consumer secret' : 'Generate consumer secret'
-    }</button></form>${
+<div class="actions">${
+      // Rotating and deleting lead to a confirmation page; generating a first secret cuts no one off.
       app.consumerSecretHash
-        ? html`<form class="inline" method="post" action="/console/apps/${app.id}/secret/delete">${csrfField(admin.csrfToken)}<button type="submit" class="danger">Delete consumer secret</button></form>`
-        : ''
+        ? html`<a class="button secondary" href="/console/apps/${app.id}/secret">Rotate consumer secret</a><a class="button danger" href="/console/apps/${app.id}/secret/delete">Delete consumer secret</a>`
+        : html`<form class="inline" method="post" action="/console/apps/${app.id}/secret">${csrfField(admin.csrfToken)}<button type="submit" class="secondary">Generate consumer secret</button></form>`
     }</div>
 </section>
 
@@ -215,7 +215,7 @@ ${
         (c) => html`<div class="finding"><h3>${c.subject} ${
           isCurrentlyValid(c, options.now) ? pill('ok', 'Valid') : c.notAfter.getTime() <= options.now.getTime() ? pill('bad', 'Expired') : pill('warn', 'Not yet valid')
         }</h3>${certificateFacts(c)}
-<form method="post" action="/console/apps/${app.id}/certificates/${c.id}/remove">${csrfField(admin.csrfToken)}<button type="submit" class="danger">Remove certificate ${formatFingerprint(c.fingerprintSha256).slice(0, 11)}…</button></form></div>`,
+<p><a class="button danger" href="/console/apps/${app.id}/certificates/${c.id}/remove">Remove certificate ${formatFingerprint(c.fingerprintSha256).slice(0, 11)}…</a></p></div>`,
       )
 }
 </section>
@@ -223,6 +223,75 @@ ${
 <section class="card" aria-labelledby="activity-heading">
 <div class="card-head"><h2 id="activity-heading">Recent Activity</h2><a href="/console/login-history?app=${app.id}">Login History for this app</a></div>
 ${activityRows(options.activity)}
+</section>`,
+  );
+}
+
+/** A change that cuts integrations off, asked about before it is made. */
+export type AppChange = { readonly kind: 'rotate-secret' | 'delete-secret' } | { readonly kind: 'remove-certificate'; readonly certificate: Certificate };
+
+/** The field that only a confirmation page's form carries; a destructive POST without it asks first. */
+export const CONFIRM_FIELD = { name: 'confirm', value: 'yes' } as const;
+
+function changeWording(app: ExternalClientApp, change: AppChange, now: Date): { title: string; action: string; button: string; consequences: SafeHtml } {
+  const secretSet = app.consumerSecretCreatedAt ? ` (set on ${formatDate(app.consumerSecretCreatedAt)})` : '';
+  switch (change.kind) {
+    case 'rotate-secret':
+      return {
+        title: `Rotate the consumer secret of ${app.name}?`,
+        action: `/console/apps/${app.id}/secret`,
+        button: 'Rotate consumer secret',
+        consequences: html`<p><strong>Every integration that authenticates with the current consumer secret${secretSet} will be refused from now on</strong>, until it is given the new one.</p>
+<p>A new consumer secret is generated and shown once, on the next page.</p>`,
+      };
+    case 'delete-secret':
+      return {
+        title: `Delete the consumer secret of ${app.name}?`,
+        action: `/console/apps/${app.id}/secret/delete`,
+        button: 'Delete consumer secret',
+        consequences: html`<p><strong>Every integration that authenticates with the current consumer secret${secretSet} will be refused from now on.</strong></p>
+<p>The app has no consumer secret afterwards; one can be generated again on the app's page.</p>`,
+      };
+    case 'remove-certificate': {
+      const cert = change.certificate;
+      const others = app.certificates.filter((c) => c.id !== cert.id && isCurrentlyValid(c, now));
+      const effect = isCurrentlyValid(cert, now)
+        ? html`<p><strong>Every integration that signs with this certificate's private key will be refused from now on</strong>: its JWT Bearer assertions and its client assertions.</p>${
+            others.length === 0 ? html`<p>It is the app's last valid certificate: until another is uploaded, no signed request is accepted for the app.</p>` : ''
+          }`
+        : cert.notAfter.getTime() <= now.getTime()
+          ? html`<p>It expired on ${formatTime(cert.notAfter)}: no request signed with its key is accepted now, so removing it cuts no integration off.</p>`
+          : html`<p><strong>It becomes valid on ${formatTime(cert.notBefore)}: an integration that moves to its key then will be refused.</strong></p>`;
+      return {
+        title: `Remove a certificate of ${app.name}?`,
+        action: `/console/apps/${app.id}/certificates/${cert.id}/remove`,
+        button: 'Remove certificate',
+        consequences: html`${effect}${certificateFacts(cert)}`,
+      };
+    }
+  }
+}
+
+/**
+ * Asks before a change that cuts integrations off, saying which and naming the app. Confirm
+ * sends the POST with {@link CONFIRM_FIELD}; Cancel goes back to the app unchanged.
+ */
+export function confirmChangePage(options: { admin: AdminChrome; app: ExternalClientApp; change: AppChange; now: Date }): SafeHtml {
+  const { app, admin } = options;
+  const wording = changeWording(app, options.change, options.now);
+  return layout(
+    {
+      title: wording.title,
+      admin,
+      section: 'apps',
+      crumbs: html`<a href="/console/apps">External Client App Manager</a> › <a href="/console/apps/${app.id}">${app.name}</a>`,
+    },
+    html`<section class="card" aria-label="Confirm">
+${wording.consequences}
+<form method="post" action="${wording.action}">
+${csrfField(admin.csrfToken)}<input type="hidden" name="${CONFIRM_FIELD.name}" value="${CONFIRM_FIELD.value}">
+<div class="actions"><button type="submit" class="danger">${wording.button}</button><a href="/console/apps/${app.id}">Cancel</a></div>
+</form>
 </section>`,
   );
 }
