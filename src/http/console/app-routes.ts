@@ -5,21 +5,20 @@
  *
  * A change that cuts integrations off (rotating or deleting the consumer secret, removing a
  * certificate) is asked about first: its address answers GET with a confirmation page, and a
- * POST acts only when it carries the field that page's form adds ({@link CONFIRM_FIELD});
+ * POST acts only when it carries the field that page's form adds (`confirm=yes`, forms.ts);
  * without it, the POST shows the same page and changes nothing.
  */
 import { AdminError } from '../../admin/admin-errors.js';
 import type { Flows } from '../../domain/app.js';
 import { isValidCidr } from '../../platform/cidr.js';
 import type { AdminSubmission, ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
-import { refusalMessage, type FieldLabels, type FormFields } from './forms.js';
+import { confirmed, refusalMessage, type FieldLabels } from './forms.js';
 import type { SafeHtml } from './html.js';
 import type { Notice } from './layout.js';
 import { latestStatusByApp } from './review-routes.js';
 import {
   appListPage,
   appPage,
-  CONFIRM_FIELD,
   confirmChangePage,
   newAppPage,
   oauthSettingsPage,
@@ -56,10 +55,6 @@ const POLICY_LABELS: FieldLabels = {
 function savedNotice(query: unknown): Notice | null {
   const key = (query as { saved?: string }).saved;
   return key && SAVED[key] ? { kind: 'ok', text: SAVED[key] } : null;
-}
-
-function confirmed(form: FormFields): boolean {
-  return form.text(CONFIRM_FIELD.name) === CONFIRM_FIELD.value;
 }
 
 function words(text: string): string[] {

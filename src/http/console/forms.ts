@@ -5,6 +5,9 @@
  */
 import type { AdminError } from '../../admin/admin-errors.js';
 
+/** The field that only a confirmation page's form carries; a weakening or destructive POST without it asks first. */
+export const CONFIRM_FIELD = { name: 'confirm', value: 'yes' } as const;
+
 /** The fields of a submitted form; repeated names (checkbox groups) keep every value. */
 export class FormFields {
   constructor(private readonly values: ReadonlyMap<string, readonly string[]>) {}
@@ -76,4 +79,9 @@ export function refusalMessage(err: AdminError, labels: FieldLabels = {}): strin
   if (err.code === 'certificate_rejected') return `The certificate was refused: ${err.detail}.`;
   const detail = labelledDetail(err, labels);
   return `${detail.charAt(0).toUpperCase()}${detail.slice(1)}.`;
+}
+
+/** Whether the form came from a confirmation page (carries {@link CONFIRM_FIELD}). */
+export function confirmed(form: FormFields): boolean {
+  return form.text(CONFIRM_FIELD.name) === CONFIRM_FIELD.value;
 }

@@ -1,10 +1,17 @@
-/** User routes: create, edit profile and permission sets, deactivate, lock, require TOTP. */
+/**
+ * User routes: create, edit profile and permission sets, deactivate, lock, require TOTP.
+ *
+ * Removing TOTP weakens the user's sign-in, so it is asked about first, as app changes that cut
+ * integrations off are: GET on its address shows the confirmation page, and a POST acts only
+ * with `confirm=yes`; without it, the POST shows the same page and changes nothing.
+ */
 import { AdminError } from '../../admin/admin-errors.js';
 import { generateTotpSecret, totpUri } from '../../admin/console-auth-totp.js';
-import type { ConsoleDeps, ConsoleRouter } from './console-context.js';
+import type { ConsoleAnswer, ConsoleDeps, ConsoleRouter } from './console-context.js';
 import type { Notice } from './layout.js';
-import { totpSecretPage, userPage, usersPage, type NewUserValues } from './pages/user-pages.js';
-import { refusalMessage, type FieldLabels } from './forms.js';
+import type { AdminChrome } from './pages/app-pages.js';
+import { confirmTotpRemovalPage, totpSecretPage, userPage, usersPage, type NewUserValues } from './pages/user-pages.js';
+import { confirmed, refusalMessage, type FieldLabels } from './forms.js';
 
 type IdParams = { id: string };
 
@@ -125,13 +132,25 @@ export function registerUserRoutes(router: ConsoleRouter, deps: ConsoleDeps): vo
     return { redirect: `/console/users/${id}?saved=${action}` };
   });
 
+  /** The confirmation page of removing the user's TOTP; back to the user when there is none to remove. */
+  const askToRemoveTotp = async (chrome: AdminChrome, id: string): Promise<ConsoleAnswer> => {
+    const user = await users.get({ id });
+    return user.totpSecret ? confirmTotpRemovalPage({ admin: chrome, user }) : { redirect: `/console/users/${id}` };
+  };
+
   router.form<IdParams>('/users/:id/totp', async ({ chrome, form }, { id }) => {
-    if (form.text('action') === 'remove') {
-      await users.setTotpSecret({ id }, null);
-      return { redirect: `/console/users/${id}?saved=totp-removed` };
-    }
+    // A removal from a user page of an earlier version asks too.
+    if (form.text('action') === 'remove') return askToRemoveTotp(chrome, id);
     const secret = generateTotpSecret();
     const user = await users.setTotpSecret({ id }, secret);
     return totpSecretPage({ admin: chrome, user, secret, uri: totpUri(secret, user.username, 'Keygate') });
+  });
+
+  router.page<IdParams>('/users/:id/totp/remove', async ({ chrome }, { id }) => askToRemoveTotp(chrome, id));
+
+  router.form<IdParams>('/users/:id/totp/remove', async ({ chrome, form }, { id }) => {
+    if (!confirmed(form)) return askToRemoveTotp(chrome, id);
+    await users.setTotpSecret({ id }, null);
+    return { redirect: `/console/users/${id}?saved=totp-removed` };
   });
 }

@@ -10,6 +10,7 @@ import type { User } from '../../../domain/user.js';
 import { describeKey, formatFingerprint } from '../../../platform/x509.js';
 import { html, type SafeHtml } from '../html.js';
 import { checkbox, csrfField, formatDate, formatTime, layout, pill, selectField, textField, type Notice } from '../layout.js';
+import { confirmPage, type Confirmation } from './confirm-page.js';
 
 export interface AdminChrome {
   readonly username: string;
@@ -230,10 +231,7 @@ ${activityRows(options.activity)}
 /** A change that cuts integrations off, asked about before it is made. */
 export type AppChange = { readonly kind: 'rotate-secret' | 'delete-secret' } | { readonly kind: 'remove-certificate'; readonly certificate: Certificate };
 
-/** The field that only a confirmation page's form carries; a destructive POST without it asks first. */
-export const CONFIRM_FIELD = { name: 'confirm', value: 'yes' } as const;
-
-function changeWording(app: ExternalClientApp, change: AppChange, now: Date): { title: string; action: string; button: string; consequences: SafeHtml } {
+function changeWording(app: ExternalClientApp, change: AppChange, now: Date): Confirmation {
   const secretSet = app.consumerSecretCreatedAt ? ` (set on ${formatDate(app.consumerSecretCreatedAt)})` : '';
   switch (change.kind) {
     case 'rotate-secret':
@@ -274,26 +272,17 @@ function changeWording(app: ExternalClientApp, change: AppChange, now: Date): { 
 
 /**
  * Asks before a change that cuts integrations off, saying which and naming the app. Confirm
- * sends the POST with {@link CONFIRM_FIELD}; Cancel goes back to the app unchanged.
+ * sends the POST with `confirm=yes`; Cancel goes back to the app unchanged.
  */
 export function confirmChangePage(options: { admin: AdminChrome; app: ExternalClientApp; change: AppChange; now: Date }): SafeHtml {
-  const { app, admin } = options;
-  const wording = changeWording(app, options.change, options.now);
-  return layout(
-    {
-      title: wording.title,
-      admin,
-      section: 'apps',
-      crumbs: html`<a href="/console/apps">External Client App Manager</a> › <a href="/console/apps/${app.id}">${app.name}</a>`,
-    },
-    html`<section class="card" aria-label="Confirm">
-${wording.consequences}
-<form method="post" action="${wording.action}">
-${csrfField(admin.csrfToken)}<input type="hidden" name="${CONFIRM_FIELD.name}" value="${CONFIRM_FIELD.value}">
-<div class="actions"><button type="submit" class="danger">${wording.button}</button><a href="/console/apps/${app.id}">Cancel</a></div>
-</form>
-</section>`,
-  );
+  const { app } = options;
+  return confirmPage({
+    admin: options.admin,
+    section: 'apps',
+    crumbs: html`<a href="/console/apps">External Client App Manager</a> › <a href="/console/apps/${app.id}">${app.name}</a>`,
+    cancel: `/console/apps/${app.id}`,
+    confirmation: changeWording(app, options.change, options.now),
+  });
 }
 
 export interface OAuthSettingsValues {

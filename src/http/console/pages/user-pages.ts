@@ -1,8 +1,12 @@
-/** Users: the list with the creation form, one user's page, and a new TOTP secret shown once. */
+/**
+ * Users: the list with the creation form, one user's page, a new TOTP secret shown once, and
+ * the confirmation asked before TOTP is removed.
+ */
 import type { User } from '../../../domain/user.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, layout, pill, textField, type Notice } from '../layout.js';
 import type { AdminChrome } from './app-pages.js';
+import { confirmPage } from './confirm-page.js';
 
 export interface NewUserValues {
   readonly username: string;
@@ -112,9 +116,14 @@ ${textField({ id: 'password', label: 'New password', type: 'password', autocompl
 <section class="card" aria-labelledby="totp-heading">
 <h2 id="totp-heading">Two-factor sign-in</h2>
 <p>${user.totpSecret ? 'A TOTP code is required at console sign-in.' : 'No second factor is required.'}</p>
-<form method="post" action="/console/users/${user.id}/totp">${csrfField(admin.csrfToken)}
-<input type="hidden" name="action" value="${user.totpSecret ? 'remove' : 'require'}">
-<button type="submit" class="secondary">${user.totpSecret ? 'Remove TOTP' : 'Require TOTP'}</button></form>
+${
+  // Removing the second factor leads to a confirmation page; requiring one only strengthens sign-in.
+  user.totpSecret
+    ? html`<p><a class="button danger" href="/console/users/${user.id}/totp/remove">Remove TOTP</a></p>`
+    : html`<form method="post" action="/console/users/${user.id}/totp">${csrfField(admin.csrfToken)}
+<input type="hidden" name="action" value="require">
+<button type="submit" class="secondary">Require TOTP</button></form>`
+}
 </section>`,
   );
 }
@@ -138,4 +147,25 @@ export function totpSecretPage(options: { admin: AdminChrome; user: User; secret
 <p><a class="button" href="/console/users/${options.user.id}">Done</a></p>
 </section>`,
   );
+}
+
+/**
+ * Asks before a user's TOTP is removed, naming the user: their console sign-in then needs only
+ * the password. Confirm sends the POST with `confirm=yes`; Cancel goes back to the user unchanged.
+ */
+export function confirmTotpRemovalPage(options: { admin: AdminChrome; user: User }): SafeHtml {
+  const { user } = options;
+  return confirmPage({
+    admin: options.admin,
+    section: 'users',
+    crumbs: html`<a href="/console/users">Users</a> › <a href="/console/users/${user.id}">${user.username}</a>`,
+    cancel: `/console/users/${user.id}`,
+    confirmation: {
+      title: `Remove TOTP from ${user.username}?`,
+      action: `/console/users/${user.id}/totp/remove`,
+      button: 'Remove TOTP',
+      consequences: html`<p><strong>Console sign-in as ${user.username} will then need only the password</strong>: no TOTP code is asked for.</p>
+<p>The authenticator secret is deleted; requiring TOTP again on the user's page generates a new one.</p>`,
+    },
+  });
 }
